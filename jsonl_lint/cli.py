@@ -1,0 +1,98 @@
+"""The ``jsonl-lint`` command: each subcommand parses options, calls one core function, prints.
+
+``main(argv) -> int`` is the entry point (console script, ``python -m jsonl_lint``, pre-commit).
+Exit codes: 0 no error-severity problem, 1 at least one, 2 usage or I/O error.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from jsonl_lint import formats
+from jsonl_lint.checker import Report, check_file
+from jsonl_lint.config import Config
+from jsonl_lint.problems import UsageError
+from jsonl_lint.profiles import all_profiles, get_profile
+from jsonl_lint.report import RENDERERS
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"jsonl-lint: {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jsonl-lint", prog_name="jsonl-lint")
+def cli() -> None:
+    """Lint and convert fine-tuning datasets for OpenAI-style chat models."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--profile", type=click.Choice(list(all_profiles())), help="Target trainer (default: openai).")
+@click.option("--model", help="Target model; decides formats, tokenizer and token limit (default: the profile's).")
+@click.option("--data-format", type=click.Choice(list(formats.FORMATS)), help="Data format, instead of detecting it from the first record.")
+@click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
+def check(files: tuple[str, ...], profile: str | None, model: str | None, data_format: str | None, output_format: str) -> int:
+    """Check JSONL fine-tuning FILES ("-" for standard input)."""
+    config = Config().with_options(profile=profile, model=model, data_format=data_format)
+    get_profile(config.profile).model(config.model)  # an unknown profile or model stops here, exit 2
+    reports: list[Report] = []
+    io_failed = False
+    for name in files:
+        try:
+            reports.append(check_file(name, config=config))
+        except UsageError as error:
+            if not str(error).startswith(f"{name}:"):
+                raise
+            _fail(str(error))
+            io_failed = True
+    if reports or output_format != "text":
+        RENDERERS[output_format](reports, click.get_text_stream("stdout"))
+    if io_failed:
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if any(r.has_errors for r in reports) else EXIT_OK
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(list(formats.FORMATS)))
+def schema(name: str) -> int:
+    """Print the JSON Schema of a data format."""
+    click.echo(formats.schema_text(name), nl=False)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return its exit code instead of raising, and never show a traceback."""
+    try:
+        result: Any = cli.main(args=list(argv) if argv is not None else None, prog_name="jsonl-lint", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        _fail("aborted")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except UsageError as error:
+        _fail(str(error))
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, without a second error at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEMS
+    except Exception as error:  # a bug: say so in one line, keep the traceback for who asks
+        if os.environ.get("JSONL_LINT_DEBUG"):
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (set JSONL_LINT_DEBUG=1 for the traceback)")
+        return EXIT_USAGE
+    return int(result or 0)

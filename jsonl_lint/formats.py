@@ -1,0 +1,124 @@
+"""The data formats: which schema each uses, how a record's format is recognised.
+
+The JSON Schemas in ``schemas/`` are the single source of truth for structure. Two validators
+compile from the same files: jsonschema-rs answers "valid?" for every record (fast), and
+jsonschema explains the failures of the few that are not.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import referencing
+import referencing.jsonschema
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataFormat:
+    name: str
+    title: str
+    schema_file: str
+    summary: str
+
+
+FORMATS: dict[str, DataFormat] = {
+    fmt.name: fmt
+    for fmt in (
+        DataFormat(
+            name="chat",
+            title="chat (supervised)",
+            schema_file="chat.schema.json",
+            summary='{"messages": [...]} for supervised fine-tuning of chat models',
+        ),
+        DataFormat(
+            name="preference",
+            title="preference (DPO)",
+            schema_file="preference.schema.json",
+            summary='{"input": {...}, "preferred_output": [...], "non_preferred_output": [...]}',
+        ),
+        DataFormat(
+            name="completion",
+            title="prompt-completion (legacy)",
+            schema_file="completion.schema.json",
+            summary='{"prompt": "...", "completion": "..."} for babbage-002 and davinci-002',
+        ),
+        DataFormat(
+            name="rft",
+            title="reinforcement (RFT)",
+            schema_file="rft.schema.json",
+            summary='{"messages": [...], ...grader keys} for reinforcement fine-tuning',
+        ),
+    )
+}
+
+# Shapes we do not check but recognise, to say what to do with them.
+FOREIGN_SHAPES: dict[str, str] = {
+    "conversations": "ShareGPT (`conversations`): convert it with `jsonl-lint convert --from sharegpt`",
+    "instruction": "Alpaca (`instruction`/`output`): convert it with `jsonl-lint convert --from alpaca`",
+}
+
+
+def detect(value: Mapping[str, Any]) -> str | None:
+    """The format a record's keys say it is in ("chat" also stands for RFT; the model decides)."""
+    if "messages" in value:
+        return "chat"
+    if "input" in value or "preferred_output" in value or "non_preferred_output" in value or "preferred_completion" in value:
+        return "preference"
+    if "prompt" in value or "completion" in value:
+        return "completion"
+    return None
+
+
+def foreign_shape_hint(value: Mapping[str, Any]) -> str | None:
+    for key, hint in FOREIGN_SHAPES.items():
+        if key in value:
+            return hint
+    return None
+
+
+def _schema_dir() -> Path:
+    """``jsonl_lint/schemas`` in an installed wheel; the repository's ``schemas/`` in a checkout."""
+    packaged = importlib.resources.files("jsonl_lint") / "schemas"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "schemas"
+
+
+def schema_path(name: str) -> Path:
+    return _schema_dir() / FORMATS[name].schema_file
+
+
+def schema_text(name: str) -> str:
+    return schema_path(name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
+
+
+def _all_schemas() -> list[tuple[str, dict[str, Any]]]:
+    return [(load_schema(name)["$id"], load_schema(name)) for name in FORMATS]
+
+
+@functools.cache
+def fast_validator(name: str) -> Any:
+    registry = jsonschema_rs.Registry(_all_schemas())
+    return jsonschema_rs.validator_for(load_schema(name), registry=registry)
+
+
+@functools.cache
+def explaining_validator(name: str) -> jsonschema.Draft7Validator:
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+        (uri, referencing.Resource.from_contents(schema, default_specification=referencing.jsonschema.DRAFT7))
+        for uri, schema in _all_schemas()
+    )
+    return jsonschema.Draft7Validator(load_schema(name), registry=registry)

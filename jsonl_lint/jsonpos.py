@@ -1,0 +1,157 @@
+"""Where things are inside one line of JSON text: columns of JSON paths and duplicate keys.
+
+Only the error path uses this (a pure-Python walk over text the fast parser already accepted),
+so it favours being obviously right over being fast.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+PathPart = str | int
+JsonPath = tuple[PathPart, ...]
+
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
+_SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|NaN|-?Infinity")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """``("messages", 2, "content")`` -> ``messages[2].content``; the root is ``""``."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.fullmatch(part):
+            out.append(f".{part}" if out else part)
+        else:
+            out.append(f"[{json.dumps(part, ensure_ascii=False)}]")
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One JSON value in the text: its path, where its key starts (members only) and where it starts."""
+
+    path: JsonPath
+    key_offset: int | None
+    value_offset: int
+    duplicate: bool
+
+
+@dataclass(slots=True)
+class _Container:
+    path: JsonPath
+    is_object: bool
+    index: int = 0
+    keys: set[str] = field(default_factory=set)
+
+
+def _skip(text: str, pos: int) -> int:
+    match = _WHITESPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _decode_key(raw: str) -> str:
+    return json.loads(f'"{raw}"') if "\\" in raw else raw
+
+
+def iter_nodes(text: str) -> Iterator[Node]:
+    """Every value of a valid JSON text in document order. Iterative: deep nesting is fine."""
+    pos = _skip(text, 0)
+    stack: list[_Container] = []
+    path: JsonPath = ()
+    key_offset: int | None = None
+    duplicate = False
+
+    def read_key(container: _Container, at: int) -> tuple[int, JsonPath, int, bool]:
+        match = _STRING.match(text, at)
+        if match is None:
+            raise ValueError(f"expected a key at offset {at}")
+        key = _decode_key(match.group(1))
+        seen = key in container.keys
+        container.keys.add(key)
+        after = _skip(text, match.end())
+        return _skip(text, after + 1), container.path + (key,), at, seen  # +1 skips ':'
+
+    while True:
+        yield Node(path, key_offset, pos, duplicate)
+        char = text[pos]
+        if char in "{[":
+            after = _skip(text, pos + 1)
+            if text[after] in "}]":
+                pos = after + 1
+            else:
+                container = _Container(path, is_object=char == "{")
+                stack.append(container)
+                if container.is_object:
+                    pos, path, key_offset, duplicate = read_key(container, after)
+                else:
+                    pos, path, key_offset, duplicate = after, path + (0,), None, False
+                continue
+        else:
+            match = (_STRING if char == '"' else _SCALAR).match(text, pos)
+            if match is None:
+                raise ValueError(f"unexpected character {char!r} at offset {pos}")
+            pos = match.end()
+        # A value is complete: move to the next member, closing containers as they end.
+        while True:
+            if not stack:
+                return
+            pos = _skip(text, pos)
+            container = stack[-1]
+            if text[pos] == ",":
+                after = _skip(text, pos + 1)
+                if container.is_object:
+                    pos, path, key_offset, duplicate = read_key(container, after)
+                else:
+                    container.index += 1
+                    pos, path, key_offset, duplicate = after, container.path + (container.index,), None, False
+                break
+            pos += 1
+            stack.pop()
+
+
+def locate(text: str, path: Sequence[PathPart], *, key: bool = False) -> int | None:
+    """1-based column of the value at ``path`` (of its key with ``key=True``), or None.
+
+    With a repeated key the last occurrence wins, as in the parsed value.
+    """
+    wanted = tuple(path)
+    found: Node | None = None
+    try:
+        for node in iter_nodes(text):
+            if node.path == wanted:
+                found = node
+    except (ValueError, IndexError):
+        return None
+    if found is None:
+        return None
+    offset = found.key_offset if key and found.key_offset is not None else found.value_offset
+    return offset + 1
+
+
+def duplicate_keys(text: str) -> list[Node]:
+    """Every member whose key was already used in the same object, in document order."""
+    return [node for node in iter_nodes(text) if node.duplicate]
+
+
+def max_depth(text: str) -> int:
+    """How deeply brackets nest, ignoring strings; works on invalid JSON too."""
+    depth = deepest = 0
+    for char in _STRING.sub("", text):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def scalar_at(text: str, offset: int) -> str:
+    """The number, literal or NaN/Infinity token that starts at ``offset`` ('' if none)."""
+    match = _SCALAR.match(text, offset)
+    return match.group(0) if match else ""

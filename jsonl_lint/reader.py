@@ -1,0 +1,174 @@
+"""Bytes in, one record at a time: line number, raw bytes and parsed object, or a problem.
+
+Streaming and constant memory: only the current line is held. Clean lines take the fast path
+(orjson, a duplicate-key test by counting); only a line that fails is looked at closely.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import orjson
+
+from jsonl_lint import jsonpos
+from jsonl_lint.problems import Problem, Rule
+from jsonl_lint.rules import syntax
+
+UTF8_BOM = b"\xef\xbb\xbf"
+MAX_DEPTH = 1024  # orjson's limit, and deeper than any real record needs
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A line that holds a JSON object. ``raw`` is the line without its ending (and BOM)."""
+
+    line: int
+    raw: bytes
+    value: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
+
+
+class ProblemSink(Protocol):
+    """Makes a complete :class:`Problem` for this file, or None when the rule is switched off."""
+
+    def __call__(
+        self, rule: Rule, line: int | None, column: int | None, message: str, json_path: str | None = None
+    ) -> Problem | None: ...
+
+
+def strip_line_ending(raw: bytes) -> bytes:
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+    return raw
+
+
+def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Record | Problem]:
+    """Yield a :class:`Record` for each object line and a :class:`Problem` for each bad line."""
+    seen_content = False
+    for number, raw in enumerate(lines, 1):
+        raw = strip_line_ending(raw)
+        if number == 1 and raw.startswith(UTF8_BOM):
+            raw = raw[len(UTF8_BOM) :]
+            found = problem(syntax.BOM, 1, 1, "the file starts with a UTF-8 byte order mark (BOM); remove it (`jsonl-lint check --fix` does)")
+            if found:
+                yield found
+        if not raw.strip():
+            found = problem(syntax.BLANK_LINE, number, 1, "blank line; every line must hold one JSON object (remove it)")
+            if found:
+                yield found
+            continue
+        seen_content = True
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            found = _classify_failure(raw, number, error, problem)
+            if found:
+                yield found
+            continue
+        if not isinstance(value, dict):
+            found = problem(syntax.NOT_AN_OBJECT, number, 1, _not_an_object_message(value))
+            if found:
+                yield found
+            continue
+        if _may_repeat_keys(raw, value):
+            duplicates = jsonpos.duplicate_keys(raw.decode("utf-8"))
+            for node in duplicates:
+                key = node.path[-1]
+                where = jsonpos.format_path(node.path[:-1]) or "the record"
+                found = problem(
+                    syntax.DUPLICATE_KEY,
+                    number,
+                    (node.key_offset or 0) + 1,
+                    f"duplicate key {json.dumps(key, ensure_ascii=False)} in {where}: parsers keep only the last value, so the earlier one is lost",
+                    jsonpos.format_path(node.path),
+                )
+                if found:
+                    yield found
+            if duplicates:
+                continue
+        yield Record(number, raw, value)
+    if not seen_content:
+        found = problem(syntax.EMPTY_FILE, None, None, "the file holds no records")
+        if found:
+            yield found
+
+
+def _may_repeat_keys(raw: bytes, value: dict[str, Any]) -> bool:
+    """False only when no key can be repeated.
+
+    Every ':' in the line is either a key separator or inside a string. orjson writes every kept
+    key and string back with the same colons and never escapes ':', so equal counts prove no key
+    was dropped, unless the line spells a colon as an escape (rare: look closely then).
+    """
+    return raw.count(b":") != orjson.dumps(value).count(b":") or b"\\u003" in raw
+
+
+def _not_an_object_message(value: object) -> str:
+    kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
+    message = f"expected a JSON object on each line, found {kind}"
+    if isinstance(value, list) and value and all(isinstance(item, dict) and "role" in item for item in value):
+        message += '; this looks like a bare list of messages: `jsonl-lint convert --from chat` wraps it as {"messages": [...]}'
+    return message
+
+
+_HINTS = {
+    "'": "JSON strings and keys need double quotes",
+    "}": "is there a trailing comma?",
+    "]": "is there a trailing comma?",
+}
+
+
+def _classify_failure(raw: bytes, number: int, error: orjson.JSONDecodeError, problem: ProblemSink) -> Problem | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        byte = raw[bad.start]
+        return problem(
+            syntax.INVALID_UTF8,
+            number,
+            bad.start + 1,
+            f"invalid UTF-8 byte 0x{byte:02X} at byte {bad.start + 1}; the file must be UTF-8 (was it saved as Latin-1 or Windows-1252?)",
+        )
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and jsonpos.max_depth(text) > MAX_DEPTH:
+        return problem(syntax.TOO_DEEP, number, 1, f"arrays and objects are nested more than {MAX_DEPTH} levels deep")
+    column = _non_finite_column(text)
+    if column is not None:
+        return problem(
+            syntax.NON_FINITE_NUMBER,
+            number,
+            column,
+            "NaN, Infinity or an out-of-range number is not valid JSON (write null or a finite number)",
+        )
+    message = f"invalid JSON: {error.msg}"
+    at = error.pos if 0 <= error.pos < len(text) else None
+    if at is not None and text[at] in _HINTS:
+        message += f" ({_HINTS[text[at]]})"
+    elif text.lstrip().startswith("{") and not text.rstrip().endswith("}"):
+        message += " (each record must be on one line; is the file pretty-printed?)"
+    return problem(syntax.INVALID_JSON, number, error.colno, message)
+
+
+def _non_finite_column(text: str) -> int | None:
+    """Where the first NaN/Infinity/overflowing number is, if the line is otherwise valid JSON."""
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    try:
+        for node in jsonpos.iter_nodes(text):
+            start = text[node.value_offset]
+            if start in "NI-0123456789":
+                token = jsonpos.scalar_at(text, node.value_offset)
+                if token in ("NaN", "Infinity", "-Infinity") or (token[-1:].isdigit() and not math.isfinite(float(token))):
+                    return node.value_offset + 1
+    except (ValueError, IndexError):
+        return None
+    return None

@@ -1,0 +1,15 @@
+"""Output formats, chosen by name from one registry (``--format``)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from jsonl_lint.checker import Report
+from jsonl_lint.report import json_format, text_format
+
+Renderer = Callable[[Sequence[Report], TextIO], None]
+
+RENDERERS: dict[str, Renderer] = {
+    "text": text_format.render,
+    "json": json_format.render,
+}

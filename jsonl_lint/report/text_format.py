@@ -1,0 +1,39 @@
+"""``path:line:col: CODE message``, one problem a line, then a one-line summary."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from jsonl_lint.checker import Report
+from jsonl_lint.problems import Problem, Severity
+
+
+def format_problem(problem: Problem) -> str:
+    where = problem.path
+    if problem.line is not None:
+        where += f":{problem.line}"
+        if problem.column is not None:
+            where += f":{problem.column}"
+    return f"{where}: {problem.code} {problem.message}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 or noun == "info" else f"{count} {noun}s"
+
+
+def summary(reports: Sequence[Report]) -> str:
+    files = _plural(len(reports), "file")
+    records = _plural(sum(r.records for r in reports), "record")
+    counts = {s: sum(r.count(s) for r in reports) for s in Severity}
+    if not any(counts.values()):
+        return f"No problems: {files}, {records} checked."
+    parts = [_plural(counts[s], s.label) for s in sorted(Severity, reverse=True) if counts[s]]
+    total = sum(counts.values())
+    return f"Found {_plural(total, 'problem')} ({', '.join(parts)}) in {files}, {records} checked."
+
+
+def render(reports: Sequence[Report], out: TextIO) -> None:
+    for report in reports:
+        for problem in report.problems:
+            out.write(format_problem(problem) + "\n")
+    out.write(summary(reports) + "\n")

@@ -1,0 +1,152 @@
+"""jsonschema's errors turned into what a person can act on: where, what was expected, what was found.
+
+This is the boundary: nothing past it sees a ``jsonschema.ValidationError``.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+import jsonschema.exceptions
+
+from jsonl_lint.jsonpos import JsonPath, PathPart, format_path
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaIssue:
+    """One structural problem: where it is, what is wrong, and whether to point at the key."""
+
+    path: JsonPath
+    message: str
+    at_key: bool = False
+
+
+# Keys people put in the wrong place, and where they belong.
+KEY_HINTS = {
+    "weight": "`weight` (0 or 1) belongs on an assistant message",
+    "preferred_completion": "the current format calls it `preferred_output`",
+    "non_preferred_completion": "the current format calls it `non_preferred_output`",
+    "tool_call_id": "only `tool` messages carry `tool_call_id`",
+    "tool_calls": "only assistant messages make tool calls",
+    "text": "a `text` key belongs in a content part: [{\"type\": \"text\", \"text\": ...}]",
+}
+
+KNOWN_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "array": "an array",
+    "object": "an object",
+    "null": "null",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def kind_of(value: object) -> str:
+    """How a JSON value is named in messages: "a string", "null", "an integer" ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({'true' if value else 'false'})"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def describe_place(instance: Any, path: Sequence[PathPart]) -> str:
+    """``messages[2].content (assistant)``: the path, with the role of the message it is in."""
+    text = format_path(path) or "the record"
+    node: Any = instance
+    role: str | None = None
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and node.get("role") in KNOWN_ROLES:
+            role = node["role"]
+    return f"{text} ({role} message)" if role else text
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _or_list(values: Sequence[object]) -> str:
+    shown = [_short(v) for v in values]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def explain(validator: jsonschema.protocols.Validator, instance: Any) -> list[SchemaIssue]:
+    """Every structural problem of ``instance``, one per place, in document order."""
+    issues: list[SchemaIssue] = []
+    seen: set[tuple[JsonPath, bool]] = set()
+    for error in validator.iter_errors(instance):
+        for issue in _describe(error, instance):
+            if (issue.path, issue.at_key) not in seen:
+                seen.add((issue.path, issue.at_key))
+                issues.append(issue)
+    return issues
+
+
+def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterator[SchemaIssue]:
+    path: JsonPath = tuple(error.absolute_path)
+    place = describe_place(root, path)
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind in ("anyOf", "oneOf"):
+        if "x-error" in schema:
+            yield SchemaIssue(path, f"{place}: {schema['x-error']}")
+        else:
+            best = jsonschema.exceptions.best_match(error.context or [])
+            yield from _describe(best, root) if best is not None else [SchemaIssue(path, f"{place}: {error.message}")]
+    elif kind == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        names = ", ".join(f'"{key}"' for key in missing)
+        noun = "key" if len(missing) == 1 else "keys"
+        yield SchemaIssue(path, f"{place} is missing the required {noun} {names}")
+    elif kind == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for key in error.instance:
+            if key in allowed:
+                continue
+            message = f"unexpected key {_short(key)} in {place}"
+            if key in KEY_HINTS:
+                message += f": {KEY_HINTS[key]}"
+            elif allowed:
+                message += f" (allowed: {', '.join(allowed)})"
+            yield SchemaIssue(path + (key,), message, at_key=True)
+    elif kind == "type":
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        yield SchemaIssue(path, f"{place} must be {expected}, found {kind_of(error.instance)}")
+    elif kind == "enum":
+        yield SchemaIssue(path, f"{place} is {_short(error.instance)}; expected {_or_list(error.validator_value)}")
+    elif kind == "const":
+        yield SchemaIssue(path, f"{place} is {_short(error.instance)}; expected {_short(error.validator_value)}")
+    elif kind == "minItems":
+        if error.validator_value == 1:
+            yield SchemaIssue(path, f"{place} is empty; it needs at least one item")
+        else:
+            yield SchemaIssue(path, f"{place} has {len(error.instance)} items; it needs at least {error.validator_value}")
+    elif kind == "maxItems":
+        yield SchemaIssue(path, f"{place} has {len(error.instance)} items; at most {error.validator_value} allowed")
+    elif kind == "minLength":
+        yield SchemaIssue(path, f"{place} must not be empty")
+    elif kind == "pattern":
+        why = schema.get("description", f"it must match {error.validator_value}")
+        yield SchemaIssue(path, f"{place} {_short(error.instance)} is not valid: {why}")
+    else:
+        yield SchemaIssue(path, f"{place}: {error.message}")
