@@ -5,6 +5,7 @@ whatever the file size (dataset rules keep at most a small hash per record).
 """
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -236,4 +237,8 @@ def check_record(value: dict[str, Any], *, config: Config | None = None, **optio
     """
     checker = _FileChecker("<record>", _config(config, options))
     checker.dataset_checks = []
-    return list(checker.run([orjson.dumps(value)]).problems)
+    try:
+        line = orjson.dumps(value)
+    except TypeError:  # what orjson cannot write (integers past 64 bits, NaN) the stdlib can
+        line = json.dumps(value, ensure_ascii=False).encode()
+    return list(checker.run([line]).problems)

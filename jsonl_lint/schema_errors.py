@@ -22,6 +22,7 @@ class SchemaIssue:
     path: JsonPath
     message: str
     at_key: bool = False
+    general: bool = False  # a summary (anyOf) that a more specific issue inside it makes redundant
 
 
 # Keys people put in the wrong place, and where they belong.
@@ -84,8 +85,8 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _or_list(values: Sequence[object]) -> str:
-    shown = [_short(v) for v in values]
+def _or_list(values: Sequence[object], *, quote: bool = True) -> str:
+    shown = [_short(v) if quote else str(v) for v in values]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
@@ -98,7 +99,12 @@ def explain(validator: jsonschema.protocols.Validator, instance: Any) -> list[Sc
             if (issue.path, issue.at_key) not in seen:
                 seen.add((issue.path, issue.at_key))
                 issues.append(issue)
-    return issues
+    return [issue for issue in issues if not (issue.general and _has_specific_inside(issue, issues))]
+
+
+def _has_specific_inside(general: SchemaIssue, issues: list[SchemaIssue]) -> bool:
+    size = len(general.path)
+    return any(not other.general and other.path[:size] == general.path and other is not general for other in issues)
 
 
 def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterator[SchemaIssue]:
@@ -108,7 +114,7 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind in ("anyOf", "oneOf"):
         if "x-error" in schema:
-            yield SchemaIssue(path, f"{place}: {schema['x-error']}")
+            yield SchemaIssue(path, f"{place}: {schema['x-error']}", general=True)
         else:
             best = jsonschema.exceptions.best_match(error.context or [])
             yield from _describe(best, root) if best is not None else [SchemaIssue(path, f"{place}: {error.message}")]
@@ -130,7 +136,7 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
             yield SchemaIssue(path + (key,), message, at_key=True)
     elif kind == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        expected = _or_list([_TYPE_NAMES.get(t, t) for t in types], quote=False)
         yield SchemaIssue(path, f"{place} must be {expected}, found {kind_of(error.instance)}")
     elif kind == "enum":
         yield SchemaIssue(path, f"{place} is {_short(error.instance)}; expected {_or_list(error.validator_value)}")
@@ -145,8 +151,11 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
         yield SchemaIssue(path, f"{place} has {len(error.instance)} items; at most {error.validator_value} allowed")
     elif kind == "minLength":
         yield SchemaIssue(path, f"{place} must not be empty")
-    elif kind == "pattern":
-        why = schema.get("description", f"it must match {error.validator_value}")
+    elif kind == "maxLength":
+        yield SchemaIssue(path, f"{place} is {len(error.instance)} characters long; at most {error.validator_value} allowed")
+    elif kind in ("pattern", "not"):
+        description = schema.get("description")
+        why = description[0].lower() + description[1:].rstrip(".") if description else f"it must match {error.validator_value}"
         yield SchemaIssue(path, f"{place} {_short(error.instance)} is not valid: {why}")
     else:
         yield SchemaIssue(path, f"{place}: {error.message}")
