@@ -160,8 +160,8 @@ class _FileChecker:
             ctx.data_format = expected = expected or found
             self.format_line = record.line
             self._add(self._model_fit(record.line))
-        elif found is not None and found != expected:
-            assert expected is not None
+        assert expected is not None
+        if found is not None and found != expected:
             origin = "--data-format" if ctx.config.data_format else f"line {self.format_line}"
             message = (
                 f"this record is {formats.FORMATS[found].title} but the file is "
@@ -169,7 +169,6 @@ class _FileChecker:
             )
             self._add(ctx.problem(structure.MIXED_FORMATS, record.line, 1, message))
             return
-        assert expected is not None
         if not formats.fast_validator(expected).is_valid(record.value):
             for issue in schema_errors.explain(formats.explaining_validator(expected), record.value):
                 self._add(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))

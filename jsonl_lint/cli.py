@@ -37,10 +37,22 @@ def cli() -> None:
 @click.option("--profile", type=click.Choice(list(all_profiles())), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model; decides formats, tokenizer and token limit (default: the profile's).")
 @click.option("--data-format", type=click.Choice(list(formats.FORMATS)), help="Data format, instead of detecting it from the first record.")
+@click.option("--select", help="Only these rules: comma-separated codes, code prefixes (JL1) or names.")
+@click.option("--ignore", help="Skip these rules: comma-separated codes, code prefixes or names.")
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
-def check(files: tuple[str, ...], profile: str | None, model: str | None, data_format: str | None, output_format: str) -> int:
+def check(
+    files: tuple[str, ...],
+    profile: str | None,
+    model: str | None,
+    data_format: str | None,
+    select: str | None,
+    ignore: str | None,
+    output_format: str,
+) -> int:
     """Check JSONL fine-tuning FILES ("-" for standard input)."""
-    config = Config().with_options(profile=profile, model=model, data_format=data_format)
+    config = Config().with_options(
+        profile=profile, model=model, data_format=data_format, select=_selectors(select), ignore=_selectors(ignore)
+    )
     get_profile(config.profile).model(config.model)  # an unknown profile or model stops here, exit 2
     reports: list[Report] = []
     io_failed = False
@@ -53,10 +65,14 @@ def check(files: tuple[str, ...], profile: str | None, model: str | None, data_f
             _fail(str(error))
             io_failed = True
     if reports or output_format != "text":
-        RENDERERS[output_format](reports, click.get_text_stream("stdout"))
+        RENDERERS[output_format](reports, sys.stdout)
     if io_failed:
         return EXIT_USAGE
     return EXIT_PROBLEMS if any(r.has_errors for r in reports) else EXIT_OK
+
+
+def _selectors(text: str | None) -> tuple[str, ...] | None:
+    return tuple(part.strip() for part in text.split(",") if part.strip()) if text is not None else None
 
 
 @cli.command()

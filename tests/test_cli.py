@@ -1,0 +1,135 @@
+"""The command line: exact output for each format, exit codes, stdin, several files."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+from jsonl_lint import formats
+from jsonl_lint.cli import main
+
+CHAT = '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}\n'
+BROKEN = CHAT + '{"messages": [{"role": "user", "content": "hi"}], "weight": 1}\n\n{"a": 1,}\n'
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.jsonl"
+    path.write_text(BROKEN)
+    return path
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    path = tmp_path / "clean.jsonl"
+    path.write_text(CHAT)
+    return path
+
+
+def test_text_output_exactly(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["check", "--select", "JL0,JL1", str(broken)], capsys)
+    p = str(broken)
+    assert out == (
+        f'{p}:2:51: JL101 unexpected key "weight" in the record: `weight` (0 or 1) belongs on an assistant message\n'
+        f"{p}:3:1: JL003 blank line; every line must hold one JSON object (remove it)\n"
+        f"{p}:4:8: JL004 invalid JSON: trailing comma is not allowed\n"
+        "Found 3 problems (3 errors) in 1 file, 2 records checked.\n"
+    )
+    assert (code, err) == (1, "")
+
+
+def test_json_output_exactly(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--format", "json", "--select", "JL003", str(broken)], capsys)
+    assert code == 1
+    assert json.loads(out) == [
+        {
+            "path": str(broken),
+            "line": 3,
+            "column": 1,
+            "code": "JL003",
+            "rule": "blank-line",
+            "severity": "error",
+            "message": "blank line; every line must hold one JSON object (remove it)",
+            "json_path": None,
+        }
+    ]
+    assert out.startswith('[\n  {\n    "path": ')
+
+
+def test_clean_file_exit_zero(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["check", "--select", "JL0,JL1", str(clean)], capsys) == (0, "No problems: 1 file, 1 record checked.\n", "")
+
+
+def test_json_output_of_a_clean_file_is_an_empty_array(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["check", "--format", "json", "--select", "JL0,JL1", str(clean)], capsys) == (0, "[]\n", "")
+
+
+def test_file_level_problem_has_no_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    code, out, _ = run(["check", str(empty)], capsys)
+    assert out.splitlines()[0] == f"{empty}: JL009 the file holds no records"
+    assert code == 1
+
+
+def test_several_files_in_one_call(clean: Path, broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--select", "JL003", str(clean), str(broken)], capsys)
+    assert out == f"{broken}:3:1: JL003 blank line; every line must hold one JSON object (remove it)\nFound 1 problem (1 error) in 2 files, 3 records checked.\n"
+    assert code == 1
+
+
+def test_missing_file_is_exit_2_with_one_line_on_stderr(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["check", "--select", "JL0", "nope.jsonl", str(clean)], capsys)
+    assert (code, err) == (2, "jsonl-lint: nope.jsonl: No such file or directory\n")
+    assert out == "No problems: 1 file, 1 record checked.\n"  # the readable file is still checked
+
+
+def test_unknown_model_exit_2(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["check", "--model", "gpt-5", str(clean)], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("jsonl-lint: unknown model 'gpt-5' for profile 'openai'; known models: gpt-4.1-2025-04-14,")
+    assert err.count("\n") == 1
+
+
+def test_bad_option_exit_2(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", "--format", "xml", str(clean)], capsys)
+    assert code == 2
+    assert "Invalid value for '--format'" in err and "Traceback" not in err
+
+
+def test_directory_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", str(tmp_path)], capsys)
+    assert code == 2 and "is a directory" in err
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\n" + CHAT.encode())))
+    code, out, _ = run(["check", "--select", "JL0", "-"], capsys)
+    assert out == "<stdin>:1:1: JL003 blank line; every line must hold one JSON object (remove it)\nFound 1 problem (1 error) in 1 file, 1 record checked.\n"
+    assert code == 1
+
+
+@pytest.mark.parametrize("name", list(formats.FORMATS))
+def test_schema_command_prints_the_shipped_schema(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["schema", name], capsys)
+    assert code == 0 and json.loads(out) == formats.load_schema(name)
+
+
+def test_console_script_and_module_agree_on_the_shipped_examples() -> None:
+    good = subprocess.run([sys.executable, "-m", "jsonl_lint", "check", str(EXAMPLES / "chat.jsonl")], capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "jsonl_lint", "check", str(EXAMPLES / "broken.jsonl")], capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert f"{EXAMPLES / 'broken.jsonl'}:3:1: JL003 blank line" in bad.stdout
