@@ -23,7 +23,8 @@ MAX_DEPTH = 1024  # orjson's limit, and deeper than any real record needs
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A line that holds a JSON object. ``raw`` is the line without its ending (and BOM)."""
+    """A line that holds a JSON object. ``raw`` is the line as read (its ending kept, BOM removed):
+    stripping it would copy every line, and only the error path needs the text."""
 
     line: int
     raw: bytes
@@ -31,7 +32,7 @@ class Record:
 
     @property
     def text(self) -> str:
-        return self.raw.decode("utf-8")
+        return strip_line_ending(self.raw).decode("utf-8")
 
 
 class ProblemSink(Protocol):
@@ -54,13 +55,12 @@ def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Recor
     """Yield a :class:`Record` for each object line and a :class:`Problem` for each bad line."""
     seen_content = False
     for number, raw in enumerate(lines, 1):
-        raw = strip_line_ending(raw)
         if number == 1 and raw.startswith(UTF8_BOM):
             raw = raw[len(UTF8_BOM) :]
             found = problem(syntax.BOM, 1, 1, "the file starts with a UTF-8 byte order mark (BOM); remove it (`jsonl-lint check --fix` does)")
             if found:
                 yield found
-        if not raw.strip():
+        if not raw or raw.isspace():
             found = problem(syntax.BLANK_LINE, number, 1, "blank line; every line must hold one JSON object (remove it)")
             if found:
                 yield found
@@ -68,8 +68,8 @@ def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Recor
         seen_content = True
         try:
             value = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
-            found = _classify_failure(raw, number, error, problem)
+        except orjson.JSONDecodeError:
+            found = _classify_failure(strip_line_ending(raw), number, problem)
             if found:
                 yield found
             continue
@@ -79,7 +79,7 @@ def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Recor
                 yield found
             continue
         if _may_repeat_keys(raw, value):
-            duplicates = jsonpos.duplicate_keys(raw.decode("utf-8"))
+            duplicates = jsonpos.duplicate_keys(strip_line_ending(raw).decode("utf-8"))
             for node in duplicates:
                 key = node.path[-1]
                 where = jsonpos.format_path(node.path[:-1]) or "the record"
@@ -130,7 +130,12 @@ _HINTS = {
 }
 
 
-def _classify_failure(raw: bytes, number: int, error: orjson.JSONDecodeError, problem: ProblemSink) -> Problem | None:
+def _classify_failure(raw: bytes, number: int, problem: ProblemSink) -> Problem | None:
+    try:
+        orjson.loads(raw)
+        return None  # only the line ending made it fail; cannot happen, but never guess
+    except orjson.JSONDecodeError as failure:
+        error = failure  # parsed again without the line ending, so that columns are the line's own
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as bad:

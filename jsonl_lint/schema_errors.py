@@ -75,7 +75,7 @@ def describe_place(instance: Any, path: Sequence[PathPart]) -> str:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and node.get("role") in KNOWN_ROLES:
+        if isinstance(node, dict) and isinstance(node.get("role"), str) and node["role"] in KNOWN_ROLES:
             role = node["role"]
     return f"{text} ({role} message)" if role else text
 

@@ -69,9 +69,11 @@ def test_one_bad_line_never_stops_the_check() -> None:
     assert report.records == 2
 
 
-def test_records_carry_line_numbers_and_raw_bytes_without_line_ending() -> None:
+def test_records_carry_line_numbers_raw_bytes_and_text_without_line_ending() -> None:
     items = list(read_records(io.BytesIO(b"\xef\xbb\xbf" + GOOD + b"\r\n\n" + GOOD), lambda *a, **k: None))
-    assert [(r.line, r.raw) for r in items if isinstance(r, Record)] == [(1, GOOD), (3, GOOD)]
+    records = [r for r in items if isinstance(r, Record)]
+    assert [(r.line, r.raw) for r in records] == [(1, GOOD + b"\r\n"), (3, GOOD)]
+    assert [r.text for r in records] == [GOOD.decode(), GOOD.decode()]
 
 
 def test_messages_say_what_to_do() -> None:

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Throughput (MB/s) and peak memory (RSS) of jsonl-lint's main commands, each next to a floor
+measured in the same run: a loop that only parses each line with orjson (or reads the CSV).
+
+    python benchmarks/bench.py                      # 100k and 400k lines
+    python benchmarks/bench.py --lines 20000        # quicker
+
+Data comes from ../shared/bench/make_dataset.py (deterministic) and is written to a temporary
+folder, never to the repository. Each command runs in its own process; its peak RSS is that
+process's own (os.wait4), and its MB/s is input bytes over wall time.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAKE_DATASET = ROOT.parent / "shared" / "bench" / "make_dataset.py"
+
+FLOOR_JSONL = "import sys, orjson\nfor line in open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
+
+
+@dataclass
+class Result:
+    label: str
+    seconds: float
+    peak_rss_mb: float
+    megabytes: float
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.megabytes / self.seconds
+
+
+def measure(label: str, argv: list[str], data: Path) -> Result:
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{label} failed with exit code {process.returncode}: {process.stderr.read().decode() if process.stderr else ''}")
+    return Result(label, seconds, usage.ru_maxrss / 1024, data.stat().st_size / 1e6)
+
+
+def dataset(folder: Path, lines: int, fmt: str) -> Path:
+    suffix = "csv" if fmt == "csv" else "jsonl"
+    path = folder / f"{fmt}-{lines}.{suffix}"
+    if not path.exists():
+        subprocess.run([sys.executable, str(MAKE_DATASET), "--lines", str(lines), "--format", fmt, "--out", str(path)], check=True)
+    return path
+
+
+def print_table(title: str, floor: Result, results: list[Result]) -> None:
+    print(f"\n{title}  ({floor.megabytes:.0f} MB)")
+    print(f"  {'command':<52} {'MB/s':>8} {'peak RSS':>10} {'vs floor':>9}")
+    for result in [floor, *results]:
+        ratio = result.mb_per_s / floor.mb_per_s
+        print(f"  {result.label:<52} {result.mb_per_s:>8.1f} {result.peak_rss_mb:>8.1f}MB {ratio:>8.2f}x")
+
+
+def lint(*args: str) -> list[str]:
+    return [sys.executable, "-m", "jsonl_lint", *args]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, nargs="+", default=[100_000, 400_000])
+    parser.add_argument("--keep", type=Path, help="folder to keep generated data in between runs")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="jsonl-lint-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for lines in args.lines:
+        chat = dataset(folder, lines, "chat")
+        floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(chat)], chat)
+        results = [
+            measure("jsonl-lint check --profile structural", lint("check", "--profile", "structural", str(chat)), chat),
+            measure("jsonl-lint check (default profile)", lint("check", str(chat)), chat),
+        ]
+        print_table(f"chat, {lines:,} lines", floor, results)
+    if not args.keep:
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+
+
+if __name__ == "__main__":
+    main()

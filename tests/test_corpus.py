@@ -1,0 +1,29 @@
+"""Real public fine-tuning files (../shared/corpus), each with the verdict a careful reviewer gives."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import corpus_file
+from jsonl_lint import check_file
+
+# file -> options -> (records, data format, [(line, code), ...]) for the whole rule set
+VERDICTS = [
+    ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {}, (5, "chat", [])),
+    ("eunseo-com__openai-cookbook/drone_training.jsonl", {}, (103, "chat", [])),
+    ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {}, (10, "chat", [])),
+    ("togethercomputer__together-cookbook/rewardbench2_dpo_val.jsonl", {}, (356, "preference", [])),
+    ("mistralai__mistral-finetune/test_data.jsonl", {}, (3, "chat", [])),
+    # legacy prompt-completion: one clear error for a chat model, clean for a completion model
+    ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(1, "JL103")])),
+    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [])),
+    ("lbnlp__NERRE/doping_training_json.jsonl", {}, (413, "completion", [(1, "JL103")])),
+    ("lbnlp__NERRE/doping_training_json.jsonl", {"model": "babbage-002"}, (413, "completion", [])),
+]
+
+
+@pytest.mark.parametrize(("name", "options", "verdict"), VERDICTS, ids=[f"{v[0]}-{v[1]}" for v in VERDICTS])
+def test_corpus_verdict(name: str, options: dict[str, str], verdict: tuple[int, str, list[tuple[int | None, str]]]) -> None:
+    report = check_file(corpus_file(name), **options)
+    records, data_format, expected = verdict
+    assert (report.records, report.data_format) == (records, data_format)
+    assert [(p.line, p.code) for p in report.problems] == expected
