@@ -111,6 +111,9 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
     path: JsonPath = tuple(error.absolute_path)
     place = describe_place(root, path)
     kind = error.validator
+    # jsonschema types these as "Any | Unset"; they are set on every error it yields.
+    instance: Any = error.instance
+    expected: Any = error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind in ("anyOf", "oneOf"):
         if "x-error" in schema:
@@ -119,13 +122,13 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
             best = jsonschema.exceptions.best_match(error.context or [])
             yield from _describe(best, root) if best is not None else [SchemaIssue(path, f"{place}: {error.message}")]
     elif kind == "required":
-        missing = [key for key in error.validator_value if key not in error.instance]
+        missing = [key for key in expected if key not in instance]
         names = ", ".join(f'"{key}"' for key in missing)
         noun = "key" if len(missing) == 1 else "keys"
         yield SchemaIssue(path, f"{place} is missing the required {noun} {names}")
     elif kind == "additionalProperties":
         allowed = list(schema.get("properties", {}))
-        for key in error.instance:
+        for key in instance:
             if key in allowed:
                 continue
             message = f"unexpected key {_short(key)} in {place}"
@@ -135,27 +138,27 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
                 message += f" (allowed: {', '.join(allowed)})"
             yield SchemaIssue(path + (key,), message, at_key=True)
     elif kind == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        expected = _or_list([_TYPE_NAMES.get(t, t) for t in types], quote=False)
-        yield SchemaIssue(path, f"{place} must be {expected}, found {kind_of(error.instance)}")
+        types = expected if isinstance(expected, list) else [expected]
+        wanted = _or_list([_TYPE_NAMES.get(t, t) for t in types], quote=False)
+        yield SchemaIssue(path, f"{place} must be {wanted}, found {kind_of(instance)}")
     elif kind == "enum":
-        yield SchemaIssue(path, f"{place} is {_short(error.instance)}; expected {_or_list(error.validator_value)}")
+        yield SchemaIssue(path, f"{place} is {_short(instance)}; expected {_or_list(expected)}")
     elif kind == "const":
-        yield SchemaIssue(path, f"{place} is {_short(error.instance)}; expected {_short(error.validator_value)}")
+        yield SchemaIssue(path, f"{place} is {_short(instance)}; expected {_short(expected)}")
     elif kind == "minItems":
-        if error.validator_value == 1:
+        if expected == 1:
             yield SchemaIssue(path, f"{place} is empty; it needs at least one item")
         else:
-            yield SchemaIssue(path, f"{place} has {len(error.instance)} items; it needs at least {error.validator_value}")
+            yield SchemaIssue(path, f"{place} has {len(instance)} items; it needs at least {expected}")
     elif kind == "maxItems":
-        yield SchemaIssue(path, f"{place} has {len(error.instance)} items; at most {error.validator_value} allowed")
+        yield SchemaIssue(path, f"{place} has {len(instance)} items; at most {expected} allowed")
     elif kind == "minLength":
         yield SchemaIssue(path, f"{place} must not be empty")
     elif kind == "maxLength":
-        yield SchemaIssue(path, f"{place} is {len(error.instance)} characters long; at most {error.validator_value} allowed")
+        yield SchemaIssue(path, f"{place} is {len(instance)} characters long; at most {expected} allowed")
     elif kind in ("pattern", "not"):
         description = schema.get("description")
-        why = description[0].lower() + description[1:].rstrip(".") if description else f"it must match {error.validator_value}"
-        yield SchemaIssue(path, f"{place} {_short(error.instance)} is not valid: {why}")
+        why = description[0].lower() + description[1:].rstrip(".") if description else f"it must match {expected}"
+        yield SchemaIssue(path, f"{place} {_short(instance)} is not valid: {why}")
     else:
         yield SchemaIssue(path, f"{place}: {error.message}")

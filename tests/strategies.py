@@ -1,6 +1,7 @@
 """Hypothesis strategies for fine-tuning records: valid ones of each format, and mutations of them."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from hypothesis import strategies as st
@@ -97,7 +98,7 @@ def _string_variants(value: str) -> st.SearchStrategy[str]:
 def mutated(draw: st.DrawFn, base: st.SearchStrategy[Any]) -> Any:
     """A valid record with one change: a string varied at its edges (half the time), another value
     replaced, a key removed, or a key added, at a place chosen among all of them."""
-    record = draw(base)
+    record = copy.deepcopy(draw(base))  # never edit a drawn value: st.just() hands out one shared object
     places = _places(record)
     strings = [(c, k) for c, k in places if isinstance(c[k], str)]
     if strings and draw(st.booleans()):
