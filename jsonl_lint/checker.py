@@ -5,12 +5,13 @@ whatever the file size (dataset rules keep at most a small hash per record).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 import orjson
 
@@ -42,11 +43,11 @@ class Report:
 
 
 class DatasetCheck(Protocol):
-    """A rule that looks across records: it sees each valid record, then reports at the end."""
+    """A rule that looks across records: it sees every record, then reports at the end."""
 
-    def observe(self, record: Record) -> Iterable[Problem]: ...
+    def observe(self, record: Record) -> Iterable[Problem | None]: ...
 
-    def finish(self) -> Iterable[Problem]: ...
+    def finish(self) -> Iterable[Problem | None]: ...
 
 
 @dataclass(slots=True)
@@ -58,6 +59,8 @@ class FileContext:
     profile: Profile
     model: ModelSpec
     data_format: str | None = None
+    is_validation: bool = False  # the --validation file, checked against the training files
+    shared: dict[str, Any] = field(default_factory=dict)  # what dataset rules pass between files of one run
     _severities: dict[str, Severity | None] = field(default_factory=dict)
 
     def enabled(self, rule: Rule) -> bool:
@@ -96,12 +99,27 @@ class FileContext:
 
 
 class _FileChecker:
-    def __init__(self, path: str, config: Config) -> None:
+    def __init__(self, path: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False) -> None:
         profile = get_profile(config.profile)
         model = profile.model(config.model)
+        if config.max_tokens is not None or config.encoding is not None:
+            model = dataclasses.replace(
+                model, max_tokens=config.max_tokens or model.max_tokens, encoding=config.encoding or model.encoding
+            )
+            if model.max_tokens is not None and model.encoding is None:
+                raise UsageError(f"--max-tokens needs --encoding: no tiktoken encoding is known for {model.name}")
         if config.data_format is not None and config.data_format not in formats.FORMATS:
             raise UsageError(f"unknown data format {config.data_format!r}; known: {', '.join(formats.FORMATS)}")
-        self.ctx = FileContext(path=path, config=config, profile=profile, model=model, data_format=config.data_format)
+        config = config.with_options(ignore=config.ignore + profile.ignore) if profile.ignore else config
+        self.ctx = FileContext(
+            path=path,
+            config=config,
+            profile=profile,
+            model=model,
+            data_format=config.data_format,
+            is_validation=is_validation,
+            shared=shared if shared is not None else {},
+        )
         self.problems: list[Problem] = []
         self.records = 0
         self.format_line: int | None = None
@@ -146,6 +164,8 @@ class _FileChecker:
 
     def check(self, record: Record) -> None:
         ctx = self.ctx
+        for dataset_check in self.dataset_checks:
+            self._add(dataset_check.observe(record))
         found = self._record_format(record.value)
         expected = ctx.data_format
         if self.format_line is None:
@@ -175,8 +195,6 @@ class _FileChecker:
             return
         for record_check in self.record_checks:
             self._add(record_check(record, ctx))
-        for dataset_check in self.dataset_checks:
-            self._add(dataset_check.observe(record))
 
     def _model_fit(self, line: int) -> Problem | None:
         ctx = self.ctx
@@ -208,21 +226,35 @@ def check_lines(lines: Iterable[bytes], *, path: str = "<stdin>", config: Config
     return _FileChecker(path, _config(config, options)).run(lines)
 
 
-def check_stream(stream: BinaryIO, *, path: str, config: Config | None = None, **options: Any) -> Report:
-    return check_lines(stream, path=path, config=config, **options)
-
-
 def check_file(path: str | Path, *, config: Config | None = None, **options: Any) -> Report:
     """Check the JSONL file at ``path`` (``"-"`` reads standard input).
 
     Options are the fields of :class:`~jsonl_lint.config.Config` (``model=``, ``profile=`` ...).
     """
-    name = str(path)
+    return check_one(str(path), _config(config, options))
+
+
+def check_files(paths: Sequence[str | Path], *, config: Config | None = None, **options: Any) -> list[Report]:
+    """Check training files, and with ``validation=`` the validation file last, against them all.
+
+    Raises :class:`UsageError` for a file it cannot read.
+    """
+    resolved = _config(config, options)
+    shared: dict[str, Any] = {}
+    reports = [check_one(str(path), resolved, shared=shared) for path in paths]
+    if resolved.validation is not None:
+        reports.append(check_one(resolved.validation, resolved, shared=shared, is_validation=True))
+    return reports
+
+
+def check_one(name: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False) -> Report:
+    """Check one file (``"-"``: standard input) with a resolved config; ``shared`` carries what
+    dataset rules pass between the files of one run (the training index for --validation)."""
     if name == "-":
-        return check_stream(sys.stdin.buffer, path="<stdin>", config=config, **options)
+        return _FileChecker("<stdin>", config, shared=shared, is_validation=is_validation).run(sys.stdin.buffer)
     try:
         with open(name, "rb") as stream:
-            return check_stream(stream, path=name, config=config, **options)
+            return _FileChecker(name, config, shared=shared, is_validation=is_validation).run(stream)
     except IsADirectoryError:
         raise UsageError(f"{name}: is a directory") from None
     except OSError as error:

@@ -13,8 +13,8 @@ from typing import Any
 import click
 
 from jsonl_lint import formats
-from jsonl_lint.checker import Report, check_file
-from jsonl_lint.config import Config
+from jsonl_lint.checker import Report, check_one
+from jsonl_lint.config import load_config
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import all_profiles, get_profile
 from jsonl_lint.report import RENDERERS
@@ -24,6 +24,10 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def _fail(message: str) -> None:
     click.echo(f"jsonl-lint: {message}", err=True)
+
+
+def _selectors(text: str | None) -> tuple[str, ...] | None:
+    return tuple(part.strip() for part in text.split(",") if part.strip()) if text is not None else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,28 +41,39 @@ def cli() -> None:
 @click.option("--profile", type=click.Choice(list(all_profiles())), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model; decides formats, tokenizer and token limit (default: the profile's).")
 @click.option("--data-format", type=click.Choice(list(formats.FORMATS)), help="Data format, instead of detecting it from the first record.")
+@click.option("--validation", type=click.Path(dir_okay=False), help="Validation file: checked too, and its examples that also occur in FILES reported.")
 @click.option("--select", help="Only these rules: comma-separated codes, code prefixes (JL1) or names.")
 @click.option("--ignore", help="Skip these rules: comma-separated codes, code prefixes or names.")
+@click.option("--no-token-check", is_flag=True, default=None, help="Skip token budgets (and the need for tiktoken's encoding files).")
+@click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
+@click.option("--encoding", help="tiktoken encoding, instead of the model's (o200k_base, cl100k_base).")
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
 def check(
     files: tuple[str, ...],
-    profile: str | None,
-    model: str | None,
-    data_format: str | None,
+    validation: str | None,
     select: str | None,
     ignore: str | None,
+    no_token_check: bool | None,
     output_format: str,
+    **options: Any,
 ) -> int:
-    """Check JSONL fine-tuning FILES ("-" for standard input)."""
-    config = Config().with_options(
-        profile=profile, model=model, data_format=data_format, select=_selectors(select), ignore=_selectors(ignore)
-    )
-    get_profile(config.profile).model(config.model)  # an unknown profile or model stops here, exit 2
+    """Check JSONL fine-tuning FILES ("-" for standard input).
+
+    Settings come from [tool.jsonl-lint] in the nearest pyproject.toml above each file; options
+    given here override them.
+    """
+    overrides = dict(options, select=_selectors(select), ignore=_selectors(ignore), validation=validation)
+    if no_token_check:
+        overrides["token_check"] = False
     reports: list[Report] = []
+    shared: dict[str, Any] = {}
     io_failed = False
-    for name in files:
+    jobs = [(name, False) for name in files] + ([(validation, True)] if validation else [])
+    for name, is_validation in jobs:
+        config = load_config(name).with_options(**overrides)
+        get_profile(config.profile).model(config.model)  # an unknown profile or model stops here, exit 2
         try:
-            reports.append(check_file(name, config=config))
+            reports.append(check_one(name, config, shared=shared, is_validation=is_validation))
         except UsageError as error:
             if not str(error).startswith(f"{name}:"):
                 raise
@@ -71,8 +86,41 @@ def check(
     return EXIT_PROBLEMS if any(r.has_errors for r in reports) else EXIT_OK
 
 
-def _selectors(text: str | None) -> tuple[str, ...] | None:
-    return tuple(part.strip() for part in text.split(",") if part.strip()) if text is not None else None
+@cli.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> int:
+    """List every rule, or print the documentation of one (by code or name)."""
+    from jsonl_lint.rules import all_rules, find_rule
+
+    if code is None:
+        for rule in all_rules().values():
+            click.echo(f"{rule.code}  {rule.name:<36} {rule.severity.label:<8} {rule.summary}")
+        return EXIT_OK
+    rule = find_rule(code)
+    if rule is None:
+        raise UsageError(f"unknown rule {code!r}; `jsonl-lint rules` lists them")
+    click.echo(f"{rule.code} {rule.name} (default severity: {rule.severity.label})\n\n{rule.doc.rstrip()}")
+    return EXIT_OK
+
+
+@cli.command()
+def profiles() -> int:
+    """List the target profiles with their limits and models."""
+    for profile in all_profiles().values():
+        click.echo(f"{profile.name}: {profile.summary}")
+        click.echo(f"  roles: {', '.join(profile.roles)}; alternating turns: {'yes' if profile.strict_alternation else 'no'}")
+        click.echo(f"  examples: at least {profile.min_examples}, recommended {profile.recommended_examples}")
+        if profile.max_images is not None:
+            click.echo(f"  images: at most {profile.max_images} per example, {', '.join(profile.image_types)}")
+        if profile.ignore:
+            click.echo(f"  rules not run: {', '.join(profile.ignore)}")
+        for model in profile.models.values():
+            label = "any model" if model.name == profile.any_model else model.name
+            limit = f"{model.max_tokens:,} tokens" if model.max_tokens else "no token limit"
+            tokenizer = model.encoding or "no tiktoken encoding"
+            extras = ", vision" if model.vision else ""
+            click.echo(f"  - {label}: {'/'.join(model.formats)}; {limit}; {tokenizer}{extras}")
+    return EXIT_OK
 
 
 @cli.command()

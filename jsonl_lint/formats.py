@@ -50,6 +50,12 @@ FORMATS: dict[str, DataFormat] = {
             summary='{"prompt": "...", "completion": "..."} for babbage-002 and davinci-002',
         ),
         DataFormat(
+            name="text",
+            title="plain text",
+            schema_file="text.schema.json",
+            summary='{"text": "..."}: whole documents, for continued pre-training (Together, Mistral)',
+        ),
+        DataFormat(
             name="rft",
             title="reinforcement (RFT)",
             schema_file="rft.schema.json",
@@ -73,6 +79,8 @@ def detect(value: Mapping[str, Any]) -> str | None:
         return "preference"
     if "prompt" in value or "completion" in value:
         return "completion"
+    if "text" in value:
+        return "text"
     return None
 
 

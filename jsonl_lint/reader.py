@@ -29,6 +29,7 @@ class Record:
     line: int
     raw: bytes
     value: dict[str, Any]
+    canonical: bytes = b""  # compact JSON with sorted keys: equal for equal records (duplicates)
 
     @property
     def text(self) -> str:
@@ -78,7 +79,8 @@ def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Recor
             if found:
                 yield found
             continue
-        if _may_repeat_keys(raw, value):
+        canonical = _canonical(value)
+        if canonical is None or raw.count(b":") != canonical.count(b":") or b"\\u003" in raw:
             duplicates = jsonpos.duplicate_keys(strip_line_ending(raw).decode("utf-8"))
             for node in duplicates:
                 key = node.path[-1]
@@ -94,25 +96,26 @@ def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Recor
                     yield found
             if duplicates:
                 continue
-        yield Record(number, raw, value)
+        yield Record(number, raw, value, canonical or b"")
     if not seen_content:
         found = problem(syntax.EMPTY_FILE, None, None, "the file holds no records")
         if found:
             yield found
 
 
-def _may_repeat_keys(raw: bytes, value: dict[str, Any]) -> bool:
-    """False only when no key can be repeated.
+def _canonical(value: dict[str, Any]) -> bytes | None:
+    """The record as compact JSON with sorted keys, or None when orjson cannot write it back
+    (nesting deeper than it writes, though not deeper than it reads).
 
-    Every ':' in the line is either a key separator or inside a string. orjson writes every kept
-    key and string back with the same colons and never escapes ':', so equal counts prove no key
-    was dropped, unless the line spells a colon as an escape (rare: look closely then).
+    It serves twice. Duplicate keys: every ':' in a line is a key separator or inside a string;
+    orjson writes every kept key and string back with the same colons and never escapes ':', so
+    equal counts prove that no key was dropped, unless the line spells a colon as an escape
+    (then look closely). Duplicate records: equal records have equal canonical forms.
     """
     try:
-        written = orjson.dumps(value)
-    except TypeError:  # nested deeper than orjson writes (it reads deeper): look closely
-        return True
-    return raw.count(b":") != written.count(b":") or b"\\u003" in raw
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
 
 
 def _not_an_object_message(value: object) -> str:

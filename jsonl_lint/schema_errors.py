@@ -65,9 +65,9 @@ def kind_of(value: object) -> str:
     return "an object"
 
 
-def describe_place(instance: Any, path: Sequence[PathPart]) -> str:
+def describe_place(instance: Any, path: Sequence[PathPart], root: str = "the record") -> str:
     """``messages[2].content (assistant)``: the path, with the role of the message it is in."""
-    text = format_path(path) or "the record"
+    text = format_path(path) or root
     node: Any = instance
     role: str | None = None
     for part in path:
@@ -90,12 +90,12 @@ def _or_list(values: Sequence[object], *, quote: bool = True) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
-def explain(validator: jsonschema.protocols.Validator, instance: Any) -> list[SchemaIssue]:
+def explain(validator: jsonschema.protocols.Validator, instance: Any, *, root: str = "the record") -> list[SchemaIssue]:
     """Every structural problem of ``instance``, one per place, in document order."""
     issues: list[SchemaIssue] = []
     seen: set[tuple[JsonPath, bool]] = set()
     for error in validator.iter_errors(instance):
-        for issue in _describe(error, instance):
+        for issue in _describe(error, instance, root):
             if (issue.path, issue.at_key) not in seen:
                 seen.add((issue.path, issue.at_key))
                 issues.append(issue)
@@ -107,9 +107,9 @@ def _has_specific_inside(general: SchemaIssue, issues: list[SchemaIssue]) -> boo
     return any(not other.general and other.path[:size] == general.path and other is not general for other in issues)
 
 
-def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterator[SchemaIssue]:
+def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root: str) -> Iterator[SchemaIssue]:
     path: JsonPath = tuple(error.absolute_path)
-    place = describe_place(root, path)
+    place = describe_place(document, path, root)
     kind = error.validator
     # jsonschema types these as "Any | Unset"; they are set on every error it yields.
     instance: Any = error.instance
@@ -120,7 +120,7 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
             yield SchemaIssue(path, f"{place}: {schema['x-error']}", general=True)
         else:
             best = jsonschema.exceptions.best_match(error.context or [])
-            yield from _describe(best, root) if best is not None else [SchemaIssue(path, f"{place}: {error.message}")]
+            yield from _describe(best, document, root) if best is not None else [SchemaIssue(path, f"{place}: {error.message}")]
     elif kind == "required":
         missing = [key for key in expected if key not in instance]
         names = ", ".join(f'"{key}"' for key in missing)
@@ -132,7 +132,7 @@ def _describe(error: jsonschema.exceptions.ValidationError, root: Any) -> Iterat
             if key in allowed:
                 continue
             message = f"unexpected key {_short(key)} in {place}"
-            if key in KEY_HINTS:
+            if key in KEY_HINTS and root == "the record":  # hints are about our formats, not user schemas
                 message += f": {KEY_HINTS[key]}"
             elif allowed:
                 message += f" (allowed: {', '.join(allowed)})"

@@ -8,14 +8,21 @@ from jsonl_lint import check_file
 
 # file -> options -> (records, data format, [(line, code), ...]) for the whole rule set
 VERDICTS = [
-    ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {}, (5, "chat", [])),
+    # the cookbook's deliberately flawed sample: too few examples, one without a user message,
+    # and a 26,000-character reply that only a 4,096-token model cannot take
+    ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {}, (5, "chat", [(None, "JL701"), (4, "JL207")])),
+    ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {"model": "gpt-3.5-turbo-0613"},
+     (5, "chat", [(None, "JL701"), (4, "JL207"), (5, "JL501")])),
+    # function calling examples that end with the call (no tool reply): the way to teach calls
     ("eunseo-com__openai-cookbook/drone_training.jsonl", {}, (103, "chat", [])),
-    ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {}, (10, "chat", [])),
+    ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {}, (10, "chat", [(None, "JL702")])),
+    ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {"profile": "together"}, (10, "chat", [])),
     ("togethercomputer__together-cookbook/rewardbench2_dpo_val.jsonl", {}, (356, "preference", [])),
-    ("mistralai__mistral-finetune/test_data.jsonl", {}, (3, "chat", [])),
+    ("mistralai__mistral-finetune/test_data.jsonl", {}, (3, "chat", [(None, "JL701")])),
+    ("mistralai__mistral-finetune/test_data.jsonl", {"profile": "mistral"}, (3, "chat", [])),
     # legacy prompt-completion: one clear error for a chat model, clean for a completion model
-    ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(1, "JL103")])),
-    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [])),
+    ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(None, "JL702"), (1, "JL103")])),
+    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [(None, "JL702")])),
     ("lbnlp__NERRE/doping_training_json.jsonl", {}, (413, "completion", [(1, "JL103")])),
     ("lbnlp__NERRE/doping_training_json.jsonl", {"model": "babbage-002"}, (413, "completion", [])),
 ]

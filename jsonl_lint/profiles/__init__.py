@@ -6,6 +6,7 @@ on a vendor.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.resources
 import tomllib
@@ -38,7 +39,9 @@ class Profile:
     recommended_examples: int
     roles: tuple[str, ...]
     strict_alternation: bool
-    conversation_rules: bool
+    content_parts: bool = True
+    ignore: tuple[str, ...] = ()  # rules this target does not need (selectors, as in --ignore)
+    any_model: str | None = None  # unknown model names take this entry's facts (trainers of open models)
     max_images: int | None = None
     max_image_bytes: int | None = None
     image_types: tuple[str, ...] = ()
@@ -51,6 +54,8 @@ class Profile:
         for spec in self.models.values():
             if wanted == spec.name or wanted in spec.aliases:
                 return spec
+        if self.any_model is not None:
+            return dataclasses.replace(self.models[self.any_model], name=wanted, aliases=())
         known = ", ".join(self.models)
         raise UsageError(f"unknown model {wanted!r} for profile {self.name!r}; known models: {known}")
 
@@ -67,7 +72,17 @@ def _model(name: str, table: Mapping[str, Any]) -> ModelSpec:
     )
 
 
+_PROFILE_KEYS = {
+    "name", "summary", "extends", "default_model", "min_examples", "recommended_examples", "roles",
+    "strict_alternation", "content_parts", "ignore", "any_model", "max_images", "max_image_bytes",
+    "image_types", "prices_date", "models",
+}
+
+
 def _profile(table: Mapping[str, Any]) -> Profile:
+    unknown = set(table) - _PROFILE_KEYS
+    if unknown:
+        raise ValueError(f"profile {table.get('name')!r} has unknown keys: {', '.join(sorted(unknown))}")
     return Profile(
         name=table["name"],
         summary=table["summary"],
@@ -76,7 +91,9 @@ def _profile(table: Mapping[str, Any]) -> Profile:
         recommended_examples=table["recommended_examples"],
         roles=tuple(table["roles"]),
         strict_alternation=table["strict_alternation"],
-        conversation_rules=table["conversation_rules"],
+        content_parts=table.get("content_parts", True),
+        ignore=tuple(table.get("ignore", ())),
+        any_model=table.get("any_model"),
         max_images=table.get("max_images"),
         max_image_bytes=table.get("max_image_bytes"),
         image_types=tuple(table.get("image_types", ())),
@@ -85,15 +102,25 @@ def _profile(table: Mapping[str, Any]) -> Profile:
     )
 
 
+def _merged(table: dict[str, Any], tables: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """A profile's table on top of the one it ``extends``: its keys win, its models are added to
+    (or, entry by entry, override) the base's models."""
+    if "extends" not in table:
+        return table
+    base = _merged(tables[table["extends"]], tables)
+    models = {**base["models"], **{name: {**base["models"].get(name, {}), **spec} for name, spec in table.get("models", {}).items()}}
+    return {**base, **table, "models": models}
+
+
 @functools.cache
 def all_profiles() -> dict[str, Profile]:
     folder = importlib.resources.files(__name__)
-    found = {}
+    tables = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            profile = _profile(tomllib.loads(entry.read_text(encoding="utf-8")))
-            found[profile.name] = profile
-    return found
+            table = tomllib.loads(entry.read_text(encoding="utf-8"))
+            tables[table["name"]] = table
+    return {name: _profile(_merged(table, tables)) for name, table in tables.items()}
 
 
 def get_profile(name: str | None) -> Profile:

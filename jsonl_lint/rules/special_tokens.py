@@ -1,0 +1,59 @@
+"""Special-token text inside the data, which makes a fine-tuning job fail server-side."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from jsonl_lint.conversation import strings
+from jsonl_lint.problems import Problem, Rule, Severity
+
+if TYPE_CHECKING:
+    from jsonl_lint.checker import FileContext
+    from jsonl_lint.reader import Record
+
+SPECIAL_TOKEN = Rule(
+    code="JL404",
+    name="special-token",
+    severity=Severity.ERROR,
+    summary="a string contains special-token text such as <|endoftext|>",
+    doc="""A string contains the text of a special token (`<|endoftext|>`, `<|im_start|>`,
+`<|fim_suffix|>` ...). Services encode training data with special tokens disallowed, so the job
+fails ("message contains an invalid token"). Remove or rewrite the token text.
+
+Fails:
+
+    {"messages": [{"role": "user", "content": "Finish: a<|endoftext|>"}, {"role": "assistant", "content": "b"}]}
+
+Passes:
+
+    {"messages": [{"role": "user", "content": "Finish: a"}, {"role": "assistant", "content": "b"}]}
+""",
+)
+
+RULES = (SPECIAL_TOKEN,)
+
+# The special tokens of tiktoken's cl100k_base and o200k_base, and the chat markup tokens of
+# OpenAI's chat formats (ChatML and harmony), which services reject as well.
+SPECIAL_TOKENS = frozenset(
+    {
+        "<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>",
+        "<|im_start|>", "<|im_end|>", "<|im_sep|>",
+        "<|startoftext|>", "<|start|>", "<|end|>", "<|message|>", "<|channel|>", "<|constrain|>",
+        "<|return|>", "<|call|>",
+    }
+)
+_CANDIDATE = re.compile(r"<\|[a-z_]{2,20}\|>")
+# In the raw line "<" may be escaped as \u003c (Go and some JavaScript encoders do that).
+_RAW_HINTS = (b"<|", b"\\u003c|", b"\\u003C|")
+
+
+def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+    raw = record.raw
+    if not any(hint in raw for hint in _RAW_HINTS):
+        return
+    for path, text in strings(record.value):
+        found = sorted({token for token in _CANDIDATE.findall(text) if token in SPECIAL_TOKENS})
+        if found:
+            names = ", ".join(found)
+            yield ctx.at(SPECIAL_TOKEN, record, f"special-token text {names}: the fine-tuning job would fail on it", path)

@@ -1,0 +1,54 @@
+"""What the target trainer does not take: roles and content shapes outside its profile."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from jsonl_lint.conversation import all_messages
+from jsonl_lint.problems import Problem, Rule, Severity
+
+if TYPE_CHECKING:
+    from jsonl_lint.checker import FileContext
+    from jsonl_lint.reader import Record
+
+NOT_SUPPORTED = Rule(
+    code="JL208",
+    name="not-supported-by-target",
+    severity=Severity.ERROR,
+    summary="a role or content shape the target profile does not accept",
+    doc="""A message uses a role, or content parts, that the target profile does not accept
+(`jsonl-lint profiles` lists each profile's roles). For example Together takes only
+system, user and assistant messages, with string content.
+
+Fails:
+
+    # options: profile=together
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}, {"role": "tool", "tool_call_id": "c1", "content": "{}"}]}
+
+Passes:
+
+    # options: profile=together
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+""",
+)
+
+RULES = (NOT_SUPPORTED,)
+
+
+def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+    if ctx.data_format not in ("chat", "preference"):
+        return
+    profile = ctx.profile
+    for path, message in all_messages(record.value, ctx.data_format):
+        role = message["role"]
+        if role not in profile.roles:
+            yield ctx.at(
+                NOT_SUPPORTED,
+                record,
+                f'role "{role}" is not accepted by the {profile.name} profile (roles: {", ".join(profile.roles)})',
+                path + ("role",),
+            )
+        if not profile.content_parts and isinstance(message.get("content"), list):
+            yield ctx.at(
+                NOT_SUPPORTED, record, f"content parts are not accepted by the {profile.name} profile: use a string", path + ("content",)
+            )

@@ -1,0 +1,59 @@
+"""Token budget: an example longer than the model takes is cut from the end during training."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from jsonl_lint import tokens
+from jsonl_lint.problems import Problem, Rule, Severity
+
+if TYPE_CHECKING:
+    from jsonl_lint.checker import FileContext
+    from jsonl_lint.reader import Record
+
+TOO_MANY_TOKENS = Rule(
+    code="JL501",
+    name="too-many-tokens",
+    severity=Severity.ERROR,
+    summary="an example has more tokens than the model takes per example",
+    doc="""An example has more tokens than the target model takes per training example.
+
+Over-long examples are truncated from the end during training, and the end is usually the
+assistant's answer: an error, not a warning. Tokens are counted with the model's own tiktoken
+encoding (`o200k_base` for gpt-4o, gpt-4.1 and o-series, `cl100k_base` for gpt-3.5-turbo,
+babbage-002 and davinci-002); the count estimates the server's (see the README). Most examples
+are never tokenized: one whose UTF-8 length is within the limit cannot exceed it.
+`--max-tokens N` and `--encoding NAME` override the model's limit and tokenizer (for targets
+whose models are not in the profile's table). `--no-token-check` skips this rule (and the need
+for the encoding files).
+
+Fails:
+
+    # options: max_tokens=20
+    {"messages": [{"role": "user", "content": "Count to twenty"}, {"role": "assistant", "content": "one two three four five six seven eight nine ten eleven twelve"}]}
+
+Passes:
+
+    # options: max_tokens=20
+    {"messages": [{"role": "user", "content": "Count to three"}, {"role": "assistant", "content": "one two three"}]}
+""",
+)
+
+RULES = (TOO_MANY_TOKENS,)
+
+
+def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+    limit, encoding = ctx.model.max_tokens, ctx.model.encoding
+    if limit is None or encoding is None or not ctx.config.token_check:
+        return
+    if tokens.upper_bound(record.raw, record.value, ctx.data_format) <= limit:
+        return
+    count = tokens.count_tokens(record.value, ctx.data_format, encoding)
+    if count > limit:
+        yield ctx.problem(
+            TOO_MANY_TOKENS,
+            record.line,
+            1,
+            f"the example has {count:,} tokens but {ctx.model.name} takes at most {limit:,} per example: "
+            f"training would cut off the last {count - limit:,} (usually the assistant's answer)",
+        )

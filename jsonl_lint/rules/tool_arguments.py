@@ -1,0 +1,161 @@
+"""Tool call arguments: JSON-encoded objects, for declared functions, matching their parameters."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+import orjson
+import referencing.exceptions
+
+from jsonl_lint.conversation import all_messages
+from jsonl_lint.jsonpos import JsonPath
+from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.schema_errors import explain
+
+if TYPE_CHECKING:
+    from jsonl_lint.checker import FileContext
+    from jsonl_lint.reader import Record
+
+INVALID_ARGUMENTS = Rule(
+    code="JL304",
+    name="invalid-tool-arguments",
+    severity=Severity.ERROR,
+    summary="tool call arguments are not a JSON-encoded object",
+    doc="""A tool or function call's `arguments` is not a JSON-encoded object. It is a string that
+holds JSON (`"{\\"city\\": \\"Paris\\"}"`), not the object itself, and not free text.
+
+Fails:
+
+    {"messages": [{"role": "user", "content": "Weather?"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "weather", "arguments": "city=Paris"}}]}]}
+
+Passes:
+
+    {"messages": [{"role": "user", "content": "Weather?"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}]}]}
+""",
+)
+
+UNDECLARED = Rule(
+    code="JL305",
+    name="undeclared-function",
+    severity=Severity.ERROR,
+    summary="a call names a function the example's tools do not declare",
+    doc="""A call names a function that the example's `tools` (or `functions`) do not declare.
+Examples that declare no tools at all are not checked.
+
+Fails:
+
+    {"messages": [{"role": "user", "content": "Weather?"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "wether", "arguments": "{}"}}]}], "tools": [{"type": "function", "function": {"name": "weather"}}]}
+
+Passes:
+
+    {"messages": [{"role": "user", "content": "Weather?"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "weather", "arguments": "{}"}}]}], "tools": [{"type": "function", "function": {"name": "weather"}}]}
+""",
+)
+
+ARGUMENTS_MISMATCH = Rule(
+    code="JL306",
+    name="arguments-do-not-match-parameters",
+    severity=Severity.WARNING,
+    summary="call arguments do not validate against the function's declared parameters",
+    doc="""A call's arguments do not validate against the JSON Schema the function declares as
+`parameters`; the message names the failing argument. A `parameters` that is not a valid JSON
+Schema is reported too.
+
+Fails:
+
+    {"messages": [{"role": "user", "content": "Fly"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "takeoff", "arguments": "{\\"altitude\\": \\"high\\"}"}}]}], "tools": [{"type": "function", "function": {"name": "takeoff", "parameters": {"type": "object", "properties": {"altitude": {"type": "integer"}}}}}]}
+
+Passes:
+
+    {"messages": [{"role": "user", "content": "Fly"}, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "takeoff", "arguments": "{\\"altitude\\": 100}"}}]}], "tools": [{"type": "function", "function": {"name": "takeoff", "parameters": {"type": "object", "properties": {"altitude": {"type": "integer"}}}}}]}
+""",
+)
+
+RULES = (INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH)
+
+
+def _declarations(value: dict[str, Any], data_format: str | None) -> dict[str, Any] | None:
+    """Declared function name -> its parameters schema (or None); None when nothing is declared."""
+    holder = value["input"] if data_format == "preference" else value
+    tools, functions = holder.get("tools"), holder.get("functions")
+    if not tools and not functions:
+        return None
+    declared = {tool["function"]["name"]: tool["function"].get("parameters") for tool in tools or ()}
+    declared.update({function["name"]: function.get("parameters") for function in functions or ()})
+    return declared
+
+
+@functools.lru_cache(maxsize=256)
+def _parameters_validator(parameters_json: bytes) -> jsonschema.protocols.Validator | str:
+    """A validator for a declared parameters schema, or why it cannot be one. Cached: datasets
+    repeat the same tool definitions on every line."""
+    parameters = orjson.loads(parameters_json)
+    cls = jsonschema.validators.validator_for(parameters, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(parameters)
+    except jsonschema.SchemaError as error:
+        return f"is not a valid JSON Schema ({error.message})"
+    validator: jsonschema.protocols.Validator = cls(parameters)
+    return validator
+
+
+def _calls(message: dict[str, Any], path: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    for number, call in enumerate(message.get("tool_calls") or ()):
+        yield path + ("tool_calls", number, "function"), call["function"]
+    if message.get("function_call"):
+        yield path + ("function_call",), message["function_call"]
+
+
+def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+    raw = record.raw
+    if b"tool_calls" not in raw and b"function_call" not in raw:
+        return
+    declared = _declarations(record.value, ctx.data_format)
+    for path, message in all_messages(record.value, ctx.data_format):
+        if message["role"] != "assistant":
+            continue
+        for call_path, call in _calls(message, path):
+            name = call["name"]
+            arguments = _parse_arguments(call["arguments"])
+            if isinstance(arguments, str):
+                yield ctx.at(INVALID_ARGUMENTS, record, f"the arguments of {name} {arguments}", call_path + ("arguments",))
+            if declared is None:
+                continue
+            if name not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                yield ctx.at(UNDECLARED, record, f'function "{name}" is not declared in this example\'s tools (declared: {known})', call_path + ("name",))
+            elif isinstance(arguments, dict) and declared[name] is not None:
+                yield from _match_parameters(record, ctx, name, arguments, declared[name], call_path + ("arguments",))
+
+
+def _parse_arguments(text: str) -> dict[str, Any] | str:
+    """The arguments object, or why the text is not one."""
+    try:
+        arguments = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        return f"are not valid JSON ({error.msg})"
+    if not isinstance(arguments, dict):
+        return "are JSON but not an object"
+    return arguments
+
+
+def _match_parameters(
+    record: Record, ctx: FileContext, name: str, arguments: dict[str, Any], parameters: Any, path: JsonPath
+) -> Iterator[Problem | None]:
+    if not isinstance(parameters, dict):
+        return
+    validator = _parameters_validator(orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS))
+    if isinstance(validator, str):
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {validator}", path)
+        return
+    try:
+        issues = explain(validator, arguments, root="the arguments object")
+    except referencing.exceptions.Unresolvable:
+        return  # a $ref we cannot follow: the schema is not ours to fetch
+    except Exception as error:  # a user's schema can break a validator in many ways; say so, go on
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} cannot be used to check arguments ({error})", path)
+        return
+    for issue in issues:
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"arguments of {name} do not match its parameters: {issue.message}", path)

@@ -1,0 +1,114 @@
+"""Token counts with tiktoken: offline-aware loading, the count of an example, and the exact
+byte bound that lets most examples skip tokenizing.
+
+The count is an estimate of the server's, in the cookbook's way: every message costs 3 tokens of
+framing plus the tokens of its strings (role, content text, name + 1, tool call names, ids and
+arguments, refusal, tool_call_id); the reply priming costs 3; tool and function definitions cost
+the tokens of their compact JSON; an image costs 85 tokens (its low-detail price, a lower bound).
+
+The bound: BPE never makes more tokens than UTF-8 bytes, and every counted string, every
+definition and every message's framing is paid for by at least as many bytes of the line. So
+``len(line) + reply priming + 85 * images`` is never below the count, and an example whose bound
+is within the limit cannot exceed it.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from jsonl_lint.conversation import message_lists
+from jsonl_lint.problems import UsageError
+
+TOKENS_PER_MESSAGE = 3
+TOKENS_PER_NAME = 1
+REPLY_PRIMING = 3
+TOKENS_PER_IMAGE = 85
+
+
+class EncodingUnavailable(UsageError):
+    """tiktoken could not load an encoding (offline, no cache): a usage error, exit code 2."""
+
+
+@functools.cache
+def encoding(name: str) -> Any:
+    """The tiktoken encoding ``name``; loaded once, and only when an example must be tokenized."""
+    try:
+        import tiktoken  # imported here: loading it costs time and memory most runs never need
+
+        return tiktoken.get_encoding(name)
+    except Exception as error:
+        raise EncodingUnavailable(
+            f"cannot load the tiktoken encoding {name!r} ({type(error).__name__}). On a machine without "
+            "internet, set TIKTOKEN_CACHE_DIR to a folder that holds it under tiktoken's cache name, "
+            "or skip token budgets with --no-token-check"
+        ) from None
+
+
+def _message_strings(message: dict[str, Any]) -> Iterator[str]:
+    yield message["role"]
+    content = message.get("content")
+    if isinstance(content, str):
+        yield content
+    elif isinstance(content, list):
+        for part in content:
+            if part.get("type") == "text":
+                yield part["text"]
+            elif part.get("type") == "refusal":
+                yield part["refusal"]
+    for key in ("name", "refusal", "tool_call_id"):
+        if isinstance(message.get(key), str):
+            yield message[key]
+    for call in message.get("tool_calls") or ():
+        yield call["id"]
+        yield call["function"]["name"]
+        yield call["function"]["arguments"]
+    if message.get("function_call"):
+        yield message["function_call"]["name"]
+        yield message["function_call"]["arguments"]
+
+
+def _count_images(messages: list[dict[str, Any]]) -> int:
+    return sum(
+        1
+        for message in messages
+        if isinstance(message.get("content"), list)
+        for part in message["content"]
+        if part.get("type") == "image_url"
+    )
+
+
+def example_strings(value: dict[str, Any], data_format: str | None) -> tuple[list[str], int, int]:
+    """(strings to tokenize, fixed tokens, images) of a schema-valid example."""
+    if data_format == "completion":
+        return [value["prompt"], value["completion"]], 0, 0
+    if data_format == "text":
+        return [value["text"]], 0, 0
+    strings: list[str] = []
+    fixed = REPLY_PRIMING
+    images = 0
+    for _, messages in message_lists(value, data_format):
+        for message in messages:
+            fixed += TOKENS_PER_MESSAGE + (TOKENS_PER_NAME if "name" in message else 0)
+            strings.extend(_message_strings(message))
+        images += _count_images(messages)
+    holder = value["input"] if data_format == "preference" else value
+    for key in ("tools", "functions"):
+        if holder.get(key):
+            strings.append(orjson.dumps(holder[key]).decode())
+    return strings, fixed + TOKENS_PER_IMAGE * images, images
+
+
+def count_tokens(value: dict[str, Any], data_format: str | None, encoding_name: str) -> int:
+    strings, fixed, _ = example_strings(value, data_format)
+    return fixed + sum(len(tokens) for tokens in encoding(encoding_name).encode_ordinary_batch(strings))
+
+
+def upper_bound(raw: bytes, value: dict[str, Any], data_format: str | None) -> int:
+    """Never below :func:`count_tokens` (see the module docs), and computed without tokenizing."""
+    images = 0
+    if b"image_url" in raw or b"\\u" in raw:  # an escaped key could hide "image_url" from the byte test
+        images = sum(_count_images(messages) for _, messages in message_lists(value, data_format))
+    return len(raw) + REPLY_PRIMING + TOKENS_PER_IMAGE * images
