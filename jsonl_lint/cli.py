@@ -96,10 +96,10 @@ def rules(code: str | None) -> int:
         for rule in all_rules().values():
             click.echo(f"{rule.code}  {rule.name:<36} {rule.severity.label:<8} {rule.summary}")
         return EXIT_OK
-    rule = find_rule(code)
-    if rule is None:
+    found = find_rule(code)
+    if found is None:
         raise UsageError(f"unknown rule {code!r}; `jsonl-lint rules` lists them")
-    click.echo(f"{rule.code} {rule.name} (default severity: {rule.severity.label})\n\n{rule.doc.rstrip()}")
+    click.echo(f"{found.code} {found.name} (default severity: {found.severity.label})\n\n{found.doc.rstrip()}")
     return EXIT_OK
 
 

@@ -52,11 +52,14 @@ PREFERENCE = st.fixed_dictionaries({
     "non_preferred_output": OUTPUT,
 })
 COMPLETION = st.fixed_dictionaries({"prompt": TEXT, "completion": TEXT})
+PLAIN_TEXT = st.fixed_dictionaries({"text": TEXT})
 RFT = st.fixed_dictionaries(
     {"messages": st.lists(st.one_of(DEVELOPER, USER, ASSISTANT, TOOL), min_size=1, max_size=4)},
     optional={"tools": TOOLS, "reference_answer": TEXT, "score": st.integers()},
 )
-VALID: dict[str, st.SearchStrategy[dict[str, Any]]] = {"chat": CHAT, "preference": PREFERENCE, "completion": COMPLETION, "rft": RFT}
+VALID: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "chat": CHAT, "preference": PREFERENCE, "completion": COMPLETION, "text": PLAIN_TEXT, "rft": RFT,
+}
 
 # Any JSON value, with the keys and values that matter to the schemas over-represented.
 KEYS = st.sampled_from(

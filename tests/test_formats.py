@@ -30,6 +30,7 @@ STRUCTURE = ("JL1",)
         ([RFT], {"model": "o4-mini-2025-04-16"}, "rft"),
         ([RFT], {"data_format": "rft"}, "rft"),
         ([SHAREGPT, CHAT], {}, "chat"),  # the first record with a known format decides
+        (['{"text": "a document"}'], {"profile": "together"}, "text"),
     ],
 )
 def test_detected_format(lines: list[str], options: dict[str, str], expected_format: str) -> None:
@@ -99,3 +100,8 @@ def test_unknown_model_lists_the_known_ones() -> None:
 def test_unknown_profile() -> None:
     with pytest.raises(UsageError, match="unknown profile 'nope'; known profiles: "):
         check_lines([CHAT.encode()], profile="nope")
+
+
+def test_plain_text_is_for_together_and_mistral_only() -> None:
+    assert found('{"text": "a document"}', profile="mistral", select=STRUCTURE) == []
+    assert found('{"text": "a document"}', select=STRUCTURE) == [(1, 1, "JL103")]

@@ -12,7 +12,7 @@ from jsonl_lint import check_lines
 from jsonl_lint.cli import main
 from strategies import JSON_VALUES, any_record
 
-FORMATS = st.sampled_from(["chat", "preference", "completion", "rft"])
+FORMATS = st.sampled_from(["chat", "preference", "completion", "text", "rft"])
 LINE_ENDINGS = st.sampled_from([b"\n", b"\r\n", b""])
 JUNK = st.sampled_from([b"", b" ", b"\xef\xbb\xbf", b"\xff", b"{", b"}", b"[", b'"', b"NaN", b",", b"\\u0000", b"\x00"])
 
@@ -53,9 +53,9 @@ def test_arbitrary_bytes(data: bytes) -> None:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example], deadline=None)
-@given(jsonl_files(), st.sampled_from(["gpt-4o-mini-2024-07-18", "davinci-002", "o4-mini", "gpt-3.5-turbo-0613"]))
-def test_arbitrary_jsonl(data: bytes, model: str) -> None:
-    _assert_sane(data, model=model)
+@given(jsonl_files(), st.sampled_from(["gpt-4o-mini-2024-07-18", "davinci-002", "o4-mini", "gpt-3.5-turbo-0613", "gpt-4o-2024-08-06"]), st.sampled_from(["openai", "together", "structural"]))
+def test_arbitrary_jsonl(data: bytes, model: str, profile: str) -> None:
+    _assert_sane(data, profile=profile, model=None if profile != "openai" else model, max_tokens=60 if profile == "openai" else None)
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], deadline=None)

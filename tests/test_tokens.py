@@ -1,0 +1,113 @@
+"""Token counts and budgets (JL501): the count, the exact byte bound, offline encodings."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, messages_line, problems
+from jsonl_lint import tokens
+from strategies import VALID
+
+U = {"role": "user", "content": "Hi"}
+A = {"role": "assistant", "content": "Hello there"}
+
+
+def test_count_follows_the_documented_overheads() -> None:
+    enc = tokens.encoding("o200k_base")
+    n = lambda text: len(enc.encode_ordinary(text))  # noqa: E731
+    value = {"messages": [{**U, "name": "bob"}, A]}
+    expected = 3 + (3 + n("user") + n("Hi") + n("bob") + 1) + (3 + n("assistant") + n("Hello there"))
+    assert tokens.count_tokens(value, "chat", "o200k_base") == expected
+
+
+def test_tools_calls_and_images_are_counted() -> None:
+    enc = tokens.encoding("cl100k_base")
+    tools = [{"type": "function", "function": {"name": "f"}}]
+    call = {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+    value = {"messages": [{"role": "user", "content": [{"type": "text", "text": "look"}, {"type": "image_url", "image_url": {"url": "https://e.com/a.png"}}]}, call], "tools": tools}
+    strings = ["user", "look", "assistant", "c1", "f", "{}", json.dumps(tools, separators=(",", ":"))]
+    expected = 3 + 3 + 3 + 85 + sum(len(enc.encode_ordinary(s)) for s in strings)
+    assert tokens.count_tokens(value, "chat", "cl100k_base") == expected
+
+
+def test_over_the_limit_is_an_error_with_count_and_limit() -> None:
+    long_answer = {"role": "assistant", "content": "word " * 5000}
+    [problem] = problems(messages_line(U, long_answer), select=("JL501",), model="gpt-3.5-turbo-0613")
+    assert (problem.line, problem.column, problem.code) == (1, 1, "JL501")
+    # "word " * 5000 is 5,001 cl100k tokens; + priming 3 + user (3 + "user" 1 + "Hi" 1) + assistant (3 + 1)
+    assert problem.message == (
+        "the example has 5,013 tokens but gpt-3.5-turbo-0613 takes at most 4,096 per example: "
+        "training would cut off the last 917 (usually the assistant's answer)"
+    )
+
+
+def test_under_the_limit_is_fine_and_the_larger_model_takes_it() -> None:
+    long_answer = {"role": "assistant", "content": "word " * 5000}
+    assert problems(messages_line(U, long_answer), select=("JL501",), model="gpt-3.5-turbo-0125") == []
+
+
+def test_max_tokens_override_and_no_token_check() -> None:
+    line = messages_line(U, A)
+    assert [p.code for p in problems(line, select=("JL501",), max_tokens=10)] == ["JL501"]
+    assert problems(line, select=("JL501",), max_tokens=10, token_check=False) == []
+
+
+def test_completion_and_text_formats_are_counted() -> None:
+    assert tokens.count_tokens({"prompt": "a b", "completion": " c"}, "completion", "cl100k_base") == 3
+    assert tokens.count_tokens({"text": "hello world"}, "text", "cl100k_base") == 2
+
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=60)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(fmt=st.sampled_from(["chat", "preference", "completion", "rft"]), data=st.data(), limit=st.integers(1, 200),
+       encoding=st.sampled_from(["o200k_base", "cl100k_base"]), ascii_only=st.booleans())
+def test_byte_bound_never_changes_the_verdict(fmt: str, data: st.DataObject, limit: int, encoding: str, ascii_only: bool) -> None:
+    """The shortcut (skip examples whose byte bound is within the limit) gives the same verdicts
+    as tokenizing everything, on any record, in compact or spaced JSON."""
+    value = data.draw(VALID[fmt])
+    raw = json.dumps(value, ensure_ascii=ascii_only, separators=data.draw(st.sampled_from([(",", ":"), (", ", ": ")]))).encode()
+    exact = tokens.count_tokens(value, fmt, encoding)
+    assert tokens.upper_bound(raw, value, fmt) >= exact
+    shortcut_says_fine = tokens.upper_bound(raw, value, fmt) <= limit
+    assert not (shortcut_says_fine and exact > limit)
+
+
+def test_missing_encoding_is_one_clear_line_and_exit_2(tmp_path: object) -> None:
+    data = tmp_path / "long.jsonl"  # type: ignore[operator]
+    data.write_text(messages_line(U, {"role": "assistant", "content": "word " * 5000}) + "\n")
+    env = {"PATH": "/usr/bin:/bin", "TIKTOKEN_CACHE_DIR": str(tmp_path), "HOME": str(tmp_path),
+           "PYTHONPATH": str(ROOT), "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    result = subprocess.run([sys.executable, "-m", "jsonl_lint", "check", "--model", "gpt-3.5-turbo-0613", str(data)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith("jsonl-lint: cannot load the tiktoken encoding 'cl100k_base'")
+    assert "TIKTOKEN_CACHE_DIR" in result.stderr and "--no-token-check" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    skipped = subprocess.run([sys.executable, "-m", "jsonl_lint", "check", "--no-token-check", "--model", "gpt-3.5-turbo-0613", str(data)],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert skipped.returncode == 1 and "JL501" not in skipped.stdout  # JL701: one example only
+
+
+def test_short_examples_never_load_an_encoding(tmp_path: object) -> None:
+    code = ("import jsonl_lint, jsonl_lint.tokens as t; jsonl_lint.check_file('examples/chat.jsonl'); "
+            "print(t.encoding.cache_info().currsize)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize(("model", "encoding"), [("gpt-4o-2024-08-06", "o200k_base"), ("gpt-4.1-2025-04-14", "o200k_base"),
+                                                ("gpt-3.5-turbo-0125", "cl100k_base"), ("davinci-002", "cl100k_base")])
+def test_model_encodings_agree_with_tiktoken(model: str, encoding: str) -> None:
+    import tiktoken
+
+    from jsonl_lint.profiles import get_profile
+
+    assert get_profile("openai").model(model).encoding == encoding
+    assert tiktoken.encoding_name_for_model(model.rsplit("-20", 1)[0] if "gpt-4" in model else model) == encoding
