@@ -5,10 +5,14 @@ whatever the file size (dataset rules keep at most a small hash per record).
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import dataclasses
 import json
+import multiprocessing
+import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,8 +23,8 @@ from jsonl_lint import formats, jsonpos, schema_errors
 from jsonl_lint.config import Config
 from jsonl_lint.problems import Problem, Rule, Severity, UsageError
 from jsonl_lint.profiles import ModelSpec, Profile, get_profile
-from jsonl_lint.reader import Record, read_records
-from jsonl_lint.rules import rule_modules, structure
+from jsonl_lint.reader import LineCounts, Record, read_records
+from jsonl_lint.rules import rule_modules, structure, syntax
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,10 +46,14 @@ class Report:
         return any(p.severity == Severity.ERROR for p in self.problems)
 
 
-class DatasetCheck(Protocol):
-    """A rule that looks across records: it sees every record, then reports at the end."""
+RecordCheck = Callable[[Record, "FileContext"], Iterable["Problem | None"]]
 
-    def observe(self, record: Record) -> Iterable[Problem | None]: ...
+
+class DatasetCheck(Protocol):
+    """A rule that looks across records: it sees every record's line and key (equal records have
+    equal keys; None for a record too deeply nested to have one), then reports at the end."""
+
+    def observe(self, line: int, key: int | None) -> Iterable[Problem | None]: ...
 
     def finish(self) -> Iterable[Problem | None]: ...
 
@@ -98,8 +106,144 @@ class FileContext:
         return self.problem(rule, record.line if record.line else None, column, message, jsonpos.format_path(path) or None)
 
 
+class _LineChecker:
+    """The work of each line: read it, fix or compare its format, validate it, run record rules.
+
+    It keeps no state across records but the file's format, so batches of a file can go to
+    worker processes; dataset rules get ``(line, key)`` of each record through ``on_record``.
+    """
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.format_line: int | None = None
+        self.record_checks: list[RecordCheck] = []  # chosen when the file's format is known
+        self.validator: Any = None
+
+    def check_lines(
+        self,
+        lines: Iterable[bytes],
+        first_line: int,
+        problems: list[Problem],
+        on_record: Callable[[int, int | None], None],
+        counts: LineCounts,
+    ) -> None:
+        append = problems.append
+        for item in read_records(lines, self.ctx.problem, first_line=first_line, counts=counts):
+            if isinstance(item, Problem):
+                append(item)
+                continue
+            # Dataset rules compare records by this key (equal records, equal keys).
+            on_record(item.line, hash(item.canonical) if item.canonical else None)
+            self.check(item, append)
+
+    def _record_format(self, value: dict[str, Any]) -> str | None:
+        shape = formats.detect(value)
+        if shape == "chat":
+            # "messages" is chat or RFT: the forced format, else the model, decides.
+            forced = self.ctx.config.data_format
+            if forced == "rft" or (forced is None and "chat" not in self.ctx.model.formats and "rft" in self.ctx.model.formats):
+                return "rft"
+        return shape
+
+    def check(self, record: Record, append: Callable[[Problem], None]) -> None:
+        ctx = self.ctx
+        found = self._record_format(record.value)
+        expected = ctx.data_format
+        if self.format_line is None:
+            if expected is None and found is None:
+                hint = formats.foreign_shape_hint(record.value)
+                keys = ", ".join(list(record.value)[:6]) or "none"
+                message = f"cannot tell this record's format (keys: {keys}); " + (
+                    hint or "expected `messages` (chat), `input` + `preferred_output` (preference) or `prompt` + `completion`"
+                )
+                _append(append, ctx.problem(structure.UNKNOWN_FORMAT, record.line, 1, message))
+                return
+            self._fix_format(expected or found, record.line, append)
+            expected = ctx.data_format
+        assert expected is not None
+        if found is not None and found != expected:
+            origin = "--data-format" if ctx.config.data_format else f"line {self.format_line}"
+            message = (
+                f"this record is {formats.FORMATS[found].title} but the file is "
+                f"{formats.FORMATS[expected].title} (from {origin}); a file holds one format"
+            )
+            _append(append, ctx.problem(structure.MIXED_FORMATS, record.line, 1, message))
+            return
+        if not self.validator.is_valid(record.value):
+            for issue in schema_errors.explain(formats.explaining_validator(expected), record.value):
+                _append(append, ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
+            return
+        for record_check in self.record_checks:
+            for problem in record_check(record, ctx):
+                if problem is not None:
+                    append(problem)
+
+    def _fix_format(self, fmt: str | None, line: int, append: Callable[[Problem], None]) -> None:
+        assert fmt is not None
+        ctx = self.ctx
+        ctx.data_format = fmt
+        self.format_line = line
+        self.validator = formats.fast_validator(fmt)
+        self.record_checks = [m.check for m in rule_modules() if hasattr(m, "check") and fmt in m.FORMATS and _any_enabled(m.RULES, ctx)]
+        if fmt in ctx.model.formats:
+            return
+        title = formats.FORMATS[fmt].title
+        trains_on = " and ".join(formats.FORMATS[f].title for f in ctx.model.formats)
+        message = f"this is a {title} file, but {ctx.model.name} trains on {trains_on}"
+        if fmt == "completion" and "chat" in ctx.model.formats:
+            message += f"; convert it with `jsonl-lint convert {ctx.path} -o OUT.jsonl`"
+        fitting = [m.name for m in ctx.profile.models.values() if fmt in m.formats]
+        if fitting:
+            message += f"; models that train on it: {', '.join(fitting)}"
+        _append(append, ctx.problem(structure.FORMAT_NOT_FOR_MODEL, line, 1, message))
+
+
+def _append(append: Callable[[Problem], None], problem: Problem | None) -> None:
+    if problem is not None:
+        append(problem)
+
+
+# Batches of a file are this large (bytes) when they go to worker processes, and a file is split
+# only past this size: below it, starting workers costs more than they save.
+BATCH_BYTES = 4 << 20
+PARALLEL_MIN_BYTES = 2 * BATCH_BYTES
+_worker: _LineChecker | None = None  # the forked workers' copy of the main process's line checker
+
+
+def _batches(lines: Iterable[bytes], first_line: int) -> Iterator[tuple[int, list[bytes]]]:
+    batch: list[bytes] = []
+    size = 0
+    for line in lines:
+        batch.append(line)
+        size += len(line)
+        if size >= BATCH_BYTES:
+            yield first_line, batch
+            first_line += len(batch)
+            batch, size = [], 0
+    if batch:
+        yield first_line, batch
+
+
+def _check_batch(first_line: int, lines: list[bytes]) -> tuple[list[Problem], list[tuple[int, int | None]], int]:
+    assert _worker is not None
+    problems: list[Problem] = []
+    keys: list[tuple[int, int | None]] = []
+    counts = LineCounts()
+    _worker.check_lines(lines, first_line, problems, lambda line, key: keys.append((line, key)), counts)
+    return problems, keys, counts.content
+
+
+def default_jobs() -> int:
+    """Worker processes for one file: every core, where fork keeps hash() equal across processes."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 class _FileChecker:
-    def __init__(self, path: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False) -> None:
+    def __init__(
+        self, path: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False, jobs: int = 1
+    ) -> None:
         profile = get_profile(config.profile)
         model = profile.model(config.model)
         if config.max_tokens is not None or config.encoding is not None:
@@ -120,29 +264,33 @@ class _FileChecker:
             is_validation=is_validation,
             shared=shared if shared is not None else {},
         )
+        self.jobs = jobs
         self.problems: list[Problem] = []
         self.records = 0
-        self.format_line: int | None = None
-        self.record_checks = [m.check for m in rule_modules() if hasattr(m, "check") and _any_enabled(m.RULES, self.ctx)]
+        self.counts = LineCounts()
+        self.lines = _LineChecker(self.ctx)
         self.dataset_checks: list[DatasetCheck] = [
             m.DatasetCheck(self.ctx) for m in rule_modules() if hasattr(m, "DatasetCheck") and _any_enabled(m.RULES, self.ctx)
         ]
 
-    def _add(self, found: Problem | None | Iterable[Problem | None]) -> None:
-        if isinstance(found, Problem):
-            self.problems.append(found)
-        elif found is not None:
-            self.problems.extend(p for p in found if p is not None)
+    def _observe(self, line: int, key: int | None) -> None:
+        self.records += 1
+        for dataset_check in self.dataset_checks:
+            for problem in dataset_check.observe(line, key):
+                if problem is not None:
+                    self.problems.append(problem)
 
     def run(self, lines: Iterable[bytes]) -> Report:
-        for item in read_records(lines, self.ctx.problem):
-            if isinstance(item, Problem):
-                self.problems.append(item)
-            else:
-                self.records += 1
-                self.check(item)
+        if self.jobs > 1:
+            self._run_parallel(lines)
+        else:
+            self.lines.check_lines(lines, 1, self.problems, self._observe, self.counts)
+        if self.counts.content == 0:
+            _append(self.problems.append, self.ctx.problem(syntax.EMPTY_FILE, None, None, "the file holds no records"))
         for dataset_check in self.dataset_checks:
-            self._add(dataset_check.finish())
+            for problem in dataset_check.finish():
+                if problem is not None:
+                    self.problems.append(problem)
         self.problems.sort(key=Problem.sort_key)
         return Report(
             path=self.ctx.path,
@@ -153,64 +301,39 @@ class _FileChecker:
             model=self.ctx.model.name,
         )
 
-    def _record_format(self, value: dict[str, Any]) -> str | None:
-        shape = formats.detect(value)
-        if shape == "chat":
-            # "messages" is chat or RFT: the forced format, else the model, decides.
-            forced = self.ctx.config.data_format
-            if forced == "rft" or (forced is None and "chat" not in self.ctx.model.formats and "rft" in self.ctx.model.formats):
-                return "rft"
-        return shape
+    def _run_parallel(self, lines: Iterable[bytes]) -> None:
+        """Batches to forked workers, results taken in order: the same report as one process.
 
-    def check(self, record: Record) -> None:
-        ctx = self.ctx
-        for dataset_check in self.dataset_checks:
-            self._add(dataset_check.observe(record))
-        found = self._record_format(record.value)
-        expected = ctx.data_format
-        if self.format_line is None:
-            if expected is None and found is None:
-                hint = formats.foreign_shape_hint(record.value)
-                keys = ", ".join(list(record.value)[:6]) or "none"
-                message = f"cannot tell this record's format (keys: {keys}); " + (
-                    hint or "expected `messages` (chat), `input` + `preferred_output` (preference) or `prompt` + `completion`"
-                )
-                self._add(ctx.problem(structure.UNKNOWN_FORMAT, record.line, 1, message))
-                return
-            ctx.data_format = expected = expected or found
-            self.format_line = record.line
-            self._add(self._model_fit(record.line))
-        assert expected is not None
-        if found is not None and found != expected:
-            origin = "--data-format" if ctx.config.data_format else f"line {self.format_line}"
-            message = (
-                f"this record is {formats.FORMATS[found].title} but the file is "
-                f"{formats.FORMATS[expected].title} (from {origin}); a file holds one format"
-            )
-            self._add(ctx.problem(structure.MIXED_FORMATS, record.line, 1, message))
-            return
-        if not formats.fast_validator(expected).is_valid(record.value):
-            for issue in schema_errors.explain(formats.explaining_validator(expected), record.value):
-                self._add(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
-            return
-        for record_check in self.record_checks:
-            self._add(record_check(record, ctx))
+        The first batches run here until the file's format is known (the workers inherit it);
+        at most two batches per worker are in flight, so memory stays flat.
+        """
+        global _worker
+        batches = _batches(lines, 1)
+        done = 0
+        for first_line, batch in batches:
+            self.lines.check_lines(batch, first_line, self.problems, self._observe, self.counts)
+            done += sum(map(len, batch))
+            if self.lines.format_line is not None:
+                break
+        pending: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
+        _worker = self.lines
+        try:
+            with concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for first_line, batch in batches:
+                    pending.append(pool.submit(_check_batch, first_line, batch))
+                    if len(pending) >= 2 * self.jobs:
+                        self._merge(pending.popleft().result())
+                while pending:
+                    self._merge(pending.popleft().result())
+        finally:
+            _worker = None
 
-    def _model_fit(self, line: int) -> Problem | None:
-        ctx = self.ctx
-        fmt = ctx.data_format
-        assert fmt is not None
-        if fmt in ctx.model.formats:
-            return None
-        title = formats.FORMATS[fmt].title
-        trains_on = " and ".join(formats.FORMATS[f].title for f in ctx.model.formats)
-        message = f"this is a {title} file, but {ctx.model.name} trains on {trains_on}"
-        if fmt == "completion" and "chat" in ctx.model.formats:
-            message += f"; convert it with `jsonl-lint convert {ctx.path} -o OUT.jsonl`"
-        fitting = [m.name for m in ctx.profile.models.values() if fmt in m.formats]
-        if fitting:
-            message += f"; models that train on it: {', '.join(fitting)}"
-        return ctx.problem(structure.FORMAT_NOT_FOR_MODEL, line, 1, message)
+    def _merge(self, result: tuple[list[Problem], list[tuple[int, int | None]], int]) -> None:
+        problems, keys, content = result
+        self.problems.extend(problems)
+        self.counts.content += content
+        for line, key in keys:
+            self._observe(line, key)
 
 
 def _any_enabled(rules: Sequence[Rule], ctx: FileContext) -> bool:
@@ -226,35 +349,42 @@ def check_lines(lines: Iterable[bytes], *, path: str = "<stdin>", config: Config
     return _FileChecker(path, _config(config, options)).run(lines)
 
 
-def check_file(path: str | Path, *, config: Config | None = None, **options: Any) -> Report:
+def check_file(path: str | Path, *, config: Config | None = None, jobs: int | None = None, **options: Any) -> Report:
     """Check the JSONL file at ``path`` (``"-"`` reads standard input).
 
     Options are the fields of :class:`~jsonl_lint.config.Config` (``model=``, ``profile=`` ...).
+    ``jobs``: worker processes for a large file (default: every core; 1: this process only).
     """
-    return check_one(str(path), _config(config, options))
+    return check_one(str(path), _config(config, options), jobs=jobs)
 
 
-def check_files(paths: Sequence[str | Path], *, config: Config | None = None, **options: Any) -> list[Report]:
+def check_files(
+    paths: Sequence[str | Path], *, config: Config | None = None, jobs: int | None = None, **options: Any
+) -> list[Report]:
     """Check training files, and with ``validation=`` the validation file last, against them all.
 
     Raises :class:`UsageError` for a file it cannot read.
     """
     resolved = _config(config, options)
     shared: dict[str, Any] = {}
-    reports = [check_one(str(path), resolved, shared=shared) for path in paths]
+    reports = [check_one(str(path), resolved, shared=shared, jobs=jobs) for path in paths]
     if resolved.validation is not None:
-        reports.append(check_one(resolved.validation, resolved, shared=shared, is_validation=True))
+        reports.append(check_one(resolved.validation, resolved, shared=shared, is_validation=True, jobs=jobs))
     return reports
 
 
-def check_one(name: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False) -> Report:
+def check_one(
+    name: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False, jobs: int | None = None
+) -> Report:
     """Check one file (``"-"``: standard input) with a resolved config; ``shared`` carries what
     dataset rules pass between the files of one run (the training index for --validation)."""
     if name == "-":
         return _FileChecker("<stdin>", config, shared=shared, is_validation=is_validation).run(sys.stdin.buffer)
     try:
         with open(name, "rb") as stream:
-            return _FileChecker(name, config, shared=shared, is_validation=is_validation).run(stream)
+            large = os.fstat(stream.fileno()).st_size >= PARALLEL_MIN_BYTES
+            workers = (jobs or default_jobs()) if large else 1
+            return _FileChecker(name, config, shared=shared, is_validation=is_validation, jobs=workers).run(stream)
     except IsADirectoryError:
         raise UsageError(f"{name}: is a directory") from None
     except OSError as error:

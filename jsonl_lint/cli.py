@@ -48,6 +48,7 @@ def cli() -> None:
 @click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
 @click.option("--encoding", help="tiktoken encoding, instead of the model's (o200k_base, cl100k_base).")
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large files (default: every core).")
 def check(
     files: tuple[str, ...],
     validation: str | None,
@@ -55,6 +56,7 @@ def check(
     ignore: str | None,
     no_token_check: bool | None,
     output_format: str,
+    jobs: int | None,
     **options: Any,
 ) -> int:
     """Check JSONL fine-tuning FILES ("-" for standard input).
@@ -68,12 +70,12 @@ def check(
     reports: list[Report] = []
     shared: dict[str, Any] = {}
     io_failed = False
-    jobs = [(name, False) for name in files] + ([(validation, True)] if validation else [])
-    for name, is_validation in jobs:
+    targets = [(name, False) for name in files] + ([(validation, True)] if validation else [])
+    for name, is_validation in targets:
         config = load_config(name).with_options(**overrides)
         get_profile(config.profile).model(config.model)  # an unknown profile or model stops here, exit 2
         try:
-            reports.append(check_one(name, config, shared=shared, is_validation=is_validation))
+            reports.append(check_one(name, config, shared=shared, is_validation=is_validation, jobs=jobs))
         except UsageError as error:
             if not str(error).startswith(f"{name}:"):
                 raise

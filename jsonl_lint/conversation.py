@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from jsonl_lint.jsonpos import JsonPath
 
@@ -51,3 +51,51 @@ def strings(node: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
     elif isinstance(node, list):
         for index, child in enumerate(node):
             yield from strings(child, path + (index,))
+
+
+class Summary(NamedTuple):
+    """What the rules ask of every record, gathered in one pass over its messages, so that most
+    rules can return at once (the facts are about every message list of the record)."""
+
+    roles: tuple[str, ...]  # of the first list: `messages`, or a preference's `input.messages`
+    assistants: int  # in the first list
+    trained: bool  # the first list has an assistant message without weight 0
+    calls: bool  # an assistant message has tool_calls or function_call
+    tool_messages: bool
+    parts: bool  # some content is a list of parts
+    maybe_blank: bool  # some content may be empty or whitespace (parts are not looked into)
+
+
+_last: tuple[object, Summary] | None = None
+
+
+def summary(value: dict[str, Any], data_format: str | None) -> Summary:
+    """The :class:`Summary` of a record; the last one is kept, as every rule asks for the same."""
+    global _last
+    if _last is not None and _last[0] is value:
+        return _last[1]
+    lists = message_lists(value, data_format)
+    calls = tool_messages = parts = maybe_blank = trained = False
+    assistants = 0
+    for number, (_, messages) in enumerate(lists):
+        for message in messages:
+            role = message["role"]
+            content = message.get("content")
+            if content.__class__ is str:
+                if not content or content.isspace():
+                    maybe_blank = True
+            elif content is not None:
+                parts = maybe_blank = True
+            if role == "assistant":
+                if "tool_calls" in message or "function_call" in message:
+                    calls = True
+                if number == 0:
+                    assistants += 1
+                    if message.get("weight") != 0:
+                        trained = True
+            elif role == "tool":
+                tool_messages = True
+    roles = tuple(m["role"] for m in lists[0][1]) if lists else ()
+    result = Summary(roles, assistants, trained, calls, tool_messages, parts, maybe_blank)
+    _last = (value, result)
+    return result

@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -21,10 +20,10 @@ UTF8_BOM = b"\xef\xbb\xbf"
 MAX_DEPTH = 1024  # orjson's limit, and deeper than any real record needs
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """A line that holds a JSON object. ``raw`` is the line as read (its ending kept, BOM removed):
-    stripping it would copy every line, and only the error path needs the text."""
+    stripping it would copy every line, and only the error path needs the text. A NamedTuple:
+    one is made per line, and a frozen dataclass costs several times as much to build."""
 
     line: int
     raw: bytes
@@ -52,10 +51,25 @@ def strip_line_ending(raw: bytes) -> bytes:
     return raw
 
 
-def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Record | Problem]:
-    """Yield a :class:`Record` for each object line and a :class:`Problem` for each bad line."""
-    seen_content = False
-    for number, raw in enumerate(lines, 1):
+class LineCounts:
+    """How many lines held something (not blank): the checker tells an empty file by it."""
+
+    __slots__ = ("content",)
+
+    def __init__(self) -> None:
+        self.content = 0
+
+
+def read_records(
+    lines: Iterable[bytes], problem: ProblemSink, *, first_line: int = 1, counts: LineCounts | None = None
+) -> Iterator[Record | Problem]:
+    """Yield a :class:`Record` for each object line and a :class:`Problem` for each bad line.
+
+    ``first_line`` numbers the first of ``lines`` (a batch of a larger file); ``counts`` is told
+    how many lines held something.
+    """
+    counts = counts if counts is not None else LineCounts()
+    for number, raw in enumerate(lines, first_line):
         if number == 1 and raw.startswith(UTF8_BOM):
             raw = raw[len(UTF8_BOM) :]
             found = problem(syntax.BOM, 1, 1, "the file starts with a UTF-8 byte order mark (BOM); remove it (`jsonl-lint check --fix` does)")
@@ -66,7 +80,7 @@ def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Recor
             if found:
                 yield found
             continue
-        seen_content = True
+        counts.content += 1
         try:
             value = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -97,10 +111,6 @@ def read_records(lines: Iterable[bytes], problem: ProblemSink) -> Iterator[Recor
             if duplicates:
                 continue
         yield Record(number, raw, value, canonical or b"")
-    if not seen_content:
-        found = problem(syntax.EMPTY_FILE, None, None, "the file holds no records")
-        if found:
-            yield found
 
 
 def _canonical(value: dict[str, Any]) -> bytes | None:

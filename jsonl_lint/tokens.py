@@ -106,9 +106,19 @@ def count_tokens(value: dict[str, Any], data_format: str | None, encoding_name: 
     return fixed + sum(len(tokens) for tokens in encoding(encoding_name).encode_ordinary_batch(strings))
 
 
-def upper_bound(raw: bytes, value: dict[str, Any], data_format: str | None) -> int:
-    """Never below :func:`count_tokens` (see the module docs), and computed without tokenizing."""
-    images = 0
-    if b"image_url" in raw or b"\\u" in raw:  # an escaped key could hide "image_url" from the byte test
-        images = sum(_count_images(messages) for _, messages in message_lists(value, data_format))
+# A schema-valid image part, {"type":"image_url","image_url":{"url":""}}, takes at least this many
+# bytes of the line, so a line cannot hold more images than its length over this.
+MIN_IMAGE_PART_BYTES = 40
+
+
+def upper_bound(raw: bytes, value: dict[str, Any], data_format: str | None, limit: int) -> int:
+    """Never below :func:`count_tokens` (see the module docs), and computed without tokenizing.
+
+    Checked in two steps so that the common case costs no scan of the line: first with the
+    most images the line could hold, then, only if that is over ``limit``, with the real number.
+    """
+    coarse = len(raw) + REPLY_PRIMING + TOKENS_PER_IMAGE * (len(raw) // MIN_IMAGE_PART_BYTES)
+    if coarse <= limit or data_format in ("completion", "text"):
+        return coarse if data_format not in ("completion", "text") else len(raw)
+    images = sum(_count_images(messages) for _, messages in message_lists(value, data_format))
     return len(raw) + REPLY_PRIMING + TOKENS_PER_IMAGE * images

@@ -71,10 +71,10 @@ def test_unanswered_message_and_column() -> None:
 def test_drone_style_parameters_are_compiled_once() -> None:
     from jsonl_lint.rules import tool_arguments
 
-    tool_arguments._parameters_validator.cache_clear()
+    tool_arguments._parameters_check.cache_clear()
     text = "\n".join(messages_line(U, calls(call(f"c{i}")), tools=TOOLS) for i in range(20))
     problems(text, select=("JL306",))
-    assert tool_arguments._parameters_validator.cache_info().misses == 1
+    assert tool_arguments._parameters_check.cache_info().misses == 1
 
 
 def test_preference_input_tools_are_checked() -> None:

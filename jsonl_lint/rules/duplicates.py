@@ -1,14 +1,13 @@
 """Repeated examples: within a training file, and between training and validation files."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from jsonl_lint.problems import Problem, Rule, Severity
 
 if TYPE_CHECKING:
     from jsonl_lint.checker import FileContext
-    from jsonl_lint.reader import Record
 
 DUPLICATE = Rule(
     code="JL703",
@@ -62,16 +61,17 @@ class DatasetCheck:
         self.first_line: dict[int, int] = {}
         self.training: dict[int, tuple[str, int]] | None = ctx.shared.get(TRAINING_INDEX) if ctx.is_validation else None
 
-    def observe(self, record: Record) -> Iterator[Problem | None]:
-        if not record.canonical:
-            return  # too deeply nested to have a canonical form
-        key = hash(record.canonical)
-        first = self.first_line.setdefault(key, record.line)
-        if first != record.line:
-            yield self.ctx.problem(DUPLICATE, record.line, 1, f"duplicate of the example on line {first}")
+    def observe(self, line: int, key: int | None) -> Iterable[Problem | None]:
+        if key is None:
+            return ()  # too deeply nested to have a canonical form
+        first = self.first_line.setdefault(key, line)
+        found: list[Problem | None] = []
+        if first != line:
+            found.append(self.ctx.problem(DUPLICATE, line, 1, f"duplicate of the example on line {first}"))
         if self.training is not None and key in self.training:
-            path, line = self.training[key]
-            yield self.ctx.problem(IN_TRAINING, record.line, 1, f"this validation example is also in the training data ({path}, line {line})")
+            path, training_line = self.training[key]
+            found.append(self.ctx.problem(IN_TRAINING, line, 1, f"this validation example is also in the training data ({path}, line {training_line})"))
+        return found
 
     def finish(self) -> Iterable[Problem | None]:
         if not self.ctx.is_validation and self.ctx.config.validation is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import all_messages, content_text, has_call
+from jsonl_lint.conversation import content_text, has_call, message_lists, summary
 from jsonl_lint.problems import Problem, Rule, Severity
 
 if TYPE_CHECKING:
@@ -47,24 +47,28 @@ Passes:
 )
 
 RULES = (EMPTY_ASSISTANT, EMPTY_CONTENT)
+FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
 
 def _is_blank(content: object) -> bool:
+    if isinstance(content, str):
+        return not content or content.isspace()  # no copy, and stops at the first letter
     if isinstance(content, list) and any(isinstance(p, dict) and p.get("type") != "text" for p in content):
         return False  # an image or refusal part is content
     return not content_text(content).strip()
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
-    for path, message in all_messages(record.value, ctx.data_format):
-        role = message["role"]
-        if role == "function" or "content" not in message or message["content"] is None:
-            continue  # null content is the schema's business (allowed only beside a call)
-        if not _is_blank(message["content"]):
-            continue
-        what = "empty" if not content_text(message["content"]) else "only whitespace"
-        if role == "assistant":
-            if not has_call(message):
-                yield ctx.at(EMPTY_ASSISTANT, record, f"the assistant reply is {what}: the model would learn to say nothing", path + ("content",))
-        else:
-            yield ctx.at(EMPTY_CONTENT, record, f"the {role} message is {what}", path + ("content",))
+    if not summary(record.value, ctx.data_format).maybe_blank:
+        return
+    for prefix, messages in message_lists(record.value, ctx.data_format):
+        for index, message in enumerate(messages):
+            content = message.get("content")
+            if content is None or message["role"] == "function" or not _is_blank(content):
+                continue  # null content is the schema's business (allowed only beside a call)
+            path = prefix + (index, "content")
+            what = "empty" if not content_text(content) else "only whitespace"
+            if message["role"] != "assistant":
+                yield ctx.at(EMPTY_CONTENT, record, f"the {message['role']} message is {what}", path)
+            elif not has_call(message):
+                yield ctx.at(EMPTY_ASSISTANT, record, f"the assistant reply is {what}: the model would learn to say nothing", path)

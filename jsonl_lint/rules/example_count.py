@@ -8,7 +8,6 @@ from jsonl_lint.problems import Problem, Rule, Severity
 
 if TYPE_CHECKING:
     from jsonl_lint.checker import FileContext
-    from jsonl_lint.reader import Record
 
 TOO_FEW = Rule(
     code="JL701",
@@ -64,7 +63,7 @@ class DatasetCheck:
         self.ctx = ctx
         self.examples = 0
 
-    def observe(self, record: Record) -> Iterable[Problem | None]:
+    def observe(self, line: int, key: int | None) -> Iterable[Problem | None]:
         self.examples += 1
         return ()
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import all_messages
+from jsonl_lint.conversation import message_lists, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
 
@@ -77,22 +77,24 @@ Passes:
 )
 
 RULES = (TOO_MANY, INVALID_IMAGE, NOT_SUPPORTED)
+FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
 _DATA_URL = re.compile(r"data:([^;,]*)(;base64)?,(.*)", re.DOTALL)
 
 
 def _images(record: Record, ctx: FileContext) -> Iterator[tuple[JsonPath, str]]:
-    for path, message in all_messages(record.value, ctx.data_format):
-        content = message.get("content")
-        if isinstance(content, list):
-            for number, part in enumerate(content):
-                if part.get("type") == "image_url":
-                    yield path + ("content", number, "image_url", "url"), part["image_url"]["url"]
+    for prefix, messages in message_lists(record.value, ctx.data_format):
+        for index, message in enumerate(messages):
+            content = message.get("content")
+            if isinstance(content, list):  # string content (most messages) holds no image
+                for number, part in enumerate(content):
+                    if part.get("type") == "image_url":
+                        yield prefix + (index, "content", number, "image_url", "url"), part["image_url"]["url"]
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
-    if b"image_url" not in record.raw:
-        return
+    if not summary(record.value, ctx.data_format).parts:
+        return  # string content everywhere (most records): no image anywhere
     images = list(_images(record, ctx))
     if not images:
         return

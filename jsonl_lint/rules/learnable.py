@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from jsonl_lint.conversation import summary
 from jsonl_lint.problems import Problem, Rule, Severity
 
 if TYPE_CHECKING:
@@ -49,18 +50,19 @@ Passes:
 )
 
 RULES = (NO_ASSISTANT, ALL_WEIGHTS_ZERO)
+FORMATS = frozenset({"chat"})  # the data formats check() looks at
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
-    if ctx.data_format != "chat":
+    shape = summary(record.value, ctx.data_format)
+    if shape.trained:
         return
-    assistants = [m for m in record.value["messages"] if m["role"] == "assistant"]
-    if not assistants:
+    if not shape.assistants:
         yield ctx.at(NO_ASSISTANT, record, "no assistant message: the example has nothing to learn from", ("messages",))
-    elif all(m.get("weight") == 0 for m in assistants):
+    else:
         yield ctx.at(
             ALL_WEIGHTS_ZERO,
             record,
-            f"all {len(assistants)} assistant messages have weight 0: nothing in this example is trained on",
+            f"all {shape.assistants} assistant messages have weight 0: nothing in this example is trained on",
             ("messages",),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import message_lists
+from jsonl_lint.conversation import summary
 from jsonl_lint.problems import Problem, Rule, Severity
 
 if TYPE_CHECKING:
@@ -88,14 +88,13 @@ Passes:
 )
 
 RULES = (ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING)
+FORMATS = frozenset({"chat", "preference"})  # the data formats check() looks at
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
     fmt = ctx.data_format
-    if fmt not in ("chat", "preference"):
-        return
-    prefix, messages = message_lists(record.value, fmt)[0]
-    roles = [m["role"] for m in messages]
+    prefix = ("messages",) if fmt == "chat" else ("input", "messages")
+    roles = summary(record.value, fmt).roles
     for index, role in enumerate(roles):
         if role == "system" and index > 0:
             why = "a second system message" if "system" in roles[:index] else "a system message after the first message"

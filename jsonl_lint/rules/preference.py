@@ -48,11 +48,10 @@ Passes:
 )
 
 RULES = (INPUT_NOT_ENDING_WITH_USER, IDENTICAL_OUTPUTS)
+FORMATS = frozenset({"preference"})  # the data formats check() looks at
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
-    if ctx.data_format != "preference":
-        return
     value = record.value
     messages = value["input"]["messages"]
     if messages[-1]["role"] != "user":

@@ -1,6 +1,7 @@
 """What the target trainer does not take: roles and content shapes outside its profile."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -34,11 +35,19 @@ Passes:
 
 RULES = (NOT_SUPPORTED,)
 
+_SCHEMA_ROLES = frozenset({"system", "user", "assistant", "tool", "function"})
+
+
+@functools.cache
+def _accepts_every_role(roles: tuple[str, ...]) -> bool:
+    return _SCHEMA_ROLES <= set(roles)
+FORMATS = frozenset({"chat", "preference"})  # the data formats check() looks at
+
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
-    if ctx.data_format not in ("chat", "preference"):
-        return
     profile = ctx.profile
+    if profile.content_parts and _accepts_every_role(profile.roles):
+        return  # nothing the schema allows is refused by this target
     for path, message in all_messages(record.value, ctx.data_format):
         role = message["role"]
         if role not in profile.roles:

@@ -40,13 +40,14 @@ Passes:
 )
 
 RULES = (TOO_MANY_TOKENS,)
+FORMATS = frozenset({"chat", "preference", "completion", "text", "rft"})
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
     limit, encoding = ctx.model.max_tokens, ctx.model.encoding
     if limit is None or encoding is None or not ctx.config.token_check:
         return
-    if tokens.upper_bound(record.raw, record.value, ctx.data_format) <= limit:
+    if tokens.upper_bound(record.raw, record.value, ctx.data_format, limit) <= limit:
         return
     count = tokens.count_tokens(record.value, ctx.data_format, encoding)
     if count > limit:

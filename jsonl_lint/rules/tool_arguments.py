@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
+import jsonschema_rs
 import orjson
 import referencing.exceptions
 
-from jsonl_lint.conversation import all_messages
+from jsonl_lint.conversation import all_messages, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.schema_errors import explain
@@ -74,6 +76,7 @@ Passes:
 )
 
 RULES = (INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH)
+FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
 
 def _declarations(value: dict[str, Any], data_format: str | None) -> dict[str, Any] | None:
@@ -87,18 +90,27 @@ def _declarations(value: dict[str, Any], data_format: str | None) -> dict[str, A
     return declared
 
 
+@dataclass(frozen=True, slots=True)
+class _ParametersCheck:
+    fast: Any  # jsonschema-rs: valid or not, quickly (None if it cannot compile the schema)
+    explaining: jsonschema.protocols.Validator  # jsonschema: what is wrong, on failures only
+
+
 @functools.lru_cache(maxsize=256)
-def _parameters_validator(parameters_json: bytes) -> jsonschema.protocols.Validator | str:
-    """A validator for a declared parameters schema, or why it cannot be one. Cached: datasets
-    repeat the same tool definitions on every line."""
+def _parameters_check(parameters_json: bytes) -> _ParametersCheck | str:
+    """How to check arguments against a declared parameters schema, or why it is not a schema.
+    Cached: datasets repeat the same tool definitions on every line."""
     parameters = orjson.loads(parameters_json)
     cls = jsonschema.validators.validator_for(parameters, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(parameters)
     except jsonschema.SchemaError as error:
         return f"is not a valid JSON Schema ({error.message})"
-    validator: jsonschema.protocols.Validator = cls(parameters)
-    return validator
+    try:
+        fast = jsonschema_rs.validator_for(parameters)
+    except Exception:  # a schema jsonschema-rs will not compile: jsonschema alone then
+        fast = None
+    return _ParametersCheck(fast, cls(parameters))
 
 
 def _calls(message: dict[str, Any], path: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -109,13 +121,11 @@ def _calls(message: dict[str, Any], path: JsonPath) -> Iterator[tuple[JsonPath, 
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
-    raw = record.raw
-    if b"tool_calls" not in raw and b"function_call" not in raw:
+    if not summary(record.value, ctx.data_format).calls:
         return
+    calling = [(p, m) for p, m in all_messages(record.value, ctx.data_format) if "tool_calls" in m or "function_call" in m]
     declared = _declarations(record.value, ctx.data_format)
-    for path, message in all_messages(record.value, ctx.data_format):
-        if message["role"] != "assistant":
-            continue
+    for path, message in calling:
         for call_path, call in _calls(message, path):
             name = call["name"]
             arguments = _parse_arguments(call["arguments"])
@@ -146,12 +156,14 @@ def _match_parameters(
 ) -> Iterator[Problem | None]:
     if not isinstance(parameters, dict):
         return
-    validator = _parameters_validator(orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS))
-    if isinstance(validator, str):
-        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {validator}", path)
+    checker = _parameters_check(orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS))
+    if isinstance(checker, str):
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {checker}", path)
+        return
+    if checker.fast is not None and checker.fast.is_valid(arguments):
         return
     try:
-        issues = explain(validator, arguments, root="the arguments object")
+        issues = explain(checker.explaining, arguments, root="the arguments object")
     except referencing.exceptions.Unresolvable:
         return  # a $ref we cannot follow: the schema is not ours to fetch
     except Exception as error:  # a user's schema can break a validator in many ways; say so, go on

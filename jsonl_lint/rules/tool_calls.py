@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import message_lists
+from jsonl_lint.conversation import message_lists, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
 
@@ -68,10 +68,12 @@ Passes:
 )
 
 RULES = (NOT_ANSWERED, NOT_CALLED, DUPLICATE_ID)
+FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
-    if ctx.data_format not in ("chat", "rft", "preference") or b"tool" not in record.raw:
+    shape = summary(record.value, ctx.data_format)
+    if not (shape.calls or shape.tool_messages):
         return
     for prefix, messages in message_lists(record.value, ctx.data_format):
         yield from _check_messages(record, ctx, prefix, messages)
