@@ -71,6 +71,31 @@ def lint(*args: str) -> list[str]:
     return [sys.executable, "-m", "jsonl_lint", *args]
 
 
+def wall_time(argv: list[str], runs: int = 7) -> float:
+    """Median wall time of a whole command, start-up included."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def bench_small_and_many(folder: Path) -> None:
+    small = dataset(folder, 20, "chat")
+    print(f"\nstart-up: jsonl-lint check on a 20-line file: {wall_time(lint('check', str(small))):.3f} s (median of 7)")
+    files = []
+    for i in range(8):
+        path = folder / f"many-{i}.jsonl"
+        if not path.exists():
+            subprocess.run([sys.executable, str(MAKE_DATASET), "--lines", "5000", "--seed", str(i + 2), "--out", str(path)], check=True)
+        files.append(str(path))
+    megabytes = sum(Path(f).stat().st_size for f in files) / 1e6
+    one = wall_time(lint("check", "--jobs", "1", *files), runs=3)
+    two = wall_time(lint("check", "--jobs", "2", *files), runs=3)
+    print(f"8 files ({megabytes:.0f} MB): --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s: {one / two:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, nargs="+", default=[100_000, 400_000])
@@ -89,6 +114,7 @@ def main() -> None:
             measure("jsonl-lint check --model gpt-3.5-turbo-0613", lint("check", "--model", "gpt-3.5-turbo-0613", str(chat)), chat),
         ]
         print_table(f"chat, {lines:,} lines", floor, results)
+    bench_small_and_many(folder)
     if not args.keep:
         for path in folder.iterdir():
             path.unlink()

@@ -391,6 +391,30 @@ def check_one(
         raise UsageError(f"{name}: {error.strerror or error}") from None
 
 
+def _check_target(target: tuple[str, Config]) -> Report | UsageError:
+    name, config = target
+    try:
+        return check_one(name, config, jobs=1)
+    except UsageError as error:  # travels back as a value: the other files go on
+        return error
+
+
+def check_many(targets: Sequence[tuple[str, Config]], *, jobs: int | None = None) -> list[Report | UsageError]:
+    """Check several files, each with its own config, in worker processes; results in the order
+    given, a file that cannot be read as its UsageError. One file: its own workers if large."""
+    workers = min(jobs or default_jobs(), len(targets))
+    if workers <= 1 or any(name == "-" for name, _ in targets):
+        results: list[Report | UsageError] = []
+        for name, config in targets:
+            try:
+                results.append(check_one(name, config, jobs=jobs))
+            except UsageError as error:
+                results.append(error)
+        return results
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_check_target, targets))
+
+
 def check_record(value: dict[str, Any], *, config: Config | None = None, **options: Any) -> list[Problem]:
     """Check one record given as a Python object, without the rules that look across a file.
 

@@ -5,16 +5,18 @@ Exit codes: 0 no error-severity problem, 1 at least one, 2 usage or I/O error.
 """
 from __future__ import annotations
 
+import collections
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
 from jsonl_lint import formats
-from jsonl_lint.checker import Report, check_one
-from jsonl_lint.config import load_config
+from jsonl_lint.atomic import atomic_write
+from jsonl_lint.checker import Report, check_many, check_one
+from jsonl_lint.config import Config, load_config
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import all_profiles, get_profile
 from jsonl_lint.report import RENDERERS
@@ -47,15 +49,23 @@ def cli() -> None:
 @click.option("--no-token-check", is_flag=True, default=None, help="Skip token budgets (and the need for tiktoken's encoding files).")
 @click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
 @click.option("--encoding", help="tiktoken encoding, instead of the model's (o200k_base, cl100k_base).")
+@click.option("--fix", is_flag=True, help="Repair in place what is lossless (BOM, CRLF, blank lines, final newline), then check.")
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large files (default: every core).")
+@click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--statistics", is_flag=True, help="Also print how many problems each rule found.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
 def check(
     files: tuple[str, ...],
     validation: str | None,
     select: str | None,
     ignore: str | None,
     no_token_check: bool | None,
+    fix: bool,
     output_format: str,
+    output_file: str | None,
+    statistics: bool,
+    exit_zero: bool,
     jobs: int | None,
     **options: Any,
 ) -> int:
@@ -67,25 +77,71 @@ def check(
     overrides = dict(options, select=_selectors(select), ignore=_selectors(ignore), validation=validation)
     if no_token_check:
         overrides["token_check"] = False
-    reports: list[Report] = []
-    shared: dict[str, Any] = {}
-    io_failed = False
-    targets = [(name, False) for name in files] + ([(validation, True)] if validation else [])
-    for name, is_validation in targets:
-        config = load_config(name).with_options(**overrides)
+    if fix and "-" in files:
+        raise UsageError("--fix repairs files in place: it cannot take standard input")
+    # Notes (fixes, statistics) go where they do not mix with a machine-readable report.
+    notes = sys.stdout if output_format == "text" or output_file else sys.stderr
+    targets = [(name, load_config(name).with_options(**overrides)) for name in files]
+    for _, config in targets:
         get_profile(config.profile).model(config.model)  # an unknown profile or model stops here, exit 2
-        try:
-            reports.append(check_one(name, config, shared=shared, is_validation=is_validation, jobs=jobs))
-        except UsageError as error:
-            if not str(error).startswith(f"{name}:"):
-                raise
-            _fail(str(error))
-            io_failed = True
-    if reports or output_format != "text":
-        RENDERERS[output_format](reports, sys.stdout)
-    if io_failed:
+    if fix:
+        _fix_files(files, notes)
+    if validation:  # the validation file is compared with the training files: one process, in order
+        shared: dict[str, Any] = {}
+        results: list[Report | UsageError] = [_checked(name, config, shared) for name, config in targets]
+        results.append(_checked(validation, load_config(validation).with_options(**overrides), shared, is_validation=True))
+    else:
+        results = check_many(targets, jobs=jobs)
+    reports = [r for r in results if isinstance(r, Report)]
+    for failure in results:
+        if isinstance(failure, UsageError):
+            _fail(str(failure))
+    _render(reports, output_format, output_file, io_failed=len(reports) < len(results))
+    if statistics:
+        _print_statistics(reports, notes)
+    if len(reports) < len(results):
         return EXIT_USAGE
-    return EXIT_PROBLEMS if any(r.has_errors for r in reports) else EXIT_OK
+    return EXIT_PROBLEMS if any(r.has_errors for r in reports) and not exit_zero else EXIT_OK
+
+
+def _checked(name: str, config: Config, shared: dict[str, Any], *, is_validation: bool = False) -> Report | UsageError:
+    try:
+        return check_one(name, config, shared=shared, is_validation=is_validation)
+    except UsageError as error:
+        if not str(error).startswith(f"{name}:"):
+            raise
+        return error
+
+
+def _fix_files(files: Sequence[str], notes: TextIO) -> None:
+    from jsonl_lint.fix import fix_file
+
+    for name in files:
+        try:
+            summary = fix_file(name)
+        except OSError:
+            continue  # the check reports the file it cannot read
+        if summary.changed:
+            notes.write(f"{name}: fixed: {summary.describe()}\n")
+
+
+def _render(reports: list[Report], output_format: str, output_file: str | None, *, io_failed: bool) -> None:
+    if io_failed and not reports and output_format == "text":
+        return
+    if output_file is None:
+        RENDERERS[output_format](reports, sys.stdout)
+        return
+    try:
+        with atomic_write(output_file, binary=False) as out:
+            RENDERERS[output_format](reports, out)  # type: ignore[arg-type]
+    except OSError as error:
+        raise UsageError(f"{output_file}: {error.strerror or error}") from None
+
+
+def _print_statistics(reports: list[Report], out: TextIO) -> None:
+    counts = collections.Counter((p.code, p.rule) for r in reports for p in r.problems)
+    for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        out.write(f"{count:>7} {code} {rule}\n")
 
 
 @cli.command()

@@ -12,12 +12,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-import referencing
-import referencing.jsonschema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,6 +125,11 @@ def fast_validator(name: str) -> Any:
 
 @functools.cache
 def explaining_validator(name: str) -> jsonschema.Draft7Validator:
+    # Imported here: only a record that fails needs jsonschema, and importing it costs 60 ms.
+    import jsonschema
+    import referencing
+    import referencing.jsonschema
+
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
         (uri, referencing.Resource.from_contents(schema, default_specification=referencing.jsonschema.DRAFT7))
         for uri, schema in _all_schemas()

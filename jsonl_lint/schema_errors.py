@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema
-import jsonschema.exceptions
+from typing import TYPE_CHECKING, Any
 
 from jsonl_lint.jsonpos import JsonPath, PathPart, format_path
+
+if TYPE_CHECKING:  # imported where used: only records that fail need jsonschema
+    import jsonschema
+    import jsonschema.exceptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root:
     expected: Any = error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind in ("anyOf", "oneOf"):
+        import jsonschema.exceptions
+
         if "x-error" in schema:
             yield SchemaIssue(path, f"{place}: {schema['x-error']}", general=True)
         else:

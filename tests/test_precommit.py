@@ -12,7 +12,9 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-GOOD = '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}\n' * 10
+GOOD = "".join(
+    f'{{"messages": [{{"role": "user", "content": "hi {i}"}}, {{"role": "assistant", "content": "hello {i}"}}]}}\n' for i in range(50)
+)
 BAD = GOOD + '{"messages": [{"role": "user", "content": "hi"}], "weight": 1}\n\n'
 
 
@@ -47,9 +49,9 @@ def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def try_repo(hook_repo: Path, env: dict[str, str], hook: str, tmp_path: Path, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
     data = tmp_path / "data"
-    data.mkdir()
+    data.mkdir(parents=True)
     for name, text in files.items():
-        (data / name).write_text(text)
+        (data / name).write_bytes(text.encode())
     git(data, "init", "-q")
     git(data, "add", "-A")
     return subprocess.run(
@@ -68,6 +70,18 @@ def test_hook_fails_a_bad_file_and_prints_the_line(hook_repo: Path, pre_commit_e
     result = try_repo(hook_repo, pre_commit_env, "jsonl-lint", tmp_path, {"good.jsonl": GOOD, "bad.ndjson": BAD})
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
-    assert 'bad.ndjson:11:51: JL101 unexpected key "weight" in the record' in result.stdout
-    assert "bad.ndjson:12:1: JL003 blank line" in result.stdout
+    assert 'bad.ndjson:51:51: JL101 unexpected key "weight" in the record' in result.stdout
+    assert "bad.ndjson:52:1: JL003 blank line" in result.stdout
     assert "good.jsonl:" not in result.stdout
+
+
+def test_fix_hook_repairs_and_reports(hook_repo: Path, pre_commit_env: dict[str, str], tmp_path: Path) -> None:
+    fixable = "\ufeff" + GOOD.replace("\n", "\r\n") + "\r\n"
+    result = try_repo(hook_repo, pre_commit_env, "jsonl-lint-fix", tmp_path, {"data.jsonl": fixable})
+    # pre-commit fails a hook that modified files, and shows what the hook said
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "files were modified by this hook" in result.stdout
+    assert "data.jsonl: fixed: removed the byte order mark; turned 51 CRLF line endings into LF; removed 1 blank line" in result.stdout
+    assert (tmp_path / "data" / "data.jsonl").read_bytes() == GOOD.encode()
+    again = try_repo(hook_repo, pre_commit_env, "jsonl-lint-fix", tmp_path / "again", {"data.jsonl": GOOD})
+    assert again.returncode == 0, again.stdout + again.stderr

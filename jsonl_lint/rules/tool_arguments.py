@@ -3,13 +3,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 import orjson
-import referencing.exceptions
 
 from jsonl_lint.conversation import all_messages, summary
 from jsonl_lint.jsonpos import JsonPath
@@ -17,6 +14,8 @@ from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.schema_errors import explain
 
 if TYPE_CHECKING:
+    import jsonschema
+
     from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
 
@@ -90,27 +89,30 @@ def _declarations(value: dict[str, Any], data_format: str | None) -> dict[str, A
     return declared
 
 
-@dataclass(frozen=True, slots=True)
-class _ParametersCheck:
-    fast: Any  # jsonschema-rs: valid or not, quickly (None if it cannot compile the schema)
-    explaining: jsonschema.protocols.Validator  # jsonschema: what is wrong, on failures only
+@functools.lru_cache(maxsize=256)
+def _parameters_check(parameters_json: bytes) -> Any:
+    """jsonschema-rs's validator for a declared parameters schema (valid or not, quickly), or why
+    the schema cannot be one. Cached: datasets repeat the same tool definitions on every line."""
+    try:
+        return jsonschema_rs.validator_for(orjson.loads(parameters_json))
+    except Exception:  # not a schema jsonschema-rs takes: let jsonschema say why, or do the work
+        explaining = _explaining_check(parameters_json)
+        return explaining if isinstance(explaining, str) else None
 
 
 @functools.lru_cache(maxsize=256)
-def _parameters_check(parameters_json: bytes) -> _ParametersCheck | str:
-    """How to check arguments against a declared parameters schema, or why it is not a schema.
-    Cached: datasets repeat the same tool definitions on every line."""
+def _explaining_check(parameters_json: bytes) -> jsonschema.protocols.Validator | str:
+    """jsonschema's validator for the same schema, to say what is wrong (failures only)."""
+    import jsonschema  # only failing arguments need it (its import costs 60 ms)
+
     parameters = orjson.loads(parameters_json)
     cls = jsonschema.validators.validator_for(parameters, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(parameters)
     except jsonschema.SchemaError as error:
         return f"is not a valid JSON Schema ({error.message})"
-    try:
-        fast = jsonschema_rs.validator_for(parameters)
-    except Exception:  # a schema jsonschema-rs will not compile: jsonschema alone then
-        fast = None
-    return _ParametersCheck(fast, cls(parameters))
+    validator: jsonschema.protocols.Validator = cls(parameters)
+    return validator
 
 
 def _calls(message: dict[str, Any], path: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -156,14 +158,21 @@ def _match_parameters(
 ) -> Iterator[Problem | None]:
     if not isinstance(parameters, dict):
         return
-    checker = _parameters_check(orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS))
-    if isinstance(checker, str):
-        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {checker}", path)
+    key = orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)
+    fast = _parameters_check(key)
+    if isinstance(fast, str):
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {fast}", path)
         return
-    if checker.fast is not None and checker.fast.is_valid(arguments):
+    if fast is not None and fast.is_valid(arguments):
         return
+    explaining = _explaining_check(key)
+    if isinstance(explaining, str):
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {explaining}", path)
+        return
+    import referencing.exceptions
+
     try:
-        issues = explain(checker.explaining, arguments, root="the arguments object")
+        issues = explain(explaining, arguments, root="the arguments object")
     except referencing.exceptions.Unresolvable:
         return  # a $ref we cannot follow: the schema is not ours to fetch
     except Exception as error:  # a user's schema can break a validator in many ways; say so, go on
