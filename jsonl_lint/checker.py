@@ -205,7 +205,7 @@ def _append(append: Callable[[Problem], None], problem: Problem | None) -> None:
 
 # Batches of a file are this large (bytes) when they go to worker processes, and a file is split
 # only past this size: below it, starting workers costs more than they save.
-BATCH_BYTES = 4 << 20
+BATCH_BYTES = 2 << 20
 PARALLEL_MIN_BYTES = 2 * BATCH_BYTES
 _worker: _LineChecker | None = None  # the forked workers' copy of the main process's line checker
 

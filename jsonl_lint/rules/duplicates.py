@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from jsonl_lint.hash_index import HashIndex
 from jsonl_lint.problems import Problem, Rule, Severity
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ DUPLICATE = Rule(
     summary="an example repeats an earlier one exactly",
     doc="""An example is the same as an earlier one (the same JSON, whatever its key order or
 spacing); the message names the line of the first copy. Duplicates weigh an example twice and
-leak between training and validation splits. Memory: one 8-byte hash per record.
+leak between training and validation splits. Memory: a 64-bit hash and a line number per record
+(16 bytes).
 
 Fails:
 
@@ -58,7 +60,7 @@ TRAINING_INDEX = "training-index"  # key in FileContext.shared: hash -> (path, l
 class DatasetCheck:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.first_line: dict[int, int] = {}
+        self.first_line = HashIndex()
         self.training: dict[int, tuple[str, int]] | None = ctx.shared.get(TRAINING_INDEX) if ctx.is_validation else None
 
     def observe(self, line: int, key: int | None) -> Iterable[Problem | None]:
