@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -17,6 +18,9 @@ from jsonl_lint import formats
 from jsonl_lint.atomic import atomic_write
 from jsonl_lint.checker import Report, check_many, check_one
 from jsonl_lint.config import Config, load_config
+from jsonl_lint.convert import SOURCES, ConvertOptions, convert_file
+from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
+from jsonl_lint.convert.rows import Rejected
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import all_profiles, get_profile
 from jsonl_lint.report import RENDERERS
@@ -142,6 +146,55 @@ def _print_statistics(reports: list[Report], out: TextIO) -> None:
     counts = collections.Counter((p.code, p.rule) for r in reports for p in r.problems)
     for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         out.write(f"{count:>7} {code} {rule}\n")
+
+
+_ESCAPES = {"\\n": "\n", "\\t": "\t", "\\r": "\r", "\\\\": "\\"}
+
+
+def _unescape(text: str | None) -> str | None:
+    """``\\n``, ``\\t``, ``\\r`` and ``\\\\`` as typed in a shell, for separators."""
+    if text is None:
+        return None
+    return re.sub(r"\\[ntr\\]", lambda match: _ESCAPES[match.group(0)], text)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="Chat JSONL to write (\"-\": standard output); written only when complete.")
+@click.option("--from", "source", type=click.Choice(list(SOURCES)), help="Input format (default: from the extension and the first record).")
+@click.option("--system", help="A system message to put first in every example.")
+@click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True), help="JSONL of the rows that could not be converted: line, text, reason.")
+@click.option("--prompt-suffix", help="completion: the prompt separator to strip, instead of detecting it (\\n escapes work).")
+@click.option("--stop", help="completion: the stop sequence to strip from completions, instead of detecting it.")
+@click.option("--keep-separators", is_flag=True, help="completion: strip no separator, stop sequence or leading space.")
+@click.option("--empty-prompt", type=click.Choice(list(EMPTY_PROMPT_POLICIES)), default="reject", show_default=True, help="completion: what to do with an empty prompt.")
+@click.option("--user-column", help="csv/tsv: the column of the user turn.")
+@click.option("--assistant-column", help="csv/tsv: the column of the assistant turn.")
+@click.option("--system-column", help="csv/tsv: the column of the system message.")
+@click.option("--conversation-column", help="csv/tsv long tables: the column that groups rows into conversations.")
+@click.option("--role-column", help="csv/tsv long tables: the column of each message's role.")
+@click.option("--content-column", help="csv/tsv long tables: the column of each message's text.")
+def convert(input_path: str, output_path: str, rejects: str | None, **options: Any) -> int:
+    """Convert INPUT (legacy prompt-completion, CSV/TSV, ShareGPT, Alpaca, older chat) to chat JSONL.
+
+    Nothing is dropped silently: every row that cannot be converted is listed with its line and
+    reason (in --rejects, or on standard error), and the exit code is 1.
+    """
+    options["prompt_suffix"], options["stop"] = _unescape(options["prompt_suffix"]), _unescape(options["stop"])
+
+    def report(row: Rejected) -> None:
+        if rejects is None:
+            click.echo(f"{input_path}:{row.line}: rejected: {row.reason}", err=True)
+
+    summary = convert_file(input_path, output_path, rejects_path=rejects, options=ConvertOptions(**options), on_reject=report)
+    where = "standard output" if output_path == "-" else output_path
+    message = f"converted {summary.converted} row{'s' if summary.converted != 1 else ''} ({summary.source}) to {where}"
+    if summary.rejected:
+        message += f"; rejected {summary.rejected}" + (f" (see {rejects})" if rejects else " (listed above)")
+    click.echo(message, err=True)
+    for note in summary.notes:
+        click.echo(f"  {note}", err=True)
+    return EXIT_PROBLEMS if summary.rejected else EXIT_OK
 
 
 @cli.command()

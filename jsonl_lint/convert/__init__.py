@@ -1,0 +1,213 @@
+"""``jsonl-lint convert``: other shapes of fine-tuning data into chat JSONL, losing nothing.
+
+One module per source format, chosen from :data:`SOURCES`; each yields a converted record or a
+rejection (with its line and reason) for every input row. :func:`convert_file` writes the
+records, and the rejections, atomically, and never over its input.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import orjson
+
+from jsonl_lint.atomic import atomic_write
+from jsonl_lint.convert import alpaca, chat, completion, sharegpt, table
+from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row
+from jsonl_lint.problems import UsageError
+
+SOURCES = {
+    "completion": "legacy prompt-completion JSONL (babbage-002, davinci-002)",
+    "csv": "a comma-separated table with a header",
+    "tsv": "a tab-separated table with a header",
+    "sharegpt": 'ShareGPT JSONL ({"conversations": [{"from", "value"}]})',
+    "alpaca": "Alpaca JSONL (instruction, input, output)",
+    "chat": "chat JSONL: legacy functions to tools, bare message arrays wrapped",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConvertOptions:
+    source: str | None = None  # None: detect from the extension and the first record
+    system: str | None = None
+    prompt_suffix: str | None = None
+    stop: str | None = None
+    keep_separators: bool = False
+    empty_prompt: str = "reject"
+    user_column: str | None = None
+    assistant_column: str | None = None
+    system_column: str | None = None
+    conversation_column: str | None = None
+    role_column: str | None = None
+    content_column: str | None = None
+
+
+@dataclass(slots=True)
+class ConversionSummary:
+    source: str
+    converted: int = 0
+    rejected: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class _Prepended(io.RawIOBase):
+    """A stream that gives back ``head`` (lines already read, to detect the format) first."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size], self._head = self._head[:size], self._head[size:]
+            return size
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _head_lines(stream: BinaryIO, limit: int = 20) -> bytes:
+    """The first lines of ``stream`` up to and including its first non-blank one."""
+    head = b""
+    for _ in range(limit):
+        line = stream.readline()
+        head += line
+        if not line or line.strip():
+            break
+    return head
+
+
+def detect_source(path: str, head: bytes) -> str:
+    """The source format from the file's extension, else from its first JSON line's keys."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return suffix[1:]
+    for line in head.splitlines():
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line.removeprefix(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(value, list) or (isinstance(value, dict) and ("messages" in value)):
+            return "chat"
+        if isinstance(value, dict):
+            if "conversations" in value:
+                return "sharegpt"
+            if "instruction" in value:
+                return "alpaca"
+            if "prompt" in value or "completion" in value:
+                return "completion"
+        break
+    raise UsageError(f"cannot tell the format of {path}: name it with --from ({', '.join(SOURCES)})")
+
+
+def _rows(source: str, path: str, stream: BinaryIO, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
+    if source == "completion":
+        opened = [stream]  # the first pass reads the stream given; a file is opened again
+
+        def open_input() -> BinaryIO:
+            return opened.pop() if opened else open(path, "rb")
+
+        settings = completion.CompletionOptions(
+            system=options.system, prompt_suffix=options.prompt_suffix, stop=options.stop,
+            keep_separators=options.keep_separators, empty_prompt=options.empty_prompt,
+        )
+        return completion.convert(open_input, path == "-", settings, notes)
+    if source in ("csv", "tsv"):
+        settings_table = table.TableOptions(
+            delimiter="," if source == "csv" else "\t", system=options.system,
+            user_column=options.user_column, assistant_column=options.assistant_column, system_column=options.system_column,
+            conversation_column=options.conversation_column, role_column=options.role_column, content_column=options.content_column,
+        )
+        return table.convert(stream, settings_table, notes)
+    module = {"sharegpt": sharegpt, "alpaca": alpaca, "chat": chat}[source]
+    return _with_system(module.convert(stream, notes), options.system)
+
+
+def _with_system(rows: Iterator[Row], system: str | None) -> Iterator[Row]:
+    for row in rows:
+        if system and isinstance(row, Converted) and row.record["messages"][0].get("role") != "system":
+            messages = [{"role": "system", "content": system}, *row.record["messages"]]
+            row = Converted(row.line, {**row.record, "messages": messages})
+        yield row
+
+
+def _same_file(a: str, b: str) -> bool:
+    with contextlib.suppress(OSError):
+        return os.path.samefile(a, b)
+    return False
+
+
+@contextlib.contextmanager
+def _output(path: str) -> Iterator[IO[bytes]]:
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_write(path) as out:
+            yield out  # type: ignore[misc]
+
+
+def convert_file(
+    input_path: str,
+    output_path: str,
+    *,
+    rejects_path: str | None = None,
+    options: ConvertOptions | None = None,
+    on_reject: Callable[[Rejected], None] | None = None,
+) -> ConversionSummary:
+    """Convert ``input_path`` ("-": standard input) to chat JSONL at ``output_path`` ("-":
+    standard output). The output appears only complete. Each rejected row goes, as it is found,
+    to ``rejects_path`` (JSONL: line, text, reason) and to ``on_reject``."""
+    options = options or ConvertOptions()
+    for other in (output_path, rejects_path):
+        if other and other != "-" and input_path != "-" and (_same_file(input_path, other) or os.path.abspath(other) == os.path.abspath(input_path)):
+            raise UsageError(f"{other}: is the input file; convert never overwrites its input")
+    try:
+        original: BinaryIO = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")
+    except OSError as error:
+        raise UsageError(f"{input_path}: {error.strerror or error}") from None
+    stream = original
+    try:
+        source = options.source
+        if source is None:
+            head = _head_lines(stream)
+            source = detect_source(input_path, head)
+            stream = io.BufferedReader(_Prepended(head, original))
+        notes = Notes()
+        summary = ConversionSummary(source=source)
+        with _output(output_path) as out, (_output(rejects_path) if rejects_path else contextlib.nullcontext()) as rejects:
+            for row in _rows(source, input_path, stream, options, notes):
+                if isinstance(row, Converted):
+                    try:
+                        line = orjson.dumps(row.record) + b"\n"
+                    except TypeError:  # text that was not UTF-8 in the input (kept as surrogates)
+                        row = Rejected(row.line, "", "the row is not valid UTF-8")
+                    else:
+                        out.write(line)
+                        summary.converted += 1
+                        continue
+                summary.rejected += 1
+                if rejects is not None:
+                    rejects.write(orjson.dumps({"line": row.line, "text": row.text, "reason": row.reason}) + b"\n")
+                if on_reject is not None:
+                    on_reject(row)
+        summary.notes = notes.lines
+        return summary
+    except table.ColumnError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"{error.filename or output_path}: {error.strerror or error}") from None
+    finally:
+        if input_path != "-":
+            original.close()
