@@ -20,10 +20,11 @@ from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row, jsonl_objec
 
 DETECT_ROWS = 2000  # rows that settle the conventions of standard input (two passes need a file)
 _MAX_AFFIX = 64
-# A separator is made of these only: never letters, digits or sentence punctuation (?.!).
-_SEPARATOR = re.compile(r"[\s#=\-~>*|_]+")
+# A separator is made of these only: never letters, digits or sentence punctuation (?.!), and
+# only ASCII whitespace (U+0085 or U+00A0 at the end of a text is content, not a separator).
+_SEPARATOR = re.compile(r"[ \t\r\n#=\-~>*|_]+")
 # A stop sequence: optional whitespace, one of these markers, optional whitespace; or newlines.
-_STOP = re.compile(r"\s*(?:END|STOP|###|===|---|<\|endoftext\|>|</s>)\s*|\s*\n\s*")
+_STOP = re.compile(r"[ \t\r\n]*(?:END|STOP|###|===|---|<\|endoftext\|>|</s>)[ \t\r\n]*|[ \t\r]*\n[ \t\r\n]*")
 
 EMPTY_PROMPT_POLICIES = ("reject", "assistant-only")
 
@@ -69,7 +70,8 @@ def detect(pairs: Iterable[tuple[str, str]]) -> Conventions:
     seen = False
     for prompt, completion in pairs:
         seen = True
-        prompt_suffix = prompt[-_MAX_AFFIX:] if prompt_suffix is None else common_suffix(prompt_suffix, prompt)
+        if prompt:  # an empty prompt (open-ended generation) has no separator to share
+            prompt_suffix = prompt[-_MAX_AFFIX:] if prompt_suffix is None else common_suffix(prompt_suffix, prompt)
         completion_suffix = completion[-_MAX_AFFIX:] if completion_suffix is None else common_suffix(completion_suffix, completion)
         leading_space = leading_space and completion.startswith(" ")
     if not seen:
