@@ -25,6 +25,7 @@ MAKE_DATASET = ROOT.parent / "shared" / "bench" / "make_dataset.py"
 TIKTOKEN_CACHE = ROOT.parent / "shared" / "tiktoken-cache"
 
 FLOOR_JSONL = "import sys, orjson\nfor line in open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
+FLOOR_CSV = "import csv, sys\nfor row in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')):\n    pass\n"
 
 
 @dataclass
@@ -115,10 +116,25 @@ def main() -> None:
         ]
         print_table(f"chat, {lines:,} lines", floor, results)
     bench_small_and_many(folder)
+    bench_convert(folder, max(args.lines))
     if not args.keep:
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()
+
+
+def bench_convert(folder: Path, lines: int) -> None:
+    legacy = dataset(folder, lines, "prompt-completion")
+    out = folder / "converted.jsonl"
+    floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(legacy)], legacy)
+    result = measure("jsonl-lint convert (two passes)", lint("convert", str(legacy), "-o", str(out)), legacy)
+    print_table(f"prompt-completion, {lines:,} lines", floor, [result])
+    table = dataset(folder, lines, "csv")
+    floor = measure("floor: csv.reader per row", [sys.executable, "-c", FLOOR_CSV, str(table)], table)
+    result = measure("jsonl-lint convert", lint("convert", str(table), "-o", str(out)), table)
+    print_table(f"csv, {lines:,} rows", floor, [result])
+    out.unlink(missing_ok=True)
+
 
 
 if __name__ == "__main__":

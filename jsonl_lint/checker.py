@@ -5,9 +5,9 @@ whatever the file size (dataset rules keep at most a small hash per record).
 """
 from __future__ import annotations
 
-import collections
 import concurrent.futures
 import dataclasses
+import functools
 import json
 import multiprocessing
 import os
@@ -15,11 +15,11 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import orjson
 
-from jsonl_lint import formats, jsonpos, schema_errors
+from jsonl_lint import formats, jsonpos, parallel, schema_errors
 from jsonl_lint.config import Config
 from jsonl_lint.problems import Problem, Rule, Severity, UsageError
 from jsonl_lint.profiles import ModelSpec, Profile, get_profile
@@ -203,41 +203,12 @@ def _append(append: Callable[[Problem], None], problem: Problem | None) -> None:
         append(problem)
 
 
-# Batches of a file are this large (bytes) when they go to worker processes, and a file is split
-# only past this size: below it, starting workers costs more than they save.
-BATCH_BYTES = 2 << 20
-PARALLEL_MIN_BYTES = 2 * BATCH_BYTES
-_worker: _LineChecker | None = None  # the forked workers' copy of the main process's line checker
-
-
-def _batches(lines: Iterable[bytes], first_line: int) -> Iterator[tuple[int, list[bytes]]]:
-    batch: list[bytes] = []
-    size = 0
-    for line in lines:
-        batch.append(line)
-        size += len(line)
-        if size >= BATCH_BYTES:
-            yield first_line, batch
-            first_line += len(batch)
-            batch, size = [], 0
-    if batch:
-        yield first_line, batch
-
-
-def _check_batch(first_line: int, lines: list[bytes]) -> tuple[list[Problem], list[tuple[int, int | None]], int]:
-    assert _worker is not None
+def _check_batch(checker: _LineChecker, first_line: int, lines: Iterable[bytes]) -> tuple[list[Problem], list[tuple[int, int | None]], int]:
     problems: list[Problem] = []
     keys: list[tuple[int, int | None]] = []
     counts = LineCounts()
-    _worker.check_lines(lines, first_line, problems, lambda line, key: keys.append((line, key)), counts)
+    checker.check_lines(lines, first_line, problems, lambda line, key: keys.append((line, key)), counts)
     return problems, keys, counts.content
-
-
-def default_jobs() -> int:
-    """Worker processes for one file: every core, where fork keeps hash() equal across processes."""
-    if not hasattr(os, "fork") or sys.platform == "darwin":
-        return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 class _FileChecker:
@@ -281,8 +252,8 @@ class _FileChecker:
                     self.problems.append(problem)
 
     def run(self, lines: Iterable[bytes]) -> Report:
-        if self.jobs > 1:
-            self._run_parallel(lines)
+        if self.jobs > 1 and hasattr(lines, "read"):  # a file: read in blocks, not line by line
+            self._run_parallel(lines)  # type: ignore[arg-type]
         else:
             self.lines.check_lines(lines, 1, self.problems, self._observe, self.counts)
         if self.counts.content == 0:
@@ -301,32 +272,19 @@ class _FileChecker:
             model=self.ctx.model.name,
         )
 
-    def _run_parallel(self, lines: Iterable[bytes]) -> None:
-        """Batches to forked workers, results taken in order: the same report as one process.
+    def _run_parallel(self, stream: BinaryIO) -> None:
+        """Blocks to forked workers, results taken in order: the same report as one process.
 
-        The first batches run here until the file's format is known (the workers inherit it);
-        at most two batches per worker are in flight, so memory stays flat.
+        The first blocks run here until the file's format is known (the workers inherit it).
         """
-        global _worker
-        batches = _batches(lines, 1)
-        done = 0
-        for first_line, batch in batches:
-            self.lines.check_lines(batch, first_line, self.problems, self._observe, self.counts)
-            done += sum(map(len, batch))
+        batches = parallel.blocks(stream)
+        for first_line, block in batches:
+            self.lines.check_lines(parallel.lines_of(block), first_line, self.problems, self._observe, self.counts)
             if self.lines.format_line is not None:
                 break
-        pending: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
-        _worker = self.lines
-        try:
-            with concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                for first_line, batch in batches:
-                    pending.append(pool.submit(_check_batch, first_line, batch))
-                    if len(pending) >= 2 * self.jobs:
-                        self._merge(pending.popleft().result())
-                while pending:
-                    self._merge(pending.popleft().result())
-        finally:
-            _worker = None
+        work = functools.partial(_check_batch, self.lines)
+        for result in parallel.map_blocks(work, batches, self.jobs):
+            self._merge(result)
 
     def _merge(self, result: tuple[list[Problem], list[tuple[int, int | None]], int]) -> None:
         problems, keys, content = result
@@ -382,8 +340,8 @@ def check_one(
         return _FileChecker("<stdin>", config, shared=shared, is_validation=is_validation).run(sys.stdin.buffer)
     try:
         with open(name, "rb") as stream:
-            large = os.fstat(stream.fileno()).st_size >= PARALLEL_MIN_BYTES
-            workers = (jobs or default_jobs()) if large else 1
+            large = os.fstat(stream.fileno()).st_size >= parallel.PARALLEL_MIN_BYTES
+            workers = (jobs or parallel.default_jobs()) if large else 1
             return _FileChecker(name, config, shared=shared, is_validation=is_validation, jobs=workers).run(stream)
     except IsADirectoryError:
         raise UsageError(f"{name}: is a directory") from None
@@ -402,7 +360,7 @@ def _check_target(target: tuple[str, Config]) -> Report | UsageError:
 def check_many(targets: Sequence[tuple[str, Config]], *, jobs: int | None = None) -> list[Report | UsageError]:
     """Check several files, each with its own config, in worker processes; results in the order
     given, a file that cannot be read as its UsageError. One file: its own workers if large."""
-    workers = min(jobs or default_jobs(), len(targets))
+    workers = min(jobs or parallel.default_jobs(), len(targets))
     if workers <= 1 or any(name == "-" for name, _ in targets):
         results: list[Report | UsageError] = []
         for name, config in targets:

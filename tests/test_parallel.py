@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jsonl_lint import checker, check_file, check_files
+from jsonl_lint import check_file, check_files, parallel
 
 
 def record(i: int) -> dict[str, object]:
@@ -31,18 +31,18 @@ def write_dataset(path: Path, n: int) -> None:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(checker, "BATCH_BYTES", 16 << 10)
-    monkeypatch.setattr(checker, "PARALLEL_MIN_BYTES", 32 << 10)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 16 << 10)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_parallel_report_equals_serial(tmp_path: Path, small_batches: None) -> None:
     data = tmp_path / "train.jsonl"
     write_dataset(data, 3000)
-    assert data.stat().st_size > 10 * checker.BATCH_BYTES
+    assert data.stat().st_size > 10 * parallel.BATCH_BYTES
     serial = check_file(data, jobs=1)
-    parallel = check_file(data, jobs=2)
-    assert parallel == serial
+    in_workers = check_file(data, jobs=2)
+    assert in_workers == serial
     codes = {p.code for p in serial.problems}
     assert {"JL003", "JL004", "JL202", "JL204", "JL703"} <= codes  # every kind of result crosses batches
     assert serial.records == 3000 - len(range(5, 3000, 211)) - len(range(7, 3000, 307))

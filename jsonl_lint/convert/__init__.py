@@ -19,7 +19,8 @@ import orjson
 
 from jsonl_lint.atomic import atomic_write
 from jsonl_lint.convert import alpaca, chat, completion, sharegpt, table
-from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row
+from jsonl_lint import parallel
+from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row, Written
 from jsonl_lint.problems import UsageError
 
 SOURCES = {
@@ -122,7 +123,8 @@ def _rows(source: str, path: str, stream: BinaryIO, options: ConvertOptions, not
             system=options.system, prompt_suffix=options.prompt_suffix, stop=options.stop,
             keep_separators=options.keep_separators, empty_prompt=options.empty_prompt,
         )
-        return completion.convert(open_input, path == "-", settings, notes)
+        large = path != "-" and os.path.getsize(path) >= parallel.PARALLEL_MIN_BYTES
+        return completion.convert(open_input, path == "-", settings, notes, jobs=parallel.default_jobs() if large else 1)
     if source in ("csv", "tsv"):
         settings_table = table.TableOptions(
             delimiter="," if source == "csv" else "\t", system=options.system,
@@ -187,21 +189,34 @@ def convert_file(
         notes = Notes()
         summary = ConversionSummary(source=source)
         with _output(output_path) as out, (_output(rejects_path) if rejects_path else contextlib.nullcontext()) as rejects:
+            pending: list[bytes] = []  # written in blocks: one write per row costs more than the row
+            dumps = orjson.dumps
             for row in _rows(source, input_path, stream, options, notes):
+                if isinstance(row, Written):  # a worker's block of records, serialised already
+                    if pending:
+                        out.write(b"\n".join(pending) + b"\n")
+                        pending.clear()
+                    out.write(row.data)
+                    summary.converted += row.records
+                    continue
                 if isinstance(row, Converted):
                     try:
-                        line = orjson.dumps(row.record) + b"\n"
+                        pending.append(dumps(row.record))
                     except TypeError:  # text that was not UTF-8 in the input (kept as surrogates)
                         row = Rejected(row.line, "", "the row is not valid UTF-8")
                     else:
-                        out.write(line)
                         summary.converted += 1
+                        if len(pending) >= 1024:
+                            out.write(b"\n".join(pending) + b"\n")
+                            pending.clear()
                         continue
                 summary.rejected += 1
                 if rejects is not None:
                     rejects.write(orjson.dumps({"line": row.line, "text": row.text, "reason": row.reason}) + b"\n")
                 if on_reject is not None:
                     on_reject(row)
+            if pending:
+                out.write(b"\n".join(pending) + b"\n")
         summary.notes = notes.lines
         return summary
     except table.ColumnError as error:

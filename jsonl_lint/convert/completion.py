@@ -10,13 +10,17 @@ rest is checked against them.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row, jsonl_objects, raw_text
+import orjson
+
+from jsonl_lint import parallel
+from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row, Written, jsonl_objects, raw_text
 
 DETECT_ROWS = 2000  # rows that settle the conventions of standard input (two passes need a file)
 _MAX_AFFIX = 64
@@ -61,64 +65,129 @@ def _longest_matching_suffix(text: str, pattern: re.Pattern[str]) -> str:
     return ""
 
 
+@dataclass(slots=True)
+class _Suffixes:
+    """The running common suffixes of a run of rows; runs merge (batches in worker processes)."""
+
+    prompt: str | None = None
+    completion: str | None = None
+    leading_space: bool = True
+    seen: bool = False
+
+    def add(self, prompt: str, completion: str) -> None:
+        self.seen = True
+        # endswith (C) settles most rows; only a row that breaks the common suffix shortens it
+        if prompt and (self.prompt is None or not prompt.endswith(self.prompt)):  # an empty prompt has no separator
+            self.prompt = prompt[-_MAX_AFFIX:] if self.prompt is None else common_suffix(self.prompt, prompt)
+        if self.completion is None or not completion.endswith(self.completion):
+            self.completion = completion[-_MAX_AFFIX:] if self.completion is None else common_suffix(self.completion, completion)
+        if self.leading_space and not completion.startswith(" "):
+            self.leading_space = False
+
+    def merge(self, other: _Suffixes) -> None:
+        if not other.seen:
+            return
+        self.prompt = other.prompt if self.prompt is None else self.prompt if other.prompt is None else common_suffix(self.prompt, other.prompt)
+        self.completion = other.completion if self.completion is None else common_suffix(self.completion, other.completion or "")
+        self.leading_space = self.leading_space and other.leading_space
+        self.seen = True
+
+    def conventions(self) -> Conventions:
+        if not self.seen:
+            return Conventions("", "", False)
+        return Conventions(
+            _longest_matching_suffix(self.prompt or "", _SEPARATOR),
+            _longest_matching_suffix(self.completion or "", _STOP),
+            self.leading_space,
+        )
+
+
 def detect(pairs: Iterable[tuple[str, str]]) -> Conventions:
     """The separator all prompts end with, the stop all completions end with, and whether all
     completions start with a space."""
-    prompt_suffix: str | None = None
-    completion_suffix: str | None = None
-    leading_space = True
-    seen = False
+    suffixes = _Suffixes()
     for prompt, completion in pairs:
-        seen = True
-        if prompt:  # an empty prompt (open-ended generation) has no separator to share
-            prompt_suffix = prompt[-_MAX_AFFIX:] if prompt_suffix is None else common_suffix(prompt_suffix, prompt)
-        completion_suffix = completion[-_MAX_AFFIX:] if completion_suffix is None else common_suffix(completion_suffix, completion)
-        leading_space = leading_space and completion.startswith(" ")
-    if not seen:
-        return Conventions("", "", False)
-    return Conventions(
-        _longest_matching_suffix(prompt_suffix or "", _SEPARATOR),
-        _longest_matching_suffix(completion_suffix or "", _STOP),
-        leading_space,
-    )
+        suffixes.add(prompt, completion)
+    return suffixes.conventions()
+
+
+def _detect_batch(first_line: int, lines: Iterable[bytes]) -> _Suffixes:
+    suffixes = _Suffixes()
+    for prompt, completion in _pairs(lines):
+        suffixes.add(prompt, completion)
+    return suffixes
+
+
+def _convert_batch(conventions: Conventions, options: CompletionOptions, first_line: int, lines: Iterable[bytes]) -> tuple[list[Row], list[int]]:
+    """A batch converted in a worker: its records serialised into one block, its rejections."""
+    lacking = [0, 0]
+    out: list[Row] = []
+    records: list[bytes] = []
+    for row in _convert_rows(lines, conventions, options, lacking, first_line):
+        if type(row) is Converted:
+            try:
+                records.append(orjson.dumps(row.record))
+                continue
+            except TypeError:
+                row = Rejected(row.line, "", "the row is not valid UTF-8")
+        out.append(row)
+    if records:
+        out.insert(0, Written(len(records), b"\n".join(records) + b"\n"))
+    return out, lacking
 
 
 def _pairs(stream: Iterable[bytes]) -> Iterator[tuple[str, str]]:
-    for item in jsonl_objects(stream):
-        if not isinstance(item, Rejected):
-            _, value, _ = item
-            if isinstance(value, dict) and isinstance(value.get("prompt"), str) and isinstance(value.get("completion"), str):
-                yield value["prompt"], value["completion"]
+    """(prompt, completion) of each usable row, for detection: a tight loop, it reads every row."""
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    for raw in stream:
+        try:
+            value = loads(raw)
+        except decode_error:
+            continue
+        if type(value) is dict:
+            prompt, completion = value.get("prompt"), value.get("completion")
+            if type(prompt) is str and type(completion) is str:
+                yield prompt, completion
 
 
-def convert(open_input: Callable[[], BinaryIO], is_stdin: bool, options: CompletionOptions, notes: Notes) -> Iterator[Row]:
-    """Rows of the input opened by ``open_input`` (called twice for a file: detect, then convert)."""
+def convert(
+    open_input: Callable[[], BinaryIO], is_stdin: bool, options: CompletionOptions, notes: Notes, *, jobs: int = 1
+) -> Iterator[Row]:
+    """Rows of the input opened by ``open_input`` (called twice for a file: detect, then convert).
+    With ``jobs`` > 1 both passes run in batches in worker processes, with the same result."""
+    lacking = [0, 0]
     if is_stdin:
         stream = open_input()
         head = list(itertools.islice(stream, DETECT_ROWS))
-        conventions = _conventions(_pairs(head), options, notes, f"the first {len(head)} lines")
-        lines: Iterable[bytes] = itertools.chain(head, stream)
+        conventions = _conventions(detect(_pairs(head)), options, notes, f"the first {len(head)} lines")
+        yield from _convert_rows(itertools.chain(head, stream), conventions, options, lacking)
+    elif jobs > 1:
+        suffixes = _Suffixes()
+        with open_input() as first_pass:
+            for part in parallel.map_blocks(_detect_batch, parallel.blocks(first_pass), jobs):
+                suffixes.merge(part)
+        conventions = _conventions(suffixes.conventions(), options, notes, "all prompts and completions")
+        work = functools.partial(_convert_batch, conventions, options)
+        with open_input() as second_pass:
+            for rows, missing in parallel.map_blocks(work, parallel.blocks(second_pass), jobs):
+                lacking[0] += missing[0]
+                lacking[1] += missing[1]
+                yield from rows
     else:
         with open_input() as first_pass:
-            conventions = _conventions(_pairs(first_pass), options, notes, "all prompts and completions")
-        lines = open_input()
-    lacking = [0, 0]
-    try:
-        yield from _convert_rows(lines, conventions, options, lacking)
-    finally:
-        if hasattr(lines, "close") and not is_stdin:
-            lines.close()
+            conventions = _conventions(detect(_pairs(first_pass)), options, notes, "all prompts and completions")
+        with open_input() as second_pass:
+            yield from _convert_rows(second_pass, conventions, options, lacking)
     if lacking[0]:
         notes.add(f"{lacking[0]} prompts did not end with the separator and were kept whole")
     if lacking[1]:
         notes.add(f"{lacking[1]} completions did not end with the stop sequence and were kept whole")
 
 
-def _conventions(pairs: Iterable[tuple[str, str]], options: CompletionOptions, notes: Notes, basis: str) -> Conventions:
+def _conventions(found: Conventions, options: CompletionOptions, notes: Notes, basis: str) -> Conventions:
     if options.keep_separators:
         notes.add("separators and stop sequences kept (--keep-separators)")
         return Conventions("", "", False)
-    found = detect(pairs)
     separator = options.prompt_suffix if options.prompt_suffix is not None else found.separator
     stop = options.stop if options.stop is not None else found.stop
     origin = "given" if options.prompt_suffix is not None else f"detected on {basis}"
@@ -130,45 +199,47 @@ def _conventions(pairs: Iterable[tuple[str, str]], options: CompletionOptions, n
     return Conventions(separator, stop, found.leading_space)
 
 
-def _convert_rows(lines: Iterable[bytes], conventions: Conventions, options: CompletionOptions, lacking: list[int]) -> Iterator[Row]:
-    for item in jsonl_objects(lines):
+def _convert_rows(
+    lines: Iterable[bytes], conventions: Conventions, options: CompletionOptions, lacking: list[int], first_line: int = 1
+) -> Iterator[Row]:
+    separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
+    system = [{"role": "system", "content": options.system}] if options.system else []
+    for item in jsonl_objects(lines, first_line):
         if isinstance(item, Rejected):
             yield item
             continue
         number, value, raw = item
-        why = _unusable(value)
-        if why:
-            yield Rejected(number, raw_text(raw), why)
+        if not (type(value) is dict and len(value) == 2 and type(value.get("prompt")) is str and type(value.get("completion")) is str):
+            yield Rejected(number, raw_text(raw), _unusable(value) or "not a prompt-completion record")
             continue
         prompt, completion = value["prompt"], value["completion"]
-        if conventions.separator:
-            if prompt.endswith(conventions.separator):
-                prompt = prompt[: -len(conventions.separator)]
+        if separator:
+            if prompt.endswith(separator):
+                prompt = prompt[: -len(separator)]
             else:
                 lacking[0] += 1
-        if conventions.stop:
-            if completion.endswith(conventions.stop):
-                completion = completion[: -len(conventions.stop)]
+        if stop:
+            if completion.endswith(stop):
+                completion = completion[: -len(stop)]
             else:
                 lacking[1] += 1
-        if conventions.leading_space and completion.startswith(" "):
+        if leading_space and completion.startswith(" "):
             completion = completion[1:]
-        if not completion.strip():
+        if not completion or completion.isspace():
             yield Rejected(number, raw_text(raw), "empty completion: nothing for the assistant to learn")
             continue
-        messages: list[dict[str, Any]] = [{"role": "system", "content": options.system}] if options.system else []
-        if not prompt.strip():
-            if options.empty_prompt == "reject":
-                yield Rejected(
-                    number,
-                    raw_text(raw),
-                    "empty prompt (open-ended generation): a chat example needs a user turn; "
-                    "--empty-prompt assistant-only keeps it as an assistant message alone",
-                )
-                continue
+        if prompt and not prompt.isspace():
+            messages = [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
+        elif options.empty_prompt == "reject":
+            yield Rejected(
+                number,
+                raw_text(raw),
+                "empty prompt (open-ended generation): a chat example needs a user turn; "
+                "--empty-prompt assistant-only keeps it as an assistant message alone",
+            )
+            continue
         else:
-            messages.append({"role": "user", "content": prompt})
-        messages.append({"role": "assistant", "content": completion})
+            messages = [*system, {"role": "assistant", "content": completion}]
         yield Converted(number, {"messages": messages})
 
 

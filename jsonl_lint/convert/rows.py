@@ -3,25 +3,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
 
-@dataclass(frozen=True, slots=True)
-class Converted:
+class Converted(NamedTuple):  # NamedTuples: one is made per row, a frozen dataclass costs more
     line: int
     record: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Rejected:
+class Rejected(NamedTuple):
     line: int
     text: str  # the row as it was in the input
     reason: str
 
 
-Row = Converted | Rejected
+class Written(NamedTuple):
+    """A block of records already serialised (by a worker process), one JSON object a line."""
+
+    records: int
+    data: bytes
+
+
+Row = Converted | Rejected | Written
 
 
 @dataclass(slots=True)
@@ -38,23 +43,30 @@ def raw_text(raw: bytes) -> str:
     return raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
 
 
-def jsonl_objects(stream: Iterable[bytes] | BinaryIO) -> Iterator[tuple[int, Any, bytes] | Rejected]:
-    """(line, value, raw line) for each JSON object (or array) line; a :class:`Rejected` for any other
-    non-blank line. Blank lines hold no row and are passed over."""
-    for number, raw in enumerate(stream, 1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        if not raw or raw.isspace():
-            continue
+def jsonl_objects(stream: Iterable[bytes] | BinaryIO, first_line: int = 1) -> Iterator[tuple[int, Any, bytes] | Rejected]:
+    """(line, value, raw line) for each JSON object (or array) line; a :class:`Rejected` for any
+    other non-blank line. Blank lines hold no row and are passed over."""
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    for number, raw in enumerate(stream, first_line):
         try:
-            value = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
-            yield Rejected(number, raw_text(raw), f"invalid JSON: {error.msg}")
+            value = loads(raw)
+        except decode_error as error:
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+                try:
+                    value = loads(raw)
+                except decode_error:
+                    pass
+                else:
+                    yield number, value, raw
+                    continue
+            if not raw.isspace():
+                yield Rejected(number, raw_text(raw), f"invalid JSON: {error.msg}")
             continue
-        if not isinstance(value, dict) and not isinstance(value, list):
+        if type(value) is dict or type(value) is list:
+            yield number, value, raw  # an object, or an array (the chat converter wraps those)
+        else:
             yield Rejected(number, raw_text(raw), "not a JSON object")
-            continue
-        yield number, value, raw  # an object, or an array (the chat converter wraps those)
 
 
 def text_or_none(value: object) -> str | None:

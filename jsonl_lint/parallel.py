@@ -1,0 +1,81 @@
+"""Batches of a file's lines through forked worker processes, results in input order.
+
+The checker and the converters use it for large files. At most two batches per worker are in
+flight, so memory stays flat whatever the file size. Workers are forked: they inherit the
+parent's state (compiled validators, the work function, the hash seed), so nothing but lines
+and results crosses the pipe.
+"""
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import io
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO, TypeVar
+
+Result = TypeVar("Result")
+
+BATCH_BYTES = 2 << 20  # a batch is about this many bytes of lines
+PARALLEL_MIN_BYTES = 4 * BATCH_BYTES  # below this, starting workers costs more than they save
+
+_work: Callable[[int, Iterable[bytes]], Any] | None = None  # the forked workers' copy of the work
+
+
+def default_jobs() -> int:
+    """Worker processes: every core, where fork is available (one process elsewhere)."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def blocks(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, bytes]]:
+    """(number of the first line, whole lines as one bytes) in blocks of about :data:`BATCH_BYTES`.
+
+    One bytes a block, not a list of lines: pickling thousands of small objects to a worker
+    costs more than the work on them, and here the main process does no per-line work at all.
+    """
+    rest = b""
+    while True:
+        chunk = stream.read(BATCH_BYTES)
+        if not chunk:
+            if rest:
+                yield first_line, rest
+            return
+        chunk = rest + chunk if rest else chunk
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:  # a line longer than a block: read on
+            rest = chunk
+            continue
+        block, rest = chunk[:cut], chunk[cut:]
+        yield first_line, block
+        first_line += block.count(b"\n")
+
+
+def lines_of(block: bytes) -> io.BytesIO:
+    """The lines of a block, split at b"\\n" only, exactly as iterating the file would."""
+    return io.BytesIO(block)
+
+
+def _run(first_line: int, block: bytes) -> Any:
+    assert _work is not None
+    return _work(first_line, lines_of(block))
+
+
+def map_blocks(work: Callable[[int, Iterable[bytes]], Result], batches: Iterable[tuple[int, bytes]], jobs: int) -> Iterator[Result]:
+    """``work(first_line, lines)`` for every block, in forked workers, yielded in input order."""
+    global _work
+    _work = work
+    pending: collections.deque[concurrent.futures.Future[Result]] = collections.deque()
+    try:
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for first_line, block in batches:
+                pending.append(pool.submit(_run, first_line, block))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+    finally:
+        _work = None
