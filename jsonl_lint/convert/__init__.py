@@ -123,7 +123,8 @@ def _rows(source: str, path: str, stream: BinaryIO, options: ConvertOptions, not
             system=options.system, prompt_suffix=options.prompt_suffix, stop=options.stop,
             keep_separators=options.keep_separators, empty_prompt=options.empty_prompt,
         )
-        large = path != "-" and os.path.getsize(path) >= parallel.PARALLEL_MIN_BYTES
+        # Workers pay off only on large files: the work per byte is light (fork and pipes cost).
+        large = path != "-" and os.path.getsize(path) >= 32 * parallel.PARALLEL_MIN_BYTES
         return completion.convert(open_input, path == "-", settings, notes, jobs=parallel.default_jobs() if large else 1)
     if source in ("csv", "tsv"):
         settings_table = table.TableOptions(

@@ -5,8 +5,8 @@ The old guide's conventions are artefacts, not content: every prompt ended with 
 separator (``" ->"``, ``"\\n\\n###\\n\\n"`` ...), every completion started with a space and ended
 with one stop sequence (``"\\n"``, ``" END"``, ``"###"`` ...). They are detected over the whole
 file (the common suffix of all prompts, of all completions), shown, and stripped, so they do
-not end up in the messages. For standard input they are detected on the first rows and the
-rest is checked against them.
+not end up in the messages. For standard input they are detected on its first block (about
+2 MB) and the rest is checked against them.
 """
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from typing import Any, BinaryIO
 import orjson
 
 from jsonl_lint import parallel
-from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row, Written, jsonl_objects, raw_text
+from jsonl_lint.convert.rows import Notes, Rejected, Row, Written, raw_text
 
-DETECT_ROWS = 2000  # rows that settle the conventions of standard input (two passes need a file)
 _MAX_AFFIX = 64
 # A separator is made of these only: never letters, digits or sentence punctuation (?.!), and
 # only ASCII whitespace (U+0085 or U+00A0 at the end of a text is content, not a separator).
@@ -111,35 +110,13 @@ def detect(pairs: Iterable[tuple[str, str]]) -> Conventions:
     return suffixes.conventions()
 
 
-def _detect_batch(first_line: int, lines: Iterable[bytes]) -> _Suffixes:
-    suffixes = _Suffixes()
-    for prompt, completion in _pairs(lines):
-        suffixes.add(prompt, completion)
-    return suffixes
+NEWLINE = b"\n"
 
 
-def _convert_batch(conventions: Conventions, options: CompletionOptions, first_line: int, lines: Iterable[bytes]) -> tuple[list[Row], list[int]]:
-    """A batch converted in a worker: its records serialised into one block, its rejections."""
-    lacking = [0, 0]
-    out: list[Row] = []
-    records: list[bytes] = []
-    for row in _convert_rows(lines, conventions, options, lacking, first_line):
-        if type(row) is Converted:
-            try:
-                records.append(orjson.dumps(row.record))
-                continue
-            except TypeError:
-                row = Rejected(row.line, "", "the row is not valid UTF-8")
-        out.append(row)
-    if records:
-        out.insert(0, Written(len(records), b"\n".join(records) + b"\n"))
-    return out, lacking
-
-
-def _pairs(stream: Iterable[bytes]) -> Iterator[tuple[str, str]]:
+def _pairs(lines: Iterable[bytes]) -> Iterator[tuple[str, str]]:
     """(prompt, completion) of each usable row, for detection: a tight loop, it reads every row."""
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
-    for raw in stream:
+    for raw in lines:
         try:
             value = loads(raw)
         except decode_error:
@@ -150,67 +127,34 @@ def _pairs(stream: Iterable[bytes]) -> Iterator[tuple[str, str]]:
                 yield prompt, completion
 
 
-def convert(
-    open_input: Callable[[], BinaryIO], is_stdin: bool, options: CompletionOptions, notes: Notes, *, jobs: int = 1
-) -> Iterator[Row]:
-    """Rows of the input opened by ``open_input`` (called twice for a file: detect, then convert).
-    With ``jobs`` > 1 both passes run in batches in worker processes, with the same result."""
-    lacking = [0, 0]
-    if is_stdin:
-        stream = open_input()
-        head = list(itertools.islice(stream, DETECT_ROWS))
-        conventions = _conventions(detect(_pairs(head)), options, notes, f"the first {len(head)} lines")
-        yield from _convert_rows(itertools.chain(head, stream), conventions, options, lacking)
-    elif jobs > 1:
-        suffixes = _Suffixes()
-        with open_input() as first_pass:
-            for part in parallel.map_blocks(_detect_batch, parallel.blocks(first_pass), jobs):
-                suffixes.merge(part)
-        conventions = _conventions(suffixes.conventions(), options, notes, "all prompts and completions")
-        work = functools.partial(_convert_batch, conventions, options)
-        with open_input() as second_pass:
-            for rows, missing in parallel.map_blocks(work, parallel.blocks(second_pass), jobs):
-                lacking[0] += missing[0]
-                lacking[1] += missing[1]
-                yield from rows
-    else:
-        with open_input() as first_pass:
-            conventions = _conventions(detect(_pairs(first_pass)), options, notes, "all prompts and completions")
-        with open_input() as second_pass:
-            yield from _convert_rows(second_pass, conventions, options, lacking)
-    if lacking[0]:
-        notes.add(f"{lacking[0]} prompts did not end with the separator and were kept whole")
-    if lacking[1]:
-        notes.add(f"{lacking[1]} completions did not end with the stop sequence and were kept whole")
+def _detect_block(first_line: int, lines: Iterable[bytes]) -> _Suffixes:
+    suffixes = _Suffixes()
+    for prompt, completion in _pairs(lines):
+        suffixes.add(prompt, completion)
+    return suffixes
 
 
-def _conventions(found: Conventions, options: CompletionOptions, notes: Notes, basis: str) -> Conventions:
-    if options.keep_separators:
-        notes.add("separators and stop sequences kept (--keep-separators)")
-        return Conventions("", "", False)
-    separator = options.prompt_suffix if options.prompt_suffix is not None else found.separator
-    stop = options.stop if options.stop is not None else found.stop
-    origin = "given" if options.prompt_suffix is not None else f"detected on {basis}"
-    notes.add(f"prompt separator {separator!r} ({origin}), stripped" if separator else f"no common prompt separator ({origin})")
-    origin = "given" if options.stop is not None else f"detected on {basis}"
-    notes.add(f"completion stop sequence {stop!r} ({origin}), stripped" if stop else f"no common stop sequence ({origin})")
-    if found.leading_space:
-        notes.add("the leading space of every completion stripped")
-    return Conventions(separator, stop, found.leading_space)
-
-
-def _convert_rows(
-    lines: Iterable[bytes], conventions: Conventions, options: CompletionOptions, lacking: list[int], first_line: int = 1
-) -> Iterator[Row]:
+def _convert_block(conventions: Conventions, options: CompletionOptions, first_line: int, lines: Iterable[bytes]) -> tuple[list[Row], list[int]]:
+    """A block of lines converted in one tight loop (a worker's, or this process's): the records
+    serialised into one :class:`Written`, then the rejections. Most of the time of a conversion
+    is here, so it makes no object per row that it does not write."""
+    loads, dumps, decode_error = orjson.loads, orjson.dumps, orjson.JSONDecodeError
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
     system = [{"role": "system", "content": options.system}] if options.system else []
-    for item in jsonl_objects(lines, first_line):
-        if isinstance(item, Rejected):
-            yield item
+    records: list[bytes] = []
+    rejected: list[Row] = []
+    lacking = [0, 0]
+    for number, raw in enumerate(lines, first_line):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            value = loads(raw)
+        except decode_error as error:
+            if not raw.isspace():
+                rejected.append(Rejected(number, raw_text(raw), f"invalid JSON: {error.msg}"))
             continue
-        number, value, raw = item
         if not (type(value) is dict and len(value) == 2 and type(value.get("prompt")) is str and type(value.get("completion")) is str):
-            yield Rejected(number, raw_text(raw), _unusable(value) or "not a prompt-completion record")
+            rejected.append(Rejected(number, raw_text(raw), _unusable(value) or "not a prompt-completion record"))
             continue
         prompt, completion = value["prompt"], value["completion"]
         if separator:
@@ -226,21 +170,88 @@ def _convert_rows(
         if leading_space and completion.startswith(" "):
             completion = completion[1:]
         if not completion or completion.isspace():
-            yield Rejected(number, raw_text(raw), "empty completion: nothing for the assistant to learn")
+            rejected.append(Rejected(number, raw_text(raw), "empty completion: nothing for the assistant to learn"))
             continue
         if prompt and not prompt.isspace():
             messages = [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
         elif options.empty_prompt == "reject":
-            yield Rejected(
-                number,
-                raw_text(raw),
-                "empty prompt (open-ended generation): a chat example needs a user turn; "
-                "--empty-prompt assistant-only keeps it as an assistant message alone",
-            )
+            rejected.append(Rejected(number, raw_text(raw), EMPTY_PROMPT_REASON))
             continue
         else:
             messages = [*system, {"role": "assistant", "content": completion}]
-        yield Converted(number, {"messages": messages})
+        try:
+            records.append(dumps({"messages": messages}))
+        except TypeError:  # text that was not UTF-8 (kept as surrogates): cannot be written as JSON
+            rejected.append(Rejected(number, raw_text(raw), "the row is not valid UTF-8"))
+    written: list[Row] = [Written(len(records), b"\n".join(records) + b"\n")] if records else []
+    return written + rejected, lacking
+
+
+EMPTY_PROMPT_REASON = (
+    "empty prompt (open-ended generation): a chat example needs a user turn; "
+    "--empty-prompt assistant-only keeps it as an assistant message alone"
+)
+
+
+def convert(
+    open_input: Callable[[], BinaryIO], is_stdin: bool, options: CompletionOptions, notes: Notes, *, jobs: int = 1
+) -> Iterator[Row]:
+    """Rows of the input opened by ``open_input``: a file is read twice (detect, then convert),
+    standard input once (conventions detected on its first block, then checked on the rest).
+    With ``jobs`` > 1 the blocks go to worker processes, with the same result."""
+    lacking = [0, 0]
+    second_pass: BinaryIO | None = None
+    if is_stdin:
+        batches = parallel.blocks(open_input())
+        head = next(batches, None)
+        if head is None:
+            return
+        suffixes = _detect_block(head[0], parallel.lines_of(head[1]))
+        basis = f"the first {head[1].count(NEWLINE)} lines"
+        conventions = _conventions(suffixes.conventions(), options, notes, basis)
+        work = functools.partial(_convert_block, conventions, options)
+        converted = _map(work, itertools.chain([head], batches), 1)
+    else:
+        suffixes = _Suffixes()
+        with open_input() as first_pass:
+            for part in _map(_detect_block, parallel.blocks(first_pass), jobs):
+                suffixes.merge(part)
+        conventions = _conventions(suffixes.conventions(), options, notes, "all prompts and completions")
+        second_pass = open_input()
+        converted = _map(functools.partial(_convert_block, conventions, options), parallel.blocks(second_pass), jobs)
+    try:
+        for rows, missing in converted:
+            lacking[0] += missing[0]
+            lacking[1] += missing[1]
+            yield from rows
+    finally:
+        if second_pass is not None:
+            second_pass.close()
+    if lacking[0]:
+        notes.add(f"{lacking[0]} prompts did not end with the separator and were kept whole")
+    if lacking[1]:
+        notes.add(f"{lacking[1]} completions did not end with the stop sequence and were kept whole")
+
+
+def _map(work: Callable[[int, Iterable[bytes]], Any], batches: Iterable[tuple[int, bytes]], jobs: int) -> Iterator[Any]:
+    if jobs > 1:
+        return parallel.map_blocks(work, batches, jobs)
+    return (work(first_line, parallel.lines_of(block)) for first_line, block in batches)
+
+
+def _conventions(found: Conventions, options: CompletionOptions, notes: Notes, basis: str) -> Conventions:
+    if options.keep_separators:
+        notes.add("separators and stop sequences kept (--keep-separators)")
+        return Conventions("", "", False)
+    separator = options.prompt_suffix if options.prompt_suffix is not None else found.separator
+    stop = options.stop if options.stop is not None else found.stop
+    origin = "given" if options.prompt_suffix is not None else f"detected on {basis}"
+    notes.add(f"prompt separator {separator!r} ({origin}), stripped" if separator else f"no common prompt separator ({origin})")
+    origin = "given" if options.stop is not None else f"detected on {basis}"
+    notes.add(f"completion stop sequence {stop!r} ({origin}), stripped" if stop else f"no common stop sequence ({origin})")
+    if found.leading_space:
+        notes.add("the leading space of every completion stripped")
+    return Conventions(separator, stop, found.leading_space)
 
 
 def _unusable(value: Any) -> str | None:
