@@ -24,18 +24,21 @@ class HashIndex:
     def __len__(self) -> int:
         return self._size + (self._zero is not None)
 
-    def get(self, key: int) -> int | None:
-        if key == 0:
-            return self._zero
+    def _slot(self, key: int) -> int:
+        """Where ``key`` is, or the empty slot where it would go (linear probing)."""
         keys, mask = self._keys, self._mask
         slot = key & mask
         while True:
             found = keys[slot]
-            if found == key:
-                return self._lines[slot]
-            if found == 0:
-                return None
+            if found == key or found == 0:
+                return slot
             slot = (slot + 1) & mask
+
+    def get(self, key: int) -> int | None:
+        if key == 0:
+            return self._zero
+        slot = self._slot(key)
+        return self._lines[slot] if self._keys[slot] == key else None
 
     def setdefault(self, key: int, line: int) -> int:
         """The line ``key`` was first seen on; ``line`` if it is new (and then it is kept)."""
@@ -43,20 +46,15 @@ class HashIndex:
             if self._zero is None:
                 self._zero = line
             return self._zero
-        keys, mask = self._keys, self._mask
-        slot = key & mask
-        while True:
-            found = keys[slot]
-            if found == key:
-                return self._lines[slot]
-            if found == 0:
-                keys[slot] = key
-                self._lines[slot] = line
-                self._size += 1
-                if 2 * self._size > mask:
-                    self._grow()
-                return line
-            slot = (slot + 1) & mask
+        slot = self._slot(key)
+        if self._keys[slot] == key:
+            return self._lines[slot]
+        self._keys[slot] = key
+        self._lines[slot] = line
+        self._size += 1
+        if 2 * self._size > self._mask:
+            self._grow()
+        return line
 
     def items(self) -> Iterator[tuple[int, int]]:
         if self._zero is not None:

@@ -20,8 +20,10 @@ import orjson
 from jsonl_lint.atomic import atomic_write
 from jsonl_lint.convert import alpaca, chat, completion, sharegpt, table
 from jsonl_lint import parallel
-from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row, Written
+from jsonl_lint.convert.rows import ConvertOptions, Converted, Notes, Rejected, Row, Written
 from jsonl_lint.problems import UsageError
+
+__all__ = ["SOURCES", "ConversionSummary", "ConvertOptions", "convert_file", "detect_source"]
 
 SOURCES = {
     "completion": "legacy prompt-completion JSONL (babbage-002, davinci-002)",
@@ -31,22 +33,6 @@ SOURCES = {
     "alpaca": "Alpaca JSONL (instruction, input, output)",
     "chat": "chat JSONL: legacy functions to tools, bare message arrays wrapped",
 }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConvertOptions:
-    source: str | None = None  # None: detect from the extension and the first record
-    system: str | None = None
-    prompt_suffix: str | None = None
-    stop: str | None = None
-    keep_separators: bool = False
-    empty_prompt: str = "reject"
-    user_column: str | None = None
-    assistant_column: str | None = None
-    system_column: str | None = None
-    conversation_column: str | None = None
-    role_column: str | None = None
-    content_column: str | None = None
 
 
 @dataclass(slots=True)
@@ -119,20 +105,11 @@ def _rows(source: str, path: str, stream: BinaryIO, options: ConvertOptions, not
         def open_input() -> BinaryIO:
             return opened.pop() if opened else open(path, "rb")
 
-        settings = completion.CompletionOptions(
-            system=options.system, prompt_suffix=options.prompt_suffix, stop=options.stop,
-            keep_separators=options.keep_separators, empty_prompt=options.empty_prompt,
-        )
         # Workers pay off only on large files: the work per byte is light (fork and pipes cost).
         large = path != "-" and os.path.getsize(path) >= 32 * parallel.PARALLEL_MIN_BYTES
-        return completion.convert(open_input, path == "-", settings, notes, jobs=parallel.default_jobs() if large else 1)
+        return completion.convert(open_input, path == "-", options, notes, jobs=parallel.default_jobs() if large else 1)
     if source in ("csv", "tsv"):
-        settings_table = table.TableOptions(
-            delimiter="," if source == "csv" else "\t", system=options.system,
-            user_column=options.user_column, assistant_column=options.assistant_column, system_column=options.system_column,
-            conversation_column=options.conversation_column, role_column=options.role_column, content_column=options.content_column,
-        )
-        return table.convert(stream, settings_table, notes)
+        return table.convert(stream, "," if source == "csv" else "\t", options, notes)
     module = {"sharegpt": sharegpt, "alpaca": alpaca, "chat": chat}[source]
     return _with_system(module.convert(stream, notes), options.system)
 

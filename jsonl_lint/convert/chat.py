@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row, jsonl_objects, raw_text
+from jsonl_lint.convert.rows import Notes, Row, Unusable, convert_records
 
 
 def normalise(value: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def normalise(value: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(message, dict) and message.get("role") == "function":
             ids = pending.get(message.get("name", ""), [])
             if not ids:
-                raise ValueError(f"a function message for {message.get('name')!r} answers no earlier function_call")
+                raise Unusable(f"a function message for {message.get('name')!r} answers no earlier function_call")
             out.append({"role": "tool", "tool_call_id": ids.pop(0), "content": message.get("content") or ""})
         else:
             out.append(message)
@@ -45,29 +45,22 @@ def normalise(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def convert(stream: BinaryIO, notes: Notes) -> Iterator[Row]:
-    wrapped = normalised = 0
-    for item in jsonl_objects(stream):
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        number, value, raw = item
+    counts = {"wrapped": 0, "normalised": 0}
+
+    def to_chat(value: Any) -> dict[str, Any]:
         if isinstance(value, list):
             if not all(isinstance(m, dict) and "role" in m for m in value):
-                yield Rejected(number, raw_text(raw), "a JSON array that is not a list of messages")
-                continue
+                raise Unusable("a JSON array that is not a list of messages")
             value = {"messages": value}
-            wrapped += 1
+            counts["wrapped"] += 1
         if "messages" not in value:
-            yield Rejected(number, raw_text(raw), 'no "messages" key')
-            continue
-        try:
-            record = normalise(value)
-        except ValueError as why:
-            yield Rejected(number, raw_text(raw), str(why))
-            continue
-        normalised += record != value
-        yield Converted(number, record)
-    if wrapped:
-        notes.add(f"{wrapped} bare message arrays wrapped as {{\"messages\": [...]}}")
-    if normalised:
-        notes.add(f"{normalised} records moved from functions/function_call to tools/tool_calls")
+            raise Unusable('no "messages" key')
+        record = normalise(value)
+        counts["normalised"] += record != value
+        return record
+
+    yield from convert_records(stream, to_chat)
+    if counts["wrapped"]:
+        notes.add(f"{counts['wrapped']} bare message arrays wrapped as {{\"messages\": [...]}}")
+    if counts["normalised"]:
+        notes.add(f"{counts['normalised']} records moved from functions/function_call to tools/tool_calls")

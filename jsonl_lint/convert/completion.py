@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from jsonl_lint import parallel
-from jsonl_lint.convert.rows import Notes, Rejected, Row, Written, raw_text
+from jsonl_lint.convert.rows import ConvertOptions, Notes, Rejected, Row, Written, raw_text
 
 _MAX_AFFIX = 64
 # A separator is made of these only: never letters, digits or sentence punctuation (?.!), and
@@ -30,15 +30,6 @@ _SEPARATOR = re.compile(r"[ \t\r\n#=\-~>*|_]+")
 _STOP = re.compile(r"[ \t\r\n]*(?:END|STOP|###|===|---|<\|endoftext\|>|</s>)[ \t\r\n]*|[ \t\r]*\n[ \t\r\n]*")
 
 EMPTY_PROMPT_POLICIES = ("reject", "assistant-only")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CompletionOptions:
-    system: str | None = None
-    prompt_suffix: str | None = None  # None: detect
-    stop: str | None = None  # None: detect
-    keep_separators: bool = False
-    empty_prompt: str = "reject"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +125,7 @@ def _detect_block(first_line: int, lines: Iterable[bytes]) -> _Suffixes:
     return suffixes
 
 
-def _convert_block(conventions: Conventions, options: CompletionOptions, first_line: int, lines: Iterable[bytes]) -> tuple[list[Row], list[int]]:
+def _convert_block(conventions: Conventions, options: ConvertOptions, first_line: int, lines: Iterable[bytes]) -> tuple[list[Row], list[int]]:
     """A block of lines converted in one tight loop (a worker's, or this process's): the records
     serialised into one :class:`Written`, then the rejections. Most of the time of a conversion
     is here, so it makes no object per row that it does not write."""
@@ -194,7 +185,7 @@ EMPTY_PROMPT_REASON = (
 
 
 def convert(
-    open_input: Callable[[], BinaryIO], is_stdin: bool, options: CompletionOptions, notes: Notes, *, jobs: int = 1
+    open_input: Callable[[], BinaryIO], is_stdin: bool, options: ConvertOptions, notes: Notes, *, jobs: int = 1
 ) -> Iterator[Row]:
     """Rows of the input opened by ``open_input``: a file is read twice (detect, then convert),
     standard input once (conventions detected on its first block, then checked on the rest).
@@ -239,7 +230,7 @@ def _map(work: Callable[[int, Iterable[bytes]], Any], batches: Iterable[tuple[in
     return (work(first_line, parallel.lines_of(block)) for first_line, block in batches)
 
 
-def _conventions(found: Conventions, options: CompletionOptions, notes: Notes, basis: str) -> Conventions:
+def _conventions(found: Conventions, options: ConvertOptions, notes: Notes, basis: str) -> Conventions:
     if options.keep_separators:
         notes.add("separators and stop sequences kept (--keep-separators)")
         return Conventions("", "", False)

@@ -1,11 +1,33 @@
 """What a converter yields for each input row: a chat record, or a rejection with its reason."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, NamedTuple
 
 import orjson
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConvertOptions:
+    """Options of a conversion; each converter reads the ones that concern it."""
+
+    source: str | None = None  # None: detect from the extension and the first record
+    system: str | None = None
+    prompt_suffix: str | None = None  # completion: None detects it
+    stop: str | None = None  # completion: None detects it
+    keep_separators: bool = False
+    empty_prompt: str = "reject"
+    user_column: str | None = None
+    assistant_column: str | None = None
+    system_column: str | None = None
+    conversation_column: str | None = None
+    role_column: str | None = None
+    content_column: str | None = None
+
+
+class Unusable(Exception):
+    """A record that cannot become a chat example; the message is the reason."""
 
 
 class Converted(NamedTuple):  # NamedTuples: one is made per row, a frozen dataclass costs more
@@ -69,5 +91,14 @@ def jsonl_objects(stream: Iterable[bytes] | BinaryIO, first_line: int = 1) -> It
             yield Rejected(number, raw_text(raw), "not a JSON object")
 
 
-def text_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+def convert_records(stream: BinaryIO, to_chat: Callable[[Any], dict[str, Any]]) -> Iterator[Row]:
+    """One row per JSON line: ``to_chat(value)``, or a rejection with the :class:`Unusable` reason."""
+    for item in jsonl_objects(stream):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        number, value, raw = item
+        try:
+            yield Converted(number, to_chat(value))
+        except Unusable as why:
+            yield Rejected(number, raw_text(raw), str(why))

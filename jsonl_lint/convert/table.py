@@ -12,10 +12,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from jsonl_lint.convert.rows import Converted, Notes, Rejected, Row
+from jsonl_lint.convert.rows import ConvertOptions, Converted, Notes, Rejected, Row
 
 # Header pairs that name the user and assistant columns, most specific first.
 KNOWN_PAIRS = (
@@ -30,18 +29,6 @@ KNOWN_PAIRS = (
 )
 ROLE_NAMES = {"system": "system", "user": "user", "human": "user", "assistant": "assistant", "gpt": "assistant", "bot": "assistant"}
 csv.field_size_limit(1 << 30)  # a field may hold a long document
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TableOptions:
-    delimiter: str = ","
-    system: str | None = None
-    user_column: str | None = None
-    assistant_column: str | None = None
-    system_column: str | None = None
-    conversation_column: str | None = None
-    role_column: str | None = None
-    content_column: str | None = None
 
 
 class ColumnError(Exception):
@@ -65,8 +52,8 @@ def _find(header: list[str], name: str) -> int:
     return lowered.index(name.strip().lower())
 
 
-def convert(stream: BinaryIO, options: TableOptions, notes: Notes) -> Iterator[Row]:
-    rows = _rows(stream, options.delimiter)
+def convert(stream: BinaryIO, delimiter: str, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
+    rows = _rows(stream, delimiter)
     try:
         _, header, _ = next(rows)
     except StopIteration:
@@ -80,7 +67,7 @@ def convert(stream: BinaryIO, options: TableOptions, notes: Notes) -> Iterator[R
         yield from _wide(rows, header, options, notes)
 
 
-def _wide(rows: Iterator[tuple[int, list[str], str]], header: list[str], options: TableOptions, notes: Notes) -> Iterator[Row]:
+def _wide(rows: Iterator[tuple[int, list[str], str]], header: list[str], options: ConvertOptions, notes: Notes) -> Iterator[Row]:
     user, assistant = options.user_column, options.assistant_column
     if user is None or assistant is None:
         lowered = {h.strip().lower() for h in header}
@@ -112,7 +99,7 @@ def _wide(rows: Iterator[tuple[int, list[str], str]], header: list[str], options
         yield Converted(line, {"messages": messages})
 
 
-def _long(rows: Iterator[tuple[int, list[str], str]], header: list[str], options: TableOptions, notes: Notes) -> Iterator[Row]:
+def _long(rows: Iterator[tuple[int, list[str], str]], header: list[str], options: ConvertOptions, notes: Notes) -> Iterator[Row]:
     names = (options.conversation_column, options.role_column, options.content_column)
     if None in names:
         raise ColumnError("a long table needs --conversation-column, --role-column and --content-column")
