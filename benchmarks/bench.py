@@ -127,7 +127,7 @@ def bench_convert(folder: Path, lines: int) -> None:
     legacy = dataset(folder, lines, "prompt-completion")
     out = folder / "converted.jsonl"
     floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(legacy)], legacy)
-    result = measure("jsonl-lint convert (two passes)", lint("convert", str(legacy), "-o", str(out)), legacy)
+    result = measure("jsonl-lint convert (whole-file detection)", lint("convert", str(legacy), "-o", str(out)), legacy)
     print_table(f"prompt-completion, {lines:,} lines", floor, [result])
     table = dataset(folder, lines, "csv")
     floor = measure("floor: csv.reader per row", [sys.executable, "-c", FLOOR_CSV, str(table)], table)

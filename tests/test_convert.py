@@ -343,3 +343,50 @@ def test_large_file_in_workers_equals_one_process(tmp_path: Path, monkeypatch: p
     assert results[0][2] == 3000 - 8 - 6 and results[0][3] == 14
     assert results[0][4][:2] == ["prompt separator '\\n\\n###\\n\\n' (detected on all prompts and completions), stripped",
                                  "completion stop sequence ' END' (detected on all prompts and completions), stripped"]
+
+
+def _mixed_separators(path: Path) -> None:
+    """The first rows end prompts with "\\n\\n###\\n\\n", later ones only with "\\n###\\n"."""
+    rows = [{"prompt": f"q{i}\n\n###\n\n", "completion": f" a{i} END"} for i in range(300)]
+    rows += [{"prompt": f"r{i} x\n###\n", "completion": f" b{i} END"} for i in range(50)]
+    path.write_text(jsonl(*rows))
+
+
+def test_later_rows_with_other_conventions_are_converted_as_whole_file_detection_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jsonl_lint import parallel
+
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 1 << 10)  # the first block sees only the longer separator
+    source = tmp_path / "mixed.jsonl"
+    _mixed_separators(source)
+    out = tmp_path / "out.jsonl"
+    summary = convert_file(str(source), str(out))
+    assert summary.notes[0] == "converted twice: later rows do not share the conventions of the first ones"
+    # the common suffix of "...\\n\\n###\\n\\n" and "...\\n###\\n" is "\\n": that is what the whole file shares
+    assert summary.notes[1] == "prompt separator '\\n' (detected on all prompts and completions), stripped"
+    records = [json.loads(line) for line in out.read_text().split("\n") if line]
+    assert (summary.converted, len(records)) == (350, 350)
+    assert records[0]["messages"][0]["content"] == "q0\n\n###\n" and records[-1]["messages"][0]["content"] == "r49 x\n###"
+    # the same as detecting over the whole file first, which output to a stream does
+    assert records == [json.loads(line) for line in _to_stdout(source, monkeypatch).split(b"\n") if line]
+
+
+def _to_stdout(source: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    buffer = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buffer))
+    convert_file(str(source), "-")
+    sys.stdout.flush()
+    return buffer.getvalue()
+
+
+def test_stdin_keeps_the_first_blocks_conventions_and_counts_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jsonl_lint import parallel
+
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 1 << 10)
+    source = tmp_path / "mixed.jsonl"
+    _mixed_separators(source)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(source.read_bytes())))
+    out = tmp_path / "out.jsonl"
+    summary = convert_file("-", str(out))
+    assert summary.converted == 350
+    assert "50 prompts did not end with the separator and were kept whole" in summary.notes
+    assert json.loads(out.read_text().split("\n")[349])["messages"][0]["content"] == "r49 x\n###\n"

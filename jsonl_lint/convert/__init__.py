@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ import orjson
 from jsonl_lint.atomic import atomic_write
 from jsonl_lint.convert import alpaca, chat, completion, sharegpt, table
 from jsonl_lint import parallel
-from jsonl_lint.convert.rows import ConvertOptions, Converted, Notes, Rejected, Row, Written
+from jsonl_lint.convert.rows import ConvertOptions, Converted, Notes, Rejected, Restart, Row, Written
 from jsonl_lint.problems import UsageError
 
 __all__ = ["SOURCES", "ConversionSummary", "ConvertOptions", "convert_file", "detect_source"]
@@ -98,7 +100,7 @@ def detect_source(path: str, head: bytes) -> str:
     raise UsageError(f"cannot tell the format of {path}: name it with --from ({', '.join(SOURCES)})")
 
 
-def _rows(source: str, path: str, stream: BinaryIO, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
+def _rows(source: str, path: str, stream: BinaryIO, options: ConvertOptions, notes: Notes, *, can_restart: bool) -> Iterator[Row]:
     if source == "completion":
         opened = [stream]  # the first pass reads the stream given; a file is opened again
 
@@ -107,7 +109,9 @@ def _rows(source: str, path: str, stream: BinaryIO, options: ConvertOptions, not
 
         # Workers pay off only on large files: the work per byte is light (fork and pipes cost).
         large = path != "-" and os.path.getsize(path) >= 32 * parallel.PARALLEL_MIN_BYTES
-        return completion.convert(open_input, path == "-", options, notes, jobs=parallel.default_jobs() if large else 1)
+        return completion.convert(
+            open_input, path == "-", options, notes, jobs=parallel.default_jobs() if large else 1, can_restart=can_restart
+        )
     if source in ("csv", "tsv"):
         return table.convert(stream, "," if source == "csv" else "\t", options, notes)
     module = {"sharegpt": sharegpt, "alpaca": alpaca, "chat": chat}[source]
@@ -166,10 +170,18 @@ def convert_file(
             stream = io.BufferedReader(_Prepended(head, original))
         notes = Notes()
         summary = ConversionSummary(source=source)
-        with _output(output_path) as out, (_output(rejects_path) if rejects_path else contextlib.nullcontext()) as rejects:
+        # Rejections are spooled and reported at the end: a Restart voids them with the output.
+        with _output(output_path) as out, tempfile.TemporaryFile() as spool:
             pending: list[bytes] = []  # written in blocks: one write per row costs more than the row
             dumps = orjson.dumps
-            for row in _rows(source, input_path, stream, options, notes):
+            for row in _rows(source, input_path, stream, options, notes, can_restart=output_path != "-"):
+                if isinstance(row, Restart):  # never for standard output: it cannot be taken back
+                    pending.clear()
+                    for sink in (out, spool):
+                        sink.seek(0)
+                        sink.truncate()
+                    summary.converted = summary.rejected = 0
+                    continue
                 if isinstance(row, Written):  # a worker's block of records, serialised already
                     if pending:
                         out.write(b"\n".join(pending) + b"\n")
@@ -189,12 +201,18 @@ def convert_file(
                             pending.clear()
                         continue
                 summary.rejected += 1
-                if rejects is not None:
-                    rejects.write(orjson.dumps({"line": row.line, "text": row.text, "reason": row.reason}) + b"\n")
-                if on_reject is not None:
-                    on_reject(row)
+                spool.write(dumps({"line": row.line, "text": row.text, "reason": row.reason}) + b"\n")
             if pending:
                 out.write(b"\n".join(pending) + b"\n")
+            spool.seek(0)
+            if rejects_path:
+                with _output(rejects_path) as rejects:
+                    shutil.copyfileobj(spool, rejects)
+                spool.seek(0)
+            if on_reject is not None:
+                for line in spool:
+                    item = orjson.loads(line)
+                    on_reject(Rejected(item["line"], item["text"], item["reason"]))
         summary.notes = notes.lines
         return summary
     except table.ColumnError as error:

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from jsonl_lint import parallel
-from jsonl_lint.convert.rows import ConvertOptions, Notes, Rejected, Row, Written, raw_text
+from jsonl_lint.convert.rows import ConvertOptions, Notes, Rejected, Restart, Row, Written, raw_text
 
 _MAX_AFFIX = 64
 # A separator is made of these only: never letters, digits or sentence punctuation (?.!), and
@@ -125,16 +125,21 @@ def _detect_block(first_line: int, lines: Iterable[bytes]) -> _Suffixes:
     return suffixes
 
 
-def _convert_block(conventions: Conventions, options: ConvertOptions, first_line: int, lines: Iterable[bytes]) -> tuple[list[Row], list[int]]:
+def _convert_block(
+    conventions: Conventions, options: ConvertOptions, first_line: int, lines: Iterable[bytes]
+) -> tuple[list[Row], list[int], _Suffixes]:
     """A block of lines converted in one tight loop (a worker's, or this process's): the records
-    serialised into one :class:`Written`, then the rejections. Most of the time of a conversion
-    is here, so it makes no object per row that it does not write."""
+    serialised into one :class:`Written`, then the rejections, and the common suffixes of the
+    block's prompts and completions as they were. Most of the time of a conversion is here, so
+    it makes no object per row that it does not write."""
     loads, dumps, decode_error = orjson.loads, orjson.dumps, orjson.JSONDecodeError
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
     system = [{"role": "system", "content": options.system}] if options.system else []
     records: list[bytes] = []
     rejected: list[Row] = []
     lacking = [0, 0]
+    suffixes = _Suffixes()
+    add_suffixes = suffixes.add
     for number, raw in enumerate(lines, first_line):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -148,6 +153,7 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
             rejected.append(Rejected(number, raw_text(raw), _unusable(value) or "not a prompt-completion record"))
             continue
         prompt, completion = value["prompt"], value["completion"]
+        add_suffixes(prompt, completion)
         if separator:
             if prompt.endswith(separator):
                 prompt = prompt[: -len(separator)]
@@ -175,7 +181,7 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
         except TypeError:  # text that was not UTF-8 (kept as surrogates): cannot be written as JSON
             rejected.append(Rejected(number, raw_text(raw), "the row is not valid UTF-8"))
     written: list[Row] = [Written(len(records), b"\n".join(records) + b"\n")] if records else []
-    return written + rejected, lacking
+    return written + rejected, lacking, suffixes
 
 
 EMPTY_PROMPT_REASON = (
@@ -185,39 +191,52 @@ EMPTY_PROMPT_REASON = (
 
 
 def convert(
-    open_input: Callable[[], BinaryIO], is_stdin: bool, options: ConvertOptions, notes: Notes, *, jobs: int = 1
+    open_input: Callable[[], BinaryIO], is_stdin: bool, options: ConvertOptions, notes: Notes, *, jobs: int = 1, can_restart: bool = True
 ) -> Iterator[Row]:
-    """Rows of the input opened by ``open_input``: a file is read twice (detect, then convert),
-    standard input once (conventions detected on its first block, then checked on the rest).
-    With ``jobs`` > 1 the blocks go to worker processes, with the same result."""
-    lacking = [0, 0]
-    second_pass: BinaryIO | None = None
-    if is_stdin:
-        batches = parallel.blocks(open_input())
-        head = next(batches, None)
-        if head is None:
-            return
-        suffixes = _detect_block(head[0], parallel.lines_of(head[1]))
-        basis = f"the first {head[1].count(NEWLINE)} lines"
-        conventions = _conventions(suffixes.conventions(), options, notes, basis)
-        work = functools.partial(_convert_block, conventions, options)
-        converted = _map(work, itertools.chain([head], batches), 1)
-    else:
-        suffixes = _Suffixes()
+    """Rows of the input opened by ``open_input``, in one pass.
+
+    The conventions are first taken from the first block (about 2 MB) while the conversion
+    gathers those of the whole file. When the whole file agrees (nearly always), that was the
+    only pass; when it does not, a :class:`Restart` follows and the file is converted again with
+    the whole file's conventions, so the result is always that of detecting over the whole file.
+    Standard input cannot be read twice: the first block's conventions hold, and the rows that
+    do not follow them are kept whole and counted. Without ``can_restart`` (output to a stream)
+    a file is read once more up front instead, to detect over the whole of it first.
+    With ``jobs`` > 1 blocks go to workers.
+    """
+    known: Conventions | None = None
+    if not is_stdin and not can_restart:
+        whole_file = _Suffixes()
         with open_input() as first_pass:
             for part in _map(_detect_block, parallel.blocks(first_pass), jobs):
-                suffixes.merge(part)
-        conventions = _conventions(suffixes.conventions(), options, notes, "all prompts and completions")
-        second_pass = open_input()
-        converted = _map(functools.partial(_convert_block, conventions, options), parallel.blocks(second_pass), jobs)
-    try:
-        for rows, missing in converted:
-            lacking[0] += missing[0]
-            lacking[1] += missing[1]
-            yield from rows
-    finally:
-        if second_pass is not None:
-            second_pass.close()
+                whole_file.merge(part)
+        known = _resolve(whole_file.conventions(), options)
+    stream = open_input()
+    batches = parallel.blocks(stream)
+    head = next(batches, None)
+    if head is None:
+        return
+    conventions = known or _resolve(_detect_block(head[0], parallel.lines_of(head[1])).conventions(), options)
+    whole, lacking = _Suffixes(), [0, 0]
+    work = functools.partial(_convert_block, conventions, options)
+    for rows, missing, suffixes in _map(work, itertools.chain([head], batches), 1 if is_stdin else jobs):
+        whole.merge(suffixes)
+        lacking[0], lacking[1] = lacking[0] + missing[0], lacking[1] + missing[1]
+        yield from rows
+    if not is_stdin:
+        stream.close()
+    basis = f"the first {head[1].count(NEWLINE)} lines" if is_stdin else "all prompts and completions"
+    if not is_stdin and known is None and _resolve(whole.conventions(), options) != conventions:
+        conventions = _resolve(whole.conventions(), options)
+        notes.add("converted twice: later rows do not share the conventions of the first ones")
+        yield Restart()
+        lacking = [0, 0]
+        work = functools.partial(_convert_block, conventions, options)
+        with open_input() as second_pass:
+            for rows, missing, _ in _map(work, parallel.blocks(second_pass), jobs):
+                lacking[0], lacking[1] = lacking[0] + missing[0], lacking[1] + missing[1]
+                yield from rows
+    _describe(conventions, options, notes, basis)
     if lacking[0]:
         notes.add(f"{lacking[0]} prompts did not end with the separator and were kept whole")
     if lacking[1]:
@@ -230,19 +249,26 @@ def _map(work: Callable[[int, Iterable[bytes]], Any], batches: Iterable[tuple[in
     return (work(first_line, parallel.lines_of(block)) for first_line, block in batches)
 
 
-def _conventions(found: Conventions, options: ConvertOptions, notes: Notes, basis: str) -> Conventions:
+def _resolve(found: Conventions, options: ConvertOptions) -> Conventions:
+    """The conventions to strip: the detected ones, unless the options say otherwise."""
     if options.keep_separators:
-        notes.add("separators and stop sequences kept (--keep-separators)")
         return Conventions("", "", False)
     separator = options.prompt_suffix if options.prompt_suffix is not None else found.separator
     stop = options.stop if options.stop is not None else found.stop
+    return Conventions(separator, stop, found.leading_space)
+
+
+def _describe(conventions: Conventions, options: ConvertOptions, notes: Notes, basis: str) -> None:
+    if options.keep_separators:
+        notes.add("separators and stop sequences kept (--keep-separators)")
+        return
     origin = "given" if options.prompt_suffix is not None else f"detected on {basis}"
+    separator, stop = conventions.separator, conventions.stop
     notes.add(f"prompt separator {separator!r} ({origin}), stripped" if separator else f"no common prompt separator ({origin})")
     origin = "given" if options.stop is not None else f"detected on {basis}"
     notes.add(f"completion stop sequence {stop!r} ({origin}), stripped" if stop else f"no common stop sequence ({origin})")
-    if found.leading_space:
+    if conventions.leading_space:
         notes.add("the leading space of every completion stripped")
-    return Conventions(separator, stop, found.leading_space)
 
 
 def _unusable(value: Any) -> str | None:

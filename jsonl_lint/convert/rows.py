@@ -48,7 +48,11 @@ class Written(NamedTuple):
     data: bytes
 
 
-Row = Converted | Rejected | Written
+class Restart(NamedTuple):
+    """Everything yielded so far is void: the rows follow again (the conventions changed)."""
+
+
+Row = Converted | Rejected | Written | Restart
 
 
 @dataclass(slots=True)
