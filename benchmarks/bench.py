@@ -25,6 +25,21 @@ MAKE_DATASET = ROOT.parent / "shared" / "bench" / "make_dataset.py"
 TIKTOKEN_CACHE = ROOT.parent / "shared" / "tiktoken-cache"
 
 FLOOR_JSONL = "import sys, orjson\nfor line in open(sys.argv[1], 'rb'):\n    orjson.loads(line)\n"
+# The cookbook's token count: one process, every string value of every message tokenized.
+COOKBOOK_STATS = """
+import json, sys, tiktoken
+encoding = tiktoken.get_encoding("o200k_base")
+total = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    example = json.loads(line)
+    for message in example["messages"]:
+        total += 3
+        for value in message.values():
+            if isinstance(value, str):
+                total += len(encoding.encode(value))
+    total += 3
+print(total)
+"""
 FLOOR_CSV = "import csv, sys\nfor row in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')):\n    pass\n"
 
 
@@ -117,10 +132,18 @@ def main() -> None:
         print_table(f"chat, {lines:,} lines", floor, results)
     bench_small_and_many(folder)
     bench_convert(folder, max(args.lines))
+    bench_stats(folder, 20_000)
     if not args.keep:
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()
+
+
+def bench_stats(folder: Path, lines: int) -> None:
+    chat = dataset(folder, lines, "chat")
+    baseline = measure("baseline: cookbook loop, one process", [sys.executable, "-c", COOKBOOK_STATS, str(chat)], chat)
+    result = measure("jsonl-lint stats", lint("stats", str(chat)), chat)
+    print_table(f"stats, chat, {lines:,} lines", baseline, [result])
 
 
 def bench_convert(folder: Path, lines: int) -> None:

@@ -24,6 +24,7 @@ from jsonl_lint.convert.rows import Rejected
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import all_profiles, get_profile
 from jsonl_lint.report import RENDERERS
+from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -195,6 +196,63 @@ def convert(input_path: str, output_path: str, rejects: str | None, **options: A
     for note in summary.notes:
         click.echo(f"  {note}", err=True)
     return EXIT_PROBLEMS if summary.rejected else EXIT_OK
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--profile", type=click.Choice(list(all_profiles())), help="Target trainer (default: openai).")
+@click.option("--model", help="Target model: tokenizer, limit, price (default: the profile's).")
+@click.option("--encoding", help="tiktoken encoding, instead of the model's.")
+@click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
+@click.option("--validation", type=click.Path(dir_okay=False), help="A validation file: counted and shown, not billed.")
+@click.option("--epochs", type=click.IntRange(min=1), help="Epochs, instead of the number OpenAI picks by default.")
+@click.option("--format", "output_format", type=click.Choice(list(STATS_RENDERERS)), default="text", show_default=True, help="Output format.")
+@click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large files (default: every core).")
+def stats(files: tuple[str, ...], output_format: str, output_file: str | None, **options: Any) -> int:
+    """Token statistics, default epochs, billed tokens and estimated cost of FILES."""
+    from jsonl_lint.stats import Progress, compute
+
+    total = sum(os.path.getsize(f) for f in (*files, options["validation"] or "") if f and os.path.exists(f))
+    progress = Progress(total)
+    done = [0]
+
+    def advance(position: int) -> None:
+        done[0] = position
+        progress(position)
+
+    try:
+        report = compute(list(files), progress=advance, **options)
+    finally:
+        progress.close()
+    if output_file is None:
+        STATS_RENDERERS[output_format](report, sys.stdout)
+    else:
+        with atomic_write(output_file, binary=False) as out:
+            STATS_RENDERERS[output_format](report, out)  # type: ignore[arg-type]
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("input_path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--validation-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.1, show_default=True, help="Share of examples for validation.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Another seed gives another split.")
+@click.option("--train", "train_path", required=True, type=click.Path(dir_okay=False), help="Training file to write.")
+@click.option("--validation", "validation_path", required=True, type=click.Path(dir_okay=False), help="Validation file to write.")
+def split(input_path: str, validation_fraction: float, seed: int, train_path: str, validation_path: str) -> int:
+    """Split FILE into training and validation files, deterministically and without leaks."""
+    from jsonl_lint.split import split_file
+
+    summary = split_file(input_path, train=train_path, validation=validation_path, fraction=validation_fraction, seed=seed)
+    total = summary.train + summary.validation
+    share = summary.validation / total if total else 0.0
+    click.echo(f"{train_path}: {summary.train:,} examples ({summary.train_bytes:,} bytes)", err=True)
+    click.echo(f"{validation_path}: {summary.validation:,} examples ({summary.validation_bytes:,} bytes, {share:.1%})", err=True)
+    if summary.blank_lines:
+        click.echo(f"  {summary.blank_lines:,} blank lines left out", err=True)
+    if summary.unparsed:
+        click.echo(f"  {summary.unparsed:,} lines are not JSON: split by their bytes (run jsonl-lint check)", err=True)
+    return EXIT_OK
 
 
 @cli.command()

@@ -47,7 +47,7 @@ def encoding(name: str) -> Any:
         ) from None
 
 
-def _message_strings(message: dict[str, Any]) -> Iterator[str]:
+def message_strings(message: dict[str, Any]) -> Iterator[str]:
     yield message["role"]
     content = message.get("content")
     if isinstance(content, str):
@@ -70,7 +70,7 @@ def _message_strings(message: dict[str, Any]) -> Iterator[str]:
         yield message["function_call"]["arguments"]
 
 
-def _count_images(messages: list[dict[str, Any]]) -> int:
+def count_images(messages: list[dict[str, Any]]) -> int:
     return sum(
         1
         for message in messages
@@ -92,8 +92,8 @@ def example_strings(value: dict[str, Any], data_format: str | None) -> tuple[lis
     for _, messages in message_lists(value, data_format):
         for message in messages:
             fixed += TOKENS_PER_MESSAGE + (TOKENS_PER_NAME if "name" in message else 0)
-            strings.extend(_message_strings(message))
-        images += _count_images(messages)
+            strings.extend(message_strings(message))
+        images += count_images(messages)
     holder = value["input"] if data_format == "preference" else value
     for key in ("tools", "functions"):
         if holder.get(key):
@@ -120,5 +120,5 @@ def upper_bound(raw: bytes, value: dict[str, Any], data_format: str | None, limi
     coarse = len(raw) + REPLY_PRIMING + TOKENS_PER_IMAGE * (len(raw) // MIN_IMAGE_PART_BYTES)
     if coarse <= limit or data_format in ("completion", "text"):
         return coarse if data_format not in ("completion", "text") else len(raw)
-    images = sum(_count_images(messages) for _, messages in message_lists(value, data_format))
+    images = sum(count_images(messages) for _, messages in message_lists(value, data_format))
     return len(raw) + REPLY_PRIMING + TOKENS_PER_IMAGE * images

@@ -1,0 +1,313 @@
+"""Dataset statistics before paying for a run: tokens per example (all, and trained), the tail,
+truncation, OpenAI's default epochs, billed tokens and an estimated cost.
+
+Counting is exact (the model's own tiktoken encoding, the overheads of :mod:`jsonl_lint.tokens`)
+and is the slow part, so blocks of the file go to worker processes, whose results merge into
+exactly what one process would find; strings that repeat (system prompts, tool definitions)
+are tokenized once per worker.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from jsonl_lint import formats, parallel, tokens
+from jsonl_lint.conversation import message_lists
+from jsonl_lint.problems import UsageError
+from jsonl_lint.profiles import ModelSpec, Profile, get_profile
+
+PERCENTILES = (10, 50, 90, 99)
+DEFAULT_EPOCHS = 3
+MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 100, 25_000  # OpenAI's epoch rule (FORMATS.md)
+MIN_DEFAULT_EPOCHS, MAX_DEFAULT_EPOCHS = 1, 25
+
+
+def default_epochs(examples: int) -> int:
+    """The epochs OpenAI picks when none are given: 3, more for small files, fewer for big ones."""
+    if examples <= 0:
+        return DEFAULT_EPOCHS
+    if examples * DEFAULT_EPOCHS < MIN_TARGET_EXAMPLES:
+        return min(MAX_DEFAULT_EPOCHS, MIN_TARGET_EXAMPLES // examples)
+    if examples * DEFAULT_EPOCHS > MAX_TARGET_EXAMPLES:
+        return max(MIN_DEFAULT_EPOCHS, MAX_TARGET_EXAMPLES // examples)
+    return DEFAULT_EPOCHS
+
+
+def percentile(ordered: Sequence[int], p: float) -> int:
+    """Nearest-rank percentile of sorted values: the smallest value with p% of them at or below it."""
+    if not ordered:
+        return 0
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(slots=True)
+class Counts:
+    """What a run of examples adds up to; runs (a worker's blocks) merge by concatenation."""
+
+    examples: int = 0
+    messages: array[int] = field(default_factory=lambda: array("l"))
+    tokens: array[int] = field(default_factory=lambda: array("l"))
+    trained: array[int] = field(default_factory=lambda: array("l"))
+    skipped: int = 0  # lines that are not an example of the file's format
+
+    def merge(self, other: Counts) -> None:
+        self.examples += other.examples
+        self.messages.extend(other.messages)
+        self.tokens.extend(other.tokens)
+        self.trained.extend(other.trained)
+        self.skipped += other.skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    min: int
+    percentiles: dict[int, int]
+    max: int
+    mean: float
+    total: int
+
+    @classmethod
+    def of(cls, values: Iterable[int]) -> Distribution:
+        ordered = sorted(values)
+        if not ordered:
+            return cls(0, {p: 0 for p in PERCENTILES}, 0, 0.0, 0)
+        return cls(ordered[0], {p: percentile(ordered, p) for p in PERCENTILES}, ordered[-1], sum(ordered) / len(ordered), sum(ordered))
+
+
+@dataclass(frozen=True, slots=True)
+class FileStats:
+    path: str
+    data_format: str | None
+    examples: int
+    skipped: int
+    messages: Distribution
+    tokens: Distribution
+    trained: Distribution
+    token_counts: tuple[int, ...]  # per example, in file order (for histograms)
+    trained_counts: tuple[int, ...]
+    over_limit: int
+    truncated_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    model: str
+    encoding: str
+    limit: int | None
+    epochs: int
+    epochs_given: bool
+    billed_tokens: int
+    price_per_million: float | None
+    price_date: str | None
+
+    @property
+    def cost_usd(self) -> float | None:
+        return None if self.price_per_million is None else self.billed_tokens / 1_000_000 * self.price_per_million
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    training: tuple[FileStats, ...]
+    validation: FileStats | None
+    estimate: Estimate
+
+
+class _Counter:
+    """Counts the tokens of one example; strings that repeat are tokenized once."""
+
+    REPEATED_ROLES = frozenset({"system", "developer"})
+
+    def __init__(self, encoding: str, data_format: str) -> None:
+        self.encode = tokens.encoding(encoding).encode_ordinary
+        self.data_format = data_format
+        self.cache: dict[str, int] = {}
+
+    def _count(self, text: str, repeated: bool = False) -> int:
+        if not repeated:
+            return len(self.encode(text))
+        found = self.cache.get(text)
+        if found is None:
+            if len(self.cache) > 4096:
+                self.cache.clear()  # bounded: a file whose "repeated" strings never repeat
+            found = self.cache[text] = len(self.encode(text))
+        return found
+
+    def _message(self, message: dict[str, Any]) -> int:
+        repeated = message["role"] in self.REPEATED_ROLES
+        total = tokens.TOKENS_PER_MESSAGE + (tokens.TOKENS_PER_NAME if "name" in message else 0)
+        strings = tokens.message_strings(message)
+        total += self._count(next(strings), repeated=True)  # the role: a handful of strings, repeated on every message
+        for text in strings:
+            total += self._count(text, repeated)
+        return total + tokens.TOKENS_PER_IMAGE * tokens.count_images([message])
+
+    def example(self, value: dict[str, Any]) -> tuple[int, int, int]:
+        """(messages, all tokens, trained tokens) of a schema-valid example."""
+        fmt = self.data_format
+        if fmt == "completion":
+            prompt, completion = self._count(value["prompt"]), self._count(value["completion"])
+            return 2, prompt + completion, completion
+        if fmt == "text":
+            count = self._count(value["text"])
+            return 1, count, count
+        total, trained, messages = tokens.REPLY_PRIMING, 0, 0
+        for number, (_, items) in enumerate(message_lists(value, fmt)):
+            for message in items:
+                count = self._message(message)
+                total += count
+                messages += 1
+                # trained: a preference pair's outputs; elsewhere assistant turns with weight 1
+                if (number > 0) if fmt == "preference" else (message["role"] == "assistant" and message.get("weight") != 0):
+                    trained += count
+        holder = value["input"] if fmt == "preference" else value
+        for key in ("tools", "functions"):
+            if holder.get(key):
+                total += self._count(orjson.dumps(holder[key]).decode(), repeated=True)
+        return messages, total, trained
+
+
+def _count_block(encoding: str, data_format: str, first_line: int, lines: Iterable[bytes]) -> Counts:
+    counter = _Counter(encoding, data_format)
+    validator = formats.fast_validator(data_format)
+    counts = Counts()
+    for raw in lines:
+        if not raw.strip():
+            continue
+        try:
+            value = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError:
+            counts.skipped += 1
+            continue
+        if not isinstance(value, dict) or not validator.is_valid(value):
+            counts.skipped += 1  # `jsonl-lint check` says why; stats count what would train
+            continue
+        messages, total, trained = counter.example(value)
+        counts.examples += 1
+        counts.messages.append(messages)
+        counts.tokens.append(total)
+        counts.trained.append(trained)
+    return counts
+
+
+def _file_format(path: str, model: ModelSpec) -> str:
+    with open(path, "rb") as stream:
+        for raw in stream:
+            if not raw.strip():
+                continue
+            try:
+                value = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
+            except orjson.JSONDecodeError:
+                continue
+            found = formats.detect(value) if isinstance(value, dict) else None
+            if found == "chat" and "chat" not in model.formats and "rft" in model.formats:
+                return "rft"
+            if found is not None:
+                return found
+    raise UsageError(f"{path}: no example in a known format")
+
+
+def file_stats(
+    path: str, model: ModelSpec, *, jobs: int | None = None, progress: Callable[[int], None] | None = None
+) -> FileStats:
+    if model.encoding is None:
+        raise UsageError(f"no tiktoken encoding is known for {model.name}: name one with --encoding")
+    try:
+        data_format = _file_format(path, model)
+        size = os.path.getsize(path)
+        workers = (jobs or parallel.default_jobs()) if size >= parallel.PARALLEL_MIN_BYTES else 1
+        tokens.encoding(model.encoding)  # loaded before the workers fork: they share it
+        work = functools.partial(_count_block, model.encoding, data_format)
+        counts = Counts()
+        with open(path, "rb") as stream:
+            blocks = parallel.blocks(stream)
+            results = parallel.map_blocks(work, blocks, workers) if workers > 1 else (work(f, parallel.lines_of(b)) for f, b in blocks)
+            for part in results:
+                counts.merge(part)
+                if progress is not None:
+                    progress(stream.tell())
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+    limit = model.max_tokens
+    over = [t for t in counts.tokens if limit is not None and t > limit]
+    return FileStats(
+        path=path,
+        data_format=data_format,
+        examples=counts.examples,
+        skipped=counts.skipped,
+        messages=Distribution.of(counts.messages),
+        tokens=Distribution.of(counts.tokens),
+        trained=Distribution.of(counts.trained),
+        token_counts=tuple(counts.tokens),
+        trained_counts=tuple(counts.trained),
+        over_limit=len(over),
+        truncated_tokens=sum(t - limit for t in over) if limit is not None else 0,
+    )
+
+
+def compute(
+    paths: Sequence[str],
+    *,
+    profile: str | None = None,
+    model: str | None = None,
+    encoding: str | None = None,
+    max_tokens: int | None = None,
+    validation: str | None = None,
+    epochs: int | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> StatsReport:
+    chosen: Profile = get_profile(profile)
+    spec = chosen.model(model)
+    if encoding or max_tokens:
+        import dataclasses
+
+        spec = dataclasses.replace(spec, encoding=encoding or spec.encoding, max_tokens=max_tokens or spec.max_tokens)
+    training = tuple(file_stats(path, spec, jobs=jobs, progress=progress) for path in paths)
+    checked = file_stats(validation, spec, jobs=jobs, progress=progress) if validation else None
+    examples = sum(f.examples for f in training)
+    chosen_epochs = epochs or default_epochs(examples)
+    limit = spec.max_tokens
+    per_epoch = sum(min(t, limit) if limit is not None else t for f in training for t in f.token_counts)
+    assert spec.encoding is not None
+    estimate = Estimate(
+        model=spec.name,
+        encoding=spec.encoding,
+        limit=limit,
+        epochs=chosen_epochs,
+        epochs_given=epochs is not None,
+        billed_tokens=chosen_epochs * per_epoch,
+        price_per_million=spec.price_per_million,
+        price_date=chosen.prices_date if spec.price_per_million is not None else None,
+    )
+    return StatsReport(training, checked, estimate)
+
+
+class Progress:
+    """A progress bar on standard error for long files, only when it is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = max(1, total)
+        self.done = 0
+        self.enabled = sys.stderr.isatty() and total >= parallel.PARALLEL_MIN_BYTES
+
+    def __call__(self, position: int) -> None:
+        if not self.enabled:
+            return
+        share = min(1.0, position / self.total)
+        bar = "█" * int(share * 30)
+        sys.stderr.write(f"\rcounting tokens |{bar:<30}| {share:6.1%}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()

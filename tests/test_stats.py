@@ -1,0 +1,152 @@
+"""jsonl-lint stats: numbers computed by hand, the epoch rule at its boundaries, cost, HTML."""
+from __future__ import annotations
+
+import html.parser
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from jsonl_lint import parallel, tokens
+from jsonl_lint.cli import main
+from jsonl_lint.stats import _Counter, compute, default_epochs, percentile
+from strategies import VALID
+
+
+def enc(text: str) -> int:
+    return len(tokens.encoding("o200k_base").encode_ordinary(text))
+
+
+@pytest.mark.parametrize(
+    ("examples", "epochs"),
+    [(0, 3), (1, 25), (4, 25), (5, 20), (33, 3), (34, 3), (8_333, 3), (8_334, 2), (12_500, 2), (12_501, 1), (25_001, 1)],
+)
+def test_default_epochs_at_the_boundaries(examples: int, epochs: int) -> None:
+    # n*3 < 100: min(25, 100 // n); n*3 > 25,000: max(1, 25,000 // n); else 3
+    assert default_epochs(examples) == epochs
+
+
+def test_nearest_rank_percentiles() -> None:
+    values = list(range(1, 11))
+    assert [percentile(values, p) for p in (10, 50, 90, 99, 100)] == [1, 5, 9, 10, 10]
+    assert percentile([7], 50) == 7 and percentile([], 50) == 0
+
+
+def write(path: Path, *records: object) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_numbers_by_hand(tmp_path: Path) -> None:
+    one = {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello there"}]}
+    two = {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "x", "weight": 0},
+                        {"role": "user", "content": "Really?"}, {"role": "assistant", "content": "Goodbye"}]}
+    data = write(tmp_path / "t.jsonl", one, two, {"not": "an example"})
+    report = compute([str(data)])
+    [stats] = report.training
+    system = 3 + enc("system") + enc("Be brief.")
+    user = lambda t: 3 + enc("user") + enc(t)  # noqa: E731
+    assistant = lambda t: 3 + enc("assistant") + enc(t)  # noqa: E731
+    first = 3 + system + user("Hi") + assistant("Hello there")
+    second = 3 + user("Bye") + assistant("x") + user("Really?") + assistant("Goodbye")
+    assert (stats.examples, stats.skipped) == (2, 1)
+    assert stats.token_counts == (first, second)
+    assert stats.trained_counts == (assistant("Hello there"), assistant("Goodbye"))  # weight 0 is not trained
+    assert (stats.messages.min, stats.messages.max, stats.messages.total) == (3, 4, 7)
+    assert stats.tokens.percentiles[50] == min(first, second) and stats.tokens.max == max(first, second)
+    e = report.estimate
+    assert e.epochs == 25 and e.billed_tokens == 25 * (first + second)  # 2 examples: min(25, 100 // 2)
+    assert e.cost_usd == pytest.approx(25 * (first + second) / 1e6 * 3.00) and e.price_date == "2025-11"
+
+
+def test_truncation_and_billing_cap(tmp_path: Path) -> None:
+    long = {"messages": [{"role": "user", "content": "count"}, {"role": "assistant", "content": "one two three four five six seven eight"}]}
+    data = write(tmp_path / "t.jsonl", long)
+    report = compute([str(data)], max_tokens=10, epochs=2)
+    [stats] = report.training
+    count = stats.token_counts[0]
+    assert count > 10 and (stats.over_limit, stats.truncated_tokens) == (1, count - 10)
+    assert report.estimate.billed_tokens == 2 * 10 and report.estimate.epochs_given
+
+
+def test_validation_is_counted_not_billed(tmp_path: Path) -> None:
+    record = {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}
+    train, valid = write(tmp_path / "t.jsonl", record), write(tmp_path / "v.jsonl", record, record)
+    report = compute([str(train)], validation=str(valid), epochs=1)
+    assert report.validation is not None and report.validation.examples == 2
+    assert report.estimate.billed_tokens == report.training[0].tokens.total
+
+
+def test_prompt_completion_and_preference(tmp_path: Path) -> None:
+    data = write(tmp_path / "c.jsonl", {"prompt": "a b", "completion": " c"})
+    [stats] = compute([str(data)], model="davinci-002").training
+    cl = tokens.encoding("cl100k_base").encode_ordinary
+    assert stats.token_counts == (len(cl("a b")) + len(cl(" c")),) and stats.trained_counts == (len(cl(" c")),)
+    pref = {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello"}],
+            "non_preferred_output": [{"role": "assistant", "content": "Go"}]}
+    [stats] = compute([str(write(tmp_path / "p.jsonl", pref))]).training
+    assert stats.trained_counts == (3 + enc("assistant") + enc("Hello") + 3 + enc("assistant") + enc("Go"),)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(record=VALID["chat"])
+def test_stats_count_equals_the_checkers(record: dict[str, object]) -> None:
+    """The cached, per-message count of stats gives the same total as the token-budget rule."""
+    assert _Counter("o200k_base", "chat").example(record)[1] == tokens.count_tokens(record, "chat", "o200k_base")
+
+
+def test_workers_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 2 << 10)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 4 << 10)
+    records = [{"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": f"q{i} " * (i % 40)},
+                             {"role": "assistant", "content": f"a{i} " * (i % 25 + 1)}]} for i in range(800)]
+    data = write(tmp_path / "t.jsonl", *records)
+    assert compute([str(data)], jobs=2) == compute([str(data)], jobs=1)
+
+
+class _Tags(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.external += [v for k, v in attrs if k in ("src", "href") and v]
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    record = {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b c"}]}
+    data = write(tmp_path / "t.jsonl", record, record)
+    assert main(["stats", "--format", "html", "--output-file", str(tmp_path / "r.html"), str(data)]) == 0
+    page = (tmp_path / "r.html").read_text()
+    parser = _Tags()
+    parser.feed(page)
+    assert page.startswith("<!DOCTYPE html>") and parser.tags.count("svg") == 2 and "table" in parser.tags
+    assert parser.external == [] and "<script" not in page
+    assert '<table id="summary">' in page and "2025-11" in page
+
+
+def test_json_report_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
+    assert main(["stats", "--format", "json", str(data)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    for key in ("examples", "tokens_total", "tokens_trained", "epochs", "billed_tokens", "estimated_cost_usd", "price_date"):
+        assert key in report
+    assert (report["examples"], report["epochs"], report["price_date"]) == (1, 25, "2025-11")
+    assert report["billed_tokens"] == 25 * report["tokens_total"]
+
+
+def test_text_report_draws_a_histogram(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write(tmp_path / "t.jsonl", *({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b " * i}]} for i in range(1, 30)))
+    assert main(["stats", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "tokens per example:" in out and "█" in out
+    assert "estimated cost ≈ $" in out and "(prices of 2025-11)" in out
+
+
+def test_model_without_price(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write(tmp_path / "t.jsonl", {"messages": [{"role": "developer", "content": "x"}, {"role": "user", "content": "q"}], "answer": "4"})
+    assert main(["stats", "--model", "o4-mini", str(data)]) == 0
+    assert "estimated cost: no price known for this model" in capsys.readouterr().out
