@@ -150,3 +150,19 @@ def test_model_without_price(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     data = write(tmp_path / "t.jsonl", {"messages": [{"role": "developer", "content": "x"}, {"role": "user", "content": "q"}], "answer": "4"})
     assert main(["stats", "--model", "o4-mini", str(data)]) == 0
     assert "estimated cost: no price known for this model" in capsys.readouterr().out
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from jsonl_lint import stats
+
+    quiet = stats.Progress(1 << 30)  # captured stderr is not a terminal
+    quiet(1 << 29)
+    quiet.close()
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(stats.sys.stderr, "isatty", lambda: True)
+    bar = stats.Progress(1 << 30)
+    bar(1 << 29)
+    assert "counting tokens |" + "█" * 15 in capsys.readouterr().err
+    small = stats.Progress(1000)  # a short file needs no bar
+    small(500)
+    assert capsys.readouterr().err == ""
