@@ -44,3 +44,9 @@ def test_installed_wheel_reads_its_own_schemas(wheel: Path, tmp_path: Path) -> N
     schema_dir, title = result.stdout.splitlines()
     assert Path(schema_dir).is_relative_to(target)
     assert title == "Chat fine-tuning example"
+
+
+def test_wheel_contains_every_module_of_the_source_tree(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "jsonl_lint").rglob("*.py"))
+    assert [m for m in modules if m not in names] == []
