@@ -1,6 +1,7 @@
 """Batches of a file's lines through forked worker processes, results in input order.
 
-The checker and the converters use it for large files. At most two batches per worker are in
+The checker and ``stats`` use it for large files (conversion does not: its work per byte is
+too light to pay for the pipes). At most two batches per worker are in
 flight, so memory stays flat whatever the file size. Workers are forked: they inherit the
 parent's state (compiled validators, the work function, the hash seed), so nothing but lines
 and results crosses the pipe.

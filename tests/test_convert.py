@@ -318,33 +318,6 @@ def test_no_input_makes_convert_crash(tmp_path: Path, data: bytes, source: str) 
     assert code in (0, 1, 2)
 
 
-def test_large_file_in_workers_equals_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both passes in batches in worker processes: the same output, rejects and notes."""
-    from jsonl_lint import parallel
-
-    monkeypatch.setattr(parallel, "BATCH_BYTES", 4 << 10)
-    rows = []
-    for i in range(3000):
-        if i % 401 == 3:
-            rows.append('{"prompt": "broken\n')
-        elif i % 503 == 7:
-            rows.append(json.dumps({"prompt": "", "completion": f" story {i} END"}) + "\n")
-        else:
-            rows.append(json.dumps({"prompt": f"question {i} é\n\n###\n\n", "completion": f" answer {i} END"}) + "\n")
-    source = tmp_path / "big.jsonl"
-    source.write_text("".join(rows))
-    results = []
-    for threshold in (1 << 40, 0):  # one process, then workers
-        monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", threshold)
-        out, rejects = tmp_path / f"out{threshold}.jsonl", tmp_path / f"rej{threshold}.jsonl"
-        summary = convert_file(str(source), str(out), rejects_path=str(rejects))
-        results.append((out.read_bytes(), rejects.read_bytes(), summary.converted, summary.rejected, summary.notes))
-    assert results[0] == results[1]
-    assert results[0][2] == 3000 - 8 - 6 and results[0][3] == 14
-    assert results[0][4][:2] == ["prompt separator '\\n\\n###\\n\\n' (detected on all prompts and completions), stripped",
-                                 "completion stop sequence ' END' (detected on all prompts and completions), stripped"]
-
-
 def _mixed_separators(path: Path) -> None:
     """The first rows end prompts with "\\n\\n###\\n\\n", later ones only with "\\n###\\n"."""
     rows = [{"prompt": f"q{i}\n\n###\n\n", "completion": f" a{i} END"} for i in range(300)]

@@ -57,7 +57,7 @@ def _longest_matching_suffix(text: str, pattern: re.Pattern[str]) -> str:
 
 @dataclass(slots=True)
 class _Suffixes:
-    """The running common suffixes of a run of rows; runs merge (batches in worker processes)."""
+    """The running common suffixes of a run of rows (a block); runs merge into the whole file's."""
 
     prompt: str | None = None
     completion: str | None = None
@@ -128,7 +128,7 @@ def _detect_block(first_line: int, lines: Iterable[bytes]) -> _Suffixes:
 def _convert_block(
     conventions: Conventions, options: ConvertOptions, first_line: int, lines: Iterable[bytes]
 ) -> tuple[list[Row], list[int], _Suffixes]:
-    """A block of lines converted in one tight loop (a worker's, or this process's): the records
+    """A block of lines converted in one tight loop: the records
     serialised into one :class:`Written`, then the rejections, and the common suffixes of the
     block's prompts and completions as they were. Most of the time of a conversion is here, so
     it makes no object per row that it does not write."""
@@ -138,8 +138,10 @@ def _convert_block(
     records: list[bytes] = []
     rejected: list[Row] = []
     lacking = [0, 0]
-    suffixes = _Suffixes()
-    add_suffixes = suffixes.add
+    # the block's common suffixes, kept in locals (a method call per row costs more than the test)
+    prompt_suffix: str | None = None
+    completion_suffix: str | None = None
+    leading_spaces = True
     for number, raw in enumerate(lines, first_line):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -149,23 +151,35 @@ def _convert_block(
             if not raw.isspace():
                 rejected.append(Rejected(number, raw_text(raw), f"invalid JSON: {error.msg}"))
             continue
-        if not (type(value) is dict and len(value) == 2 and type(value.get("prompt")) is str and type(value.get("completion")) is str):
+        try:
+            prompt, completion = value["prompt"], value["completion"]
+            usable = type(prompt) is str and type(completion) is str and len(value) == 2
+        except (KeyError, TypeError):  # no such key, or not an object at all
+            usable = False
+        if not usable:
             rejected.append(Rejected(number, raw_text(raw), _unusable(value) or "not a prompt-completion record"))
             continue
-        prompt, completion = value["prompt"], value["completion"]
-        add_suffixes(prompt, completion)
+        if prompt and (prompt_suffix is None or not prompt.endswith(prompt_suffix)):
+            prompt_suffix = prompt[-_MAX_AFFIX:] if prompt_suffix is None else common_suffix(prompt_suffix, prompt)
+        if completion_suffix is None or not completion.endswith(completion_suffix):
+            completion_suffix = completion[-_MAX_AFFIX:] if completion_suffix is None else common_suffix(completion_suffix, completion)
+        if leading_spaces and not completion.startswith(" "):
+            leading_spaces = False
         if separator:
             if prompt.endswith(separator):
                 prompt = prompt[: -len(separator)]
             else:
                 lacking[0] += 1
+        # one slice for the stop and the leading space: each slice copies the text
+        end = len(completion)
         if stop:
             if completion.endswith(stop):
-                completion = completion[: -len(stop)]
+                end -= len(stop)
             else:
                 lacking[1] += 1
-        if leading_space and completion.startswith(" "):
-            completion = completion[1:]
+        start = 1 if leading_space and completion.startswith(" ") and end > 0 else 0
+        if start or end != len(completion):
+            completion = completion[start:end]
         if not completion or completion.isspace():
             rejected.append(Rejected(number, raw_text(raw), "empty completion: nothing for the assistant to learn"))
             continue
@@ -180,8 +194,11 @@ def _convert_block(
             records.append(dumps({"messages": messages}))
         except TypeError:  # text that was not UTF-8 (kept as surrogates): cannot be written as JSON
             rejected.append(Rejected(number, raw_text(raw), "the row is not valid UTF-8"))
-    written: list[Row] = [Written(len(records), b"\n".join(records) + b"\n")] if records else []
-    return written + rejected, lacking, suffixes
+    count = len(records)
+    records.append(b"")  # the join then ends with a newline, without copying the block again
+    written: list[Row] = [Written(count, b"\n".join(records))] if count else []
+    seen = completion_suffix is not None
+    return written + rejected, lacking, _Suffixes(prompt_suffix, completion_suffix, leading_spaces and seen, seen)
 
 
 EMPTY_PROMPT_REASON = (
@@ -191,7 +208,7 @@ EMPTY_PROMPT_REASON = (
 
 
 def convert(
-    open_input: Callable[[], BinaryIO], is_stdin: bool, options: ConvertOptions, notes: Notes, *, jobs: int = 1, can_restart: bool = True
+    open_input: Callable[[], BinaryIO], is_stdin: bool, options: ConvertOptions, notes: Notes, *, can_restart: bool = True
 ) -> Iterator[Row]:
     """Rows of the input opened by ``open_input``, in one pass.
 
@@ -202,13 +219,12 @@ def convert(
     Standard input cannot be read twice: the first block's conventions hold, and the rows that
     do not follow them are kept whole and counted. Without ``can_restart`` (output to a stream)
     a file is read once more up front instead, to detect over the whole of it first.
-    With ``jobs`` > 1 blocks go to workers.
     """
     known: Conventions | None = None
     if not is_stdin and not can_restart:
         whole_file = _Suffixes()
         with open_input() as first_pass:
-            for part in _map(_detect_block, parallel.blocks(first_pass), jobs):
+            for part in _map(_detect_block, parallel.blocks(first_pass)):
                 whole_file.merge(part)
         known = _resolve(whole_file.conventions(), options)
     stream = open_input()
@@ -219,7 +235,7 @@ def convert(
     conventions = known or _resolve(_detect_block(head[0], parallel.lines_of(head[1])).conventions(), options)
     whole, lacking = _Suffixes(), [0, 0]
     work = functools.partial(_convert_block, conventions, options)
-    for rows, missing, suffixes in _map(work, itertools.chain([head], batches), 1 if is_stdin else jobs):
+    for rows, missing, suffixes in _map(work, itertools.chain([head], batches)):
         whole.merge(suffixes)
         lacking[0], lacking[1] = lacking[0] + missing[0], lacking[1] + missing[1]
         yield from rows
@@ -233,7 +249,7 @@ def convert(
         lacking = [0, 0]
         work = functools.partial(_convert_block, conventions, options)
         with open_input() as second_pass:
-            for rows, missing, _ in _map(work, parallel.blocks(second_pass), jobs):
+            for rows, missing, _ in _map(work, parallel.blocks(second_pass)):
                 lacking[0], lacking[1] = lacking[0] + missing[0], lacking[1] + missing[1]
                 yield from rows
     _describe(conventions, options, notes, basis)
@@ -243,9 +259,7 @@ def convert(
         notes.add(f"{lacking[1]} completions did not end with the stop sequence and were kept whole")
 
 
-def _map(work: Callable[[int, Iterable[bytes]], Any], batches: Iterable[tuple[int, bytes]], jobs: int) -> Iterator[Any]:
-    if jobs > 1:
-        return parallel.map_blocks(work, batches, jobs)
+def _map(work: Callable[[int, Iterable[bytes]], Any], batches: Iterable[tuple[int, bytes]]) -> Iterator[Any]:
     return (work(first_line, parallel.lines_of(block)) for first_line, block in batches)
 
 

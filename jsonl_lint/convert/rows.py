@@ -42,7 +42,7 @@ class Rejected(NamedTuple):
 
 
 class Written(NamedTuple):
-    """A block of records already serialised (by a worker process), one JSON object a line."""
+    """A block of records already serialised, one JSON object a line."""
 
     records: int
     data: bytes
