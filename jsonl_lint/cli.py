@@ -215,14 +215,8 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
 
     total = sum(os.path.getsize(f) for f in (*files, options["validation"] or "") if f and os.path.exists(f))
     progress = Progress(total)
-    done = [0]
-
-    def advance(position: int) -> None:
-        done[0] = position
-        progress(position)
-
     try:
-        report = compute(list(files), progress=advance, **options)
+        report = compute(list(files), progress=progress, **options)
     finally:
         progress.close()
     if output_file is None:
