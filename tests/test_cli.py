@@ -133,3 +133,13 @@ def test_console_script_and_module_agree_on_the_shipped_examples() -> None:
     assert good.returncode == 0, good.stdout + good.stderr
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert f"{EXAMPLES / 'broken.jsonl'}:3:1: JL003 blank line" in bad.stdout
+
+
+def test_readme_sample_output_is_what_the_tool_prints(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    sample = readme.split("$ jsonl-lint check examples/broken.jsonl\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    assert main(["check", "examples/broken.jsonl"]) == 1
+    assert capsys.readouterr().out == sample
