@@ -67,3 +67,14 @@ def test_cli_never_shows_a_traceback(data: bytes, tmp_path: Path, capsys: pytest
     out, err = capsys.readouterr()
     assert code in (0, 1), err
     assert err == ""
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], deadline=None)
+@given(data=jsonl_files())
+def test_stats_and_split_never_show_a_traceback(data: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(data)
+    assert main(["stats", "--format", "json", str(path)]) in (0, 2)
+    assert main(["split", str(path), "--train", str(tmp_path / "t.jsonl"), "--validation", str(tmp_path / "v.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err
