@@ -121,62 +121,8 @@ class StatsReport:
     estimate: Estimate
 
 
-class _Counter:
-    """Counts the tokens of one example; strings that repeat are tokenized once."""
-
-    REPEATED_ROLES = frozenset({"system", "developer"})
-
-    def __init__(self, encoding: str, data_format: str) -> None:
-        self.encode = tokens.encoding(encoding).encode_ordinary
-        self.data_format = data_format
-        self.cache: dict[str, int] = {}
-
-    def _count(self, text: str, repeated: bool = False) -> int:
-        if not repeated:
-            return len(self.encode(text))
-        found = self.cache.get(text)
-        if found is None:
-            if len(self.cache) > 4096:
-                self.cache.clear()  # bounded: a file whose "repeated" strings never repeat
-            found = self.cache[text] = len(self.encode(text))
-        return found
-
-    def _message(self, message: dict[str, Any]) -> int:
-        repeated = message["role"] in self.REPEATED_ROLES
-        total = tokens.TOKENS_PER_MESSAGE + (tokens.TOKENS_PER_NAME if "name" in message else 0)
-        strings = tokens.message_strings(message)
-        total += self._count(next(strings), repeated=True)  # the role: a handful of strings, repeated on every message
-        for text in strings:
-            total += self._count(text, repeated)
-        return total + tokens.TOKENS_PER_IMAGE * tokens.count_images([message])
-
-    def example(self, value: dict[str, Any]) -> tuple[int, int, int]:
-        """(messages, all tokens, trained tokens) of a schema-valid example."""
-        fmt = self.data_format
-        if fmt == "completion":
-            prompt, completion = self._count(value["prompt"]), self._count(value["completion"])
-            return 2, prompt + completion, completion
-        if fmt == "text":
-            count = self._count(value["text"])
-            return 1, count, count
-        total, trained, messages = tokens.REPLY_PRIMING, 0, 0
-        for number, (_, items) in enumerate(message_lists(value, fmt)):
-            for message in items:
-                count = self._message(message)
-                total += count
-                messages += 1
-                # trained: a preference pair's outputs; elsewhere assistant turns with weight 1
-                if (number > 0) if fmt == "preference" else (message["role"] == "assistant" and message.get("weight") != 0):
-                    trained += count
-        holder = value["input"] if fmt == "preference" else value
-        for key in ("tools", "functions"):
-            if holder.get(key):
-                total += self._count(orjson.dumps(holder[key]).decode(), repeated=True)
-        return messages, total, trained
-
-
 def _count_block(encoding: str, data_format: str, first_line: int, lines: Iterable[bytes]) -> Counts:
-    counter = _Counter(encoding, data_format)
+    counter = tokens.TokenCounter(encoding, data_format)
     validator = formats.fast_validator(data_format)
     counts = Counts()
     for raw in lines:

@@ -80,30 +80,70 @@ def count_images(messages: list[dict[str, Any]]) -> int:
     )
 
 
-def example_strings(value: dict[str, Any], data_format: str | None) -> tuple[list[str], int, int]:
-    """(strings to tokenize, fixed tokens, images) of a schema-valid example."""
-    if data_format == "completion":
-        return [value["prompt"], value["completion"]], 0, 0
-    if data_format == "text":
-        return [value["text"]], 0, 0
-    strings: list[str] = []
-    fixed = REPLY_PRIMING
-    images = 0
-    for _, messages in message_lists(value, data_format):
-        for message in messages:
-            fixed += TOKENS_PER_MESSAGE + (TOKENS_PER_NAME if "name" in message else 0)
-            strings.extend(message_strings(message))
-        images += count_images(messages)
-    holder = value["input"] if data_format == "preference" else value
-    for key in ("tools", "functions"):
-        if holder.get(key):
-            strings.append(orjson.dumps(holder[key]).decode())
-    return strings, fixed + TOKENS_PER_IMAGE * images, images
+class TokenCounter:
+    """Counts an example's tokens the way the module docs say; strings that repeat from example
+    to example (roles, system prompts, tool definitions) are tokenized once."""
+
+    REPEATED_ROLES = frozenset({"system", "developer"})
+    CACHE_SIZE = 4096
+
+    def __init__(self, encoding_name: str, data_format: str | None) -> None:
+        self.encode = encoding(encoding_name).encode_ordinary
+        self.data_format = data_format
+        self.cache: dict[str, int] = {}
+
+    def text(self, text: str, repeated: bool = False) -> int:
+        if not repeated:
+            return len(self.encode(text))
+        found = self.cache.get(text)
+        if found is None:
+            if len(self.cache) > self.CACHE_SIZE:
+                self.cache.clear()  # bounded: a file whose "repeated" strings never repeat
+            found = self.cache[text] = len(self.encode(text))
+        return found
+
+    def message(self, message: dict[str, Any]) -> int:
+        repeated = message["role"] in self.REPEATED_ROLES
+        total = TOKENS_PER_MESSAGE + (TOKENS_PER_NAME if "name" in message else 0)
+        strings = message_strings(message)
+        total += self.text(next(strings), repeated=True)  # the role: a handful of strings, repeated on every message
+        for text in strings:
+            total += self.text(text, repeated)
+        return total + TOKENS_PER_IMAGE * count_images([message])
+
+    def example(self, value: dict[str, Any]) -> tuple[int, int, int]:
+        """(messages, all tokens, trained tokens) of a schema-valid example. Trained: a preference
+        pair's outputs, a completion, or assistant messages with weight 1."""
+        fmt = self.data_format
+        if fmt == "completion":
+            prompt, completion = self.text(value["prompt"]), self.text(value["completion"])
+            return 2, prompt + completion, completion
+        if fmt == "text":
+            count = self.text(value["text"])
+            return 1, count, count
+        total, trained, messages = REPLY_PRIMING, 0, 0
+        for number, (_, items) in enumerate(message_lists(value, fmt)):
+            for message in items:
+                count = self.message(message)
+                total += count
+                messages += 1
+                if (number > 0) if fmt == "preference" else (message["role"] == "assistant" and message.get("weight") != 0):
+                    trained += count
+        holder = value["input"] if fmt == "preference" else value
+        for key in ("tools", "functions"):
+            if holder.get(key):
+                total += self.text(orjson.dumps(holder[key]).decode(), repeated=True)
+        return messages, total, trained
+
+
+@functools.cache
+def _counter(encoding_name: str, data_format: str | None) -> TokenCounter:
+    return TokenCounter(encoding_name, data_format)
 
 
 def count_tokens(value: dict[str, Any], data_format: str | None, encoding_name: str) -> int:
-    strings, fixed, _ = example_strings(value, data_format)
-    return fixed + sum(len(tokens) for tokens in encoding(encoding_name).encode_ordinary_batch(strings))
+    """All tokens of a schema-valid example (one counter per encoding and format, kept)."""
+    return _counter(encoding_name, data_format).example(value)[1]
 
 
 # A schema-valid image part, {"type":"image_url","image_url":{"url":""}}, takes at least this many
