@@ -15,12 +15,10 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import orjson
 
 from jsonl_lint import formats, parallel, tokens
-from jsonl_lint.conversation import message_lists
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import ModelSpec, Profile, get_profile
 
