@@ -6,7 +6,6 @@ whatever the file size (dataset rules keep at most a small hash per record).
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import functools
 import json
 import multiprocessing
@@ -136,18 +135,9 @@ class _LineChecker:
             on_record(item.line, hash(item.canonical) if item.canonical else None)
             self.check(item, append)
 
-    def _record_format(self, value: dict[str, Any]) -> str | None:
-        shape = formats.detect(value)
-        if shape == "chat":
-            # "messages" is chat or RFT: the forced format, else the model, decides.
-            forced = self.ctx.config.data_format
-            if forced == "rft" or (forced is None and "chat" not in self.ctx.model.formats and "rft" in self.ctx.model.formats):
-                return "rft"
-        return shape
-
     def check(self, record: Record, append: Callable[[Problem], None]) -> None:
         ctx = self.ctx
-        found = self._record_format(record.value)
+        found = formats.record_format(record.value, ctx.model.formats, ctx.config.data_format)
         expected = ctx.data_format
         if self.format_line is None:
             if expected is None and found is None:
@@ -216,13 +206,7 @@ class _FileChecker:
         self, path: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False, jobs: int = 1
     ) -> None:
         profile = get_profile(config.profile)
-        model = profile.model(config.model)
-        if config.max_tokens is not None or config.encoding is not None:
-            model = dataclasses.replace(
-                model, max_tokens=config.max_tokens or model.max_tokens, encoding=config.encoding or model.encoding
-            )
-            if model.max_tokens is not None and model.encoding is None:
-                raise UsageError(f"--max-tokens needs --encoding: no tiktoken encoding is known for {model.name}")
+        model = profile.target(config.model, max_tokens=config.max_tokens, encoding=config.encoding)
         if config.data_format is not None and config.data_format not in formats.FORMATS:
             raise UsageError(f"unknown data format {config.data_format!r}; known: {', '.join(formats.FORMATS)}")
         config = config.with_options(ignore=config.ignore + profile.ignore) if profile.ignore else config

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,6 +82,15 @@ def detect(value: Mapping[str, Any]) -> str | None:
     if "text" in value:
         return "text"
     return None
+
+
+def record_format(value: Mapping[str, Any], model_formats: Sequence[str], forced: str | None = None) -> str | None:
+    """The format of a record for a model: "messages" is chat, or RFT when it is forced or the
+    model trains on RFT and not on chat."""
+    shape = detect(value)
+    if shape == "chat" and (forced == "rft" or (forced is None and "chat" not in model_formats and "rft" in model_formats)):
+        return "rft"
+    return shape
 
 
 def foreign_shape_hint(value: Mapping[str, Any]) -> str | None:

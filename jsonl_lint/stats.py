@@ -151,9 +151,7 @@ def _file_format(path: str, model: ModelSpec) -> str:
                 value = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
             except orjson.JSONDecodeError:
                 continue
-            found = formats.detect(value) if isinstance(value, dict) else None
-            if found == "chat" and "chat" not in model.formats and "rft" in model.formats:
-                return "rft"
+            found = formats.record_format(value, model.formats) if isinstance(value, dict) else None
             if found is not None:
                 return found
     raise UsageError(f"{path}: no example in a known format")
@@ -210,11 +208,7 @@ def compute(
     progress: Callable[[int], None] | None = None,
 ) -> StatsReport:
     chosen: Profile = get_profile(profile)
-    spec = chosen.model(model)
-    if encoding or max_tokens:
-        import dataclasses
-
-        spec = dataclasses.replace(spec, encoding=encoding or spec.encoding, max_tokens=max_tokens or spec.max_tokens)
+    spec = chosen.target(model, max_tokens=max_tokens, encoding=encoding)
     training = tuple(file_stats(path, spec, jobs=jobs, progress=progress) for path in paths)
     checked = file_stats(validation, spec, jobs=jobs, progress=progress) if validation else None
     examples = sum(f.examples for f in training)

@@ -59,6 +59,16 @@ class Profile:
         known = ", ".join(self.models)
         raise UsageError(f"unknown model {wanted!r} for profile {self.name!r}; known models: {known}")
 
+    def target(self, name: str | None, *, max_tokens: int | None = None, encoding: str | None = None) -> ModelSpec:
+        """The model called ``name``, with its token limit and encoding replaced where given."""
+        spec = self.model(name)
+        if max_tokens is None and encoding is None:
+            return spec
+        spec = dataclasses.replace(spec, max_tokens=max_tokens or spec.max_tokens, encoding=encoding or spec.encoding)
+        if spec.max_tokens is not None and spec.encoding is None:
+            raise UsageError(f"--max-tokens needs --encoding: no tiktoken encoding is known for {spec.name}")
+        return spec
+
 
 def _model(name: str, table: Mapping[str, Any]) -> ModelSpec:
     return ModelSpec(
