@@ -333,12 +333,16 @@ def check_one(
         raise UsageError(f"{name}: {error.strerror or error}") from None
 
 
-def _check_target(target: tuple[str, Config]) -> Report | UsageError:
-    name, config = target
+def check_or_error(name: str, config: Config, *, jobs: int | None = None, **options: Any) -> Report | UsageError:
+    """:func:`check_one`, with a file that cannot be checked as its UsageError: the others go on."""
     try:
-        return check_one(name, config, jobs=1)
-    except UsageError as error:  # travels back as a value: the other files go on
+        return check_one(name, config, jobs=jobs, **options)
+    except UsageError as error:
         return error
+
+
+def _check_target(target: tuple[str, Config]) -> Report | UsageError:
+    return check_or_error(*target, jobs=1)
 
 
 def check_many(targets: Sequence[tuple[str, Config]], *, jobs: int | None = None) -> list[Report | UsageError]:
@@ -346,13 +350,7 @@ def check_many(targets: Sequence[tuple[str, Config]], *, jobs: int | None = None
     given, a file that cannot be read as its UsageError. One file: its own workers if large."""
     workers = min(jobs or parallel.default_jobs(), len(targets))
     if workers <= 1 or any(name == "-" for name, _ in targets):
-        results: list[Report | UsageError] = []
-        for name, config in targets:
-            try:
-                results.append(check_one(name, config, jobs=jobs))
-            except UsageError as error:
-                results.append(error)
-        return results
+        return [check_or_error(name, config, jobs=jobs) for name, config in targets]
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(_check_target, targets))
 

@@ -9,15 +9,15 @@ import collections
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 import click
 
 from jsonl_lint import formats
 from jsonl_lint.atomic import atomic_write
-from jsonl_lint.checker import Report, check_many, check_one
-from jsonl_lint.config import Config, load_config
+from jsonl_lint.checker import Report, check_many, check_or_error
+from jsonl_lint.config import Config, load_config, selectors
 from jsonl_lint.convert import SOURCES, ConvertOptions, convert_file
 from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
 from jsonl_lint.convert.rows import Rejected
@@ -34,7 +34,7 @@ def _fail(message: str) -> None:
 
 
 def _selectors(text: str | None) -> tuple[str, ...] | None:
-    return tuple(part.strip() for part in text.split(",") if part.strip()) if text is not None else None
+    return selectors(text) if text is not None else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,12 +110,10 @@ def check(
 
 
 def _checked(name: str, config: Config, shared: dict[str, Any], *, is_validation: bool = False) -> Report | UsageError:
-    try:
-        return check_one(name, config, shared=shared, is_validation=is_validation)
-    except UsageError as error:
-        if not str(error).startswith(f"{name}:"):
-            raise
-        return error
+    result = check_or_error(name, config, shared=shared, is_validation=is_validation)
+    if isinstance(result, UsageError) and not str(result).startswith(f"{name}:"):
+        raise result  # not about this file (an encoding that cannot load): stop, say it once
+    return result
 
 
 def _fix_files(files: Sequence[str], notes: TextIO) -> None:
@@ -133,12 +131,17 @@ def _fix_files(files: Sequence[str], notes: TextIO) -> None:
 def _render(reports: list[Report], output_format: str, output_file: str | None, *, io_failed: bool) -> None:
     if io_failed and not reports and output_format == "text":
         return
+    _write_report(output_file, lambda out: RENDERERS[output_format](reports, out))
+
+
+def _write_report(output_file: str | None, render: Callable[[TextIO], None]) -> None:
+    """To standard output, or atomically to ``output_file`` (exit 2 when it cannot be written)."""
     if output_file is None:
-        RENDERERS[output_format](reports, sys.stdout)
+        render(sys.stdout)
         return
     try:
         with atomic_write(output_file, binary=False) as out:
-            RENDERERS[output_format](reports, out)  # type: ignore[arg-type]
+            render(out)  # type: ignore[arg-type]
     except OSError as error:
         raise UsageError(f"{output_file}: {error.strerror or error}") from None
 
@@ -219,11 +222,7 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
         report = compute(list(files), progress=progress, **options)
     finally:
         progress.close()
-    if output_file is None:
-        STATS_RENDERERS[output_format](report, sys.stdout)
-    else:
-        with atomic_write(output_file, binary=False) as out:
-            STATS_RENDERERS[output_format](report, out)  # type: ignore[arg-type]
+    _write_report(output_file, lambda out: STATS_RENDERERS[output_format](report, out))
     return EXIT_OK
 
 

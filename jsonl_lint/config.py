@@ -59,9 +59,14 @@ class Config:
         )
 
 
+def selectors(text: str) -> tuple[str, ...]:
+    """``"JL1, duplicate-key"`` -> ``("JL1", "duplicate-key")``."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 def _strings(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
+        return selectors(value)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
     raise ValueError(f"{where} must be a list of strings")
