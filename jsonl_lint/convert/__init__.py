@@ -155,8 +155,9 @@ def convert_file(
     on_reject: Callable[[Rejected], None] | None = None,
 ) -> ConversionSummary:
     """Convert ``input_path`` ("-": standard input) to chat JSONL at ``output_path`` ("-":
-    standard output). The output appears only complete. Each rejected row goes, as it is found,
-    to ``rejects_path`` (JSONL: line, text, reason) and to ``on_reject``."""
+    standard output). The output appears only complete. Rejected rows are spooled, then written
+    to ``rejects_path`` (JSONL: line, text, reason) and passed to ``on_reject`` at the end: a
+    conversion that starts over (:class:`Restart`) reports each of them once."""
     options = options or ConvertOptions()
     for other in (output_path, rejects_path):
         if other and other != "-" and input_path != "-" and (_same_file(input_path, other) or os.path.abspath(other) == os.path.abspath(input_path)):
