@@ -112,8 +112,9 @@ class _LineChecker:
     worker processes; dataset rules get ``(line, key)`` of each record through ``on_record``.
     """
 
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext, *, keys: bool = True) -> None:
         self.ctx = ctx
+        self.keys = keys  # whether any dataset rule reads the records' keys
         self.format_line: int | None = None
         self.record_checks: list[RecordCheck] = []  # chosen when the file's format is known
         self.validator: Any = None
@@ -132,7 +133,7 @@ class _LineChecker:
                 append(item)
                 continue
             # Dataset rules compare records by this key (equal records, equal keys).
-            on_record(item.line, hash(item.canonical) if item.canonical else None)
+            on_record(item.line, hash(item.canonical) if self.keys and item.canonical else None)
             self.check(item, append)
 
     def check(self, record: Record, append: Callable[[Problem], None]) -> None:
@@ -223,10 +224,10 @@ class _FileChecker:
         self.problems: list[Problem] = []
         self.records = 0
         self.counts = LineCounts()
-        self.lines = _LineChecker(self.ctx)
         self.dataset_checks: list[DatasetCheck] = [
             m.DatasetCheck(self.ctx) for m in rule_modules() if hasattr(m, "DatasetCheck") and _any_enabled(m.RULES, self.ctx)
         ]
+        self.lines = _LineChecker(self.ctx, keys=bool(self.dataset_checks))
 
     def _observe(self, line: int, key: int | None) -> None:
         self.records += 1
@@ -362,6 +363,7 @@ def check_record(value: dict[str, Any], *, config: Config | None = None, **optio
     """
     checker = _FileChecker("<record>", _config(config, options))
     checker.dataset_checks = []
+    checker.lines.keys = False
     try:
         line = orjson.dumps(value)
     except TypeError:  # what orjson cannot write (integers past 64 bits, NaN) the stdlib can
