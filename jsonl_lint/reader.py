@@ -93,7 +93,7 @@ def read_records(
             if found:
                 yield found
             continue
-        canonical = _canonical(value)
+        canonical = canonical_json(value)
         if canonical is None or raw.count(b":") != canonical.count(b":") or b"\\u003" in raw:
             duplicates = jsonpos.duplicate_keys(strip_line_ending(raw).decode("utf-8"))
             for node in duplicates:
@@ -113,7 +113,7 @@ def read_records(
         yield Record(number, raw, value, canonical or b"")
 
 
-def _canonical(value: dict[str, Any]) -> bytes | None:
+def canonical_json(value: Any) -> bytes | None:
     """The record as compact JSON with sorted keys, or None when orjson cannot write it back
     (nesting deeper than it writes, though not deeper than it reads).
 

@@ -15,6 +15,7 @@ import orjson
 
 from jsonl_lint.atomic import atomic_write
 from jsonl_lint.problems import UsageError
+from jsonl_lint.reader import canonical_json
 
 _SCALE = float(1 << 64)
 
@@ -32,9 +33,10 @@ class SplitSummary:
 def example_key(raw: bytes) -> tuple[bytes, bool]:
     """The bytes that identify an example: its canonical JSON, or the line itself if not JSON."""
     try:
-        return orjson.dumps(orjson.loads(raw), option=orjson.OPT_SORT_KEYS), True
-    except (orjson.JSONDecodeError, TypeError):
-        return raw.strip(), False
+        canonical = canonical_json(orjson.loads(raw))  # the checker's key for duplicates, too
+    except orjson.JSONDecodeError:
+        canonical = None
+    return (canonical, True) if canonical is not None else (raw.strip(), False)
 
 
 def goes_to_validation(key: bytes, fraction: float, seed: int) -> bool:
