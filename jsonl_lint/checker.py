@@ -23,7 +23,7 @@ from jsonl_lint.config import Config
 from jsonl_lint.problems import Problem, Rule, Severity, UsageError
 from jsonl_lint.profiles import ModelSpec, Profile, get_profile
 from jsonl_lint.reader import LineCounts, Record, read_records
-from jsonl_lint.rules import rule_modules, structure, syntax
+from jsonl_lint.rules import internal, rule_modules, structure, syntax
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,7 +134,12 @@ class _LineChecker:
                 continue
             # Dataset rules compare records by this key (equal records, equal keys).
             on_record(item.line, hash(item.canonical) if self.keys and item.canonical else None)
-            self.check(item, append)
+            try:
+                self.check(item, append)
+            except (UsageError, KeyboardInterrupt, SystemExit, GeneratorExit):
+                raise  # about the run (e.g. a missing encoding), not this record
+            except BaseException as error:  # native code panics (pyo3) derive from BaseException
+                _append(append, _internal_error(self.ctx, item, error))
 
     def check(self, record: Record, append: Callable[[Problem], None]) -> None:
         ctx = self.ctx
@@ -187,6 +192,14 @@ class _LineChecker:
         if fitting:
             message += f"; models that train on it: {', '.join(fitting)}"
         _append(append, ctx.problem(structure.FORMAT_NOT_FOR_MODEL, line, 1, message))
+
+
+def _internal_error(ctx: FileContext, record: Record, error: BaseException) -> Problem | None:
+    """One bad record never stops the file: a check that fails becomes a problem on its line."""
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    message = f"internal error while checking this record ({what}); please report it to jsonl-lint"
+    return ctx.problem(internal.INTERNAL_ERROR, record.line or None, None, message)
 
 
 def _append(append: Callable[[Problem], None], problem: Problem | None) -> None:
