@@ -56,6 +56,30 @@ FORMATS: dict[str, DataFormat] = {
             summary='{"text": "..."}: whole documents, for continued pre-training (Together, Mistral)',
         ),
         DataFormat(
+            name="gemini",
+            title="Gemini (Vertex AI)",
+            schema_file="gemini.schema.json",
+            summary='{"contents": [{"role": "user"|"model", "parts": [...]}], "systemInstruction"?, "tools"?} for Vertex AI Gemini tuning',
+        ),
+        DataFormat(
+            name="gemini-preference",
+            title="Gemini preference (Vertex AI)",
+            schema_file="gemini-preference.schema.json",
+            summary='{"contents": [...], "completions": [{"score": 1, ...}, {"score": 0, ...}]} for Gemini preference tuning',
+        ),
+        DataFormat(
+            name="bedrock-nova",
+            title="Bedrock conversation (Nova)",
+            schema_file="bedrock-nova.schema.json",
+            summary='{"schemaVersion": "bedrock-conversation-2024", "system"?, "messages": [{"role", "content": [blocks]}]} for Amazon Nova',
+        ),
+        DataFormat(
+            name="bedrock-claude",
+            title="Bedrock Claude",
+            schema_file="bedrock-claude.schema.json",
+            summary='{"system"?: "...", "messages": [{"role", "content": "..."}]} for Claude 3 Haiku on Amazon Bedrock',
+        ),
+        DataFormat(
             name="rft",
             title="reinforcement (RFT)",
             schema_file="rft.schema.json",
@@ -72,7 +96,11 @@ FOREIGN_SHAPES: dict[str, str] = {
 
 
 def detect(value: Mapping[str, Any]) -> str | None:
-    """The format a record's keys say it is in ("chat" also stands for RFT; the model decides)."""
+    """The format a record's keys say it is in ("chat" also stands for RFT and the Bedrock formats; the model decides)."""
+    if "contents" in value:
+        return "gemini-preference" if "completions" in value else "gemini"
+    if "schemaVersion" in value or "toolConfig" in value:
+        return "bedrock-nova"
     if "messages" in value:
         return "chat"
     if "input" in value or "preferred_output" in value or "non_preferred_output" in value or "preferred_completion" in value:
@@ -84,12 +112,19 @@ def detect(value: Mapping[str, Any]) -> str | None:
     return None
 
 
+# Formats whose records also hold `messages`: which one a record is depends on the target model.
+MESSAGES_FORMATS = ("rft", "bedrock-nova", "bedrock-claude")
+
+
 def record_format(value: Mapping[str, Any], model_formats: Sequence[str], forced: str | None = None) -> str | None:
-    """The format of a record for a model: "messages" is chat, or RFT when it is forced or the
-    model trains on RFT and not on chat."""
+    """The format of a record for a model: "messages" is chat, or another format with `messages`
+    (RFT, Bedrock) when it is forced or the model trains on that and not on chat."""
     shape = detect(value)
-    if shape == "chat" and (forced == "rft" or (forced is None and "chat" not in model_formats and "rft" in model_formats)):
-        return "rft"
+    if shape == "chat":
+        # `messages` alone is chat, unless the model trains on one other format that has it.
+        for other in MESSAGES_FORMATS:
+            if forced == other or (forced is None and "chat" not in model_formats and other in model_formats):
+                return other
     return shape
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from strategies_trainers import VALID_TRAINER_FORMATS
+
 TEXT = st.text(max_size=12)
 NAME = st.from_regex(r"[a-zA-Z0-9_-]{1,64}", fullmatch=True)
 ID = st.text(min_size=1, max_size=8)
@@ -59,6 +61,7 @@ RFT = st.fixed_dictionaries(
 )
 VALID: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "chat": CHAT, "preference": PREFERENCE, "completion": COMPLETION, "text": PLAIN_TEXT, "rft": RFT,
+    **VALID_TRAINER_FORMATS,
 }
 
 # Any JSON value, with the keys and values that matter to the schemas over-represented.

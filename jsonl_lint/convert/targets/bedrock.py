@@ -1,0 +1,309 @@
+"""Amazon Bedrock: Nova's ``bedrock-conversation-2024`` records, and Claude 3 Haiku's plain ones.
+
+Nova (Converse API shapes): the first system message becomes ``system`` text blocks; a message's
+content becomes blocks; tool calls become ``toolUse`` blocks keeping their ids as ``toolUseId``
+and their arguments as objects; the tool messages that answer them (and a user message right
+after them) become one user turn of ``toolResult`` blocks, since turns alternate. Bedrock reads
+images from S3 only: an image that is not an ``s3://`` URL is a reject.
+
+Claude 3 Haiku takes an optional ``system`` string and user/assistant messages of plain text.
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible
+from jsonl_lint.convert.targets.common import (
+    arguments_object, arguments_text, check_keys, messages_of, split_system, text_content, texts,
+)
+
+SCHEMA_VERSION = "bedrock-conversation-2024"
+IMAGE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".webp": "webp"}
+
+
+def from_openai(record: Record, conversion: Conversion) -> Record:
+    if "input" in record:
+        raise Unconvertible("Bedrock's conversation format has no preference records", "input")
+    for key in record:
+        if key == "parallel_tool_calls":
+            if record[key] is not True:
+                raise Unconvertible("Bedrock has no way to forbid parallel tool calls", key)
+            conversion.note("parallel_tool_calls: true (the default) dropped")
+        elif key not in ("messages", "tools"):
+            raise Unconvertible(f"`{key}` has no equivalent in Bedrock's conversation format", key)
+    messages = messages_of(record)
+    system, _ = split_system(messages)
+    out: Record = {"schemaVersion": SCHEMA_VERSION}
+    if system is not None:
+        check_keys(system, {"role", "content"}, conversion, "messages[0]")
+        out["system"] = [{"text": t} for t in texts(system.get("content"), "messages[0].content")]
+    out["messages"] = _turns(messages, 1 if system is not None else 0, conversion)
+    if "tools" in record:
+        out["toolConfig"] = {"tools": _tool_specs(record["tools"], conversion)}
+    return out
+
+
+def _turns(messages: list[dict[str, Any]], index: int, conversion: Conversion) -> list[Record]:
+    turns: list[Record] = []
+    while index < len(messages):
+        message, where = messages[index], f"messages[{index}]"
+        role = message.get("role")
+        if role == "user":
+            turns.append({"role": "user", "content": _user_blocks(message, conversion, where)})
+        elif role == "assistant":
+            turns.append({"role": "assistant", "content": _assistant_blocks(message, conversion, where)})
+        elif role == "tool":
+            blocks: list[Record] = []
+            while index < len(messages) and messages[index].get("role") == "tool":
+                tool, at = messages[index], f"messages[{index}]"
+                check_keys(tool, {"role", "content", "tool_call_id"}, conversion, at)
+                if not isinstance(tool.get("content"), str) or not isinstance(tool.get("tool_call_id"), str):
+                    raise Unconvertible("a tool message needs a string content and tool_call_id", at)
+                blocks.append({"toolResult": {"toolUseId": tool["tool_call_id"], "content": [{"text": tool["content"]}]}})
+                index += 1
+            if index < len(messages) and messages[index].get("role") == "user":
+                blocks += _user_blocks(messages[index], conversion, f"messages[{index}]")
+                index += 1
+            turns.append({"role": "user", "content": blocks})
+            continue
+        else:
+            raise Unconvertible(f"role {role!r} has no equivalent in Bedrock's format (user and assistant only)", f"{where}.role")
+        index += 1
+    return turns
+
+
+def _user_blocks(message: dict[str, Any], conversion: Conversion, path: str) -> list[Record]:
+    check_keys(message, {"role", "content"}, conversion, path)
+    content = message.get("content")
+    if isinstance(content, str):
+        return [{"text": content}]
+    if not isinstance(content, list) or not content:
+        raise Unconvertible("content must be a string or a list of parts", f"{path}.content")
+    blocks: list[Record] = []
+    for number, part in enumerate(content):
+        where = f"{path}.content[{number}]"
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind == "text" and isinstance(part.get("text"), str) and set(part) == {"type", "text"}:
+            blocks.append({"text": part["text"]})
+        elif kind == "image_url" and isinstance(part.get("image_url"), dict):
+            blocks.append(_image(part["image_url"], conversion, where))
+        else:
+            raise Unconvertible("a content part Bedrock cannot hold (text and images only)", where)
+    return blocks
+
+
+def _image(image: dict[str, Any], conversion: Conversion, path: str) -> Record:
+    for key in image:
+        if key == "detail":
+            conversion.lose("image-detail", "Bedrock has no image detail setting", f"{path}.image_url.detail")
+        elif key != "url":
+            raise Unconvertible(f"`{key}` has no equivalent in Bedrock's format", f"{path}.image_url.{key}")
+    url = image.get("url")
+    if not isinstance(url, str) or not url.startswith("s3://"):
+        raise Unconvertible("Bedrock fine-tuning reads images from S3 only: upload the image and use its s3:// URI", f"{path}.image_url.url")
+    image_format = IMAGE_FORMATS.get(PurePosixPath(url).suffix.lower())
+    if image_format is None:
+        raise Unconvertible("the image's extension names no format Bedrock takes (png, jpeg, gif, webp)", f"{path}.image_url.url")
+    return {"image": {"format": image_format, "source": {"s3Location": {"uri": url}}}}
+
+
+def _assistant_blocks(message: dict[str, Any], conversion: Conversion, path: str) -> list[Record]:
+    check_keys(message, {"role", "content", "tool_calls"}, conversion, path)
+    blocks: list[Record] = []
+    if message.get("content") is not None:
+        blocks += [{"text": t} for t in texts(message["content"], f"{path}.content")]
+    calls = message.get("tool_calls")
+    if calls is not None:
+        if not isinstance(calls, list) or not calls:
+            raise Unconvertible("tool_calls must be a non-empty list", f"{path}.tool_calls")
+        for number, call in enumerate(calls):
+            where = f"{path}.tool_calls[{number}]"
+            function = call.get("function") if isinstance(call, dict) else None
+            if not isinstance(function, dict) or not isinstance(function.get("name"), str) or not isinstance(call.get("id"), str) or set(call) - {"id", "type", "function"}:
+                raise Unconvertible("a tool call must be {id, type, function: {name, arguments}}", where)
+            args = arguments_object(function.get("arguments"), f"{where}.function.arguments")
+            blocks.append({"toolUse": {"toolUseId": call["id"], "name": function["name"], "input": args}})
+    if not blocks:
+        raise Unconvertible("an assistant message with neither content nor tool calls", path)
+    return blocks
+
+
+def _tool_specs(tools: Any, conversion: Conversion) -> list[Record]:
+    if not isinstance(tools, list) or not tools:
+        raise Unconvertible("`tools` must be a non-empty list", "tools")
+    specs = []
+    for number, tool in enumerate(tools):
+        where = f"tools[{number}]"
+        function = tool.get("function") if isinstance(tool, dict) and tool.get("type") == "function" else None
+        if not isinstance(function, dict) or set(tool) != {"type", "function"}:
+            raise Unconvertible("a tool must be {type: function, function: {...}}", where)
+        spec: Record = {}
+        for key, value in function.items():
+            if key in ("name", "description"):
+                spec[key] = value
+            elif key == "parameters":
+                spec["inputSchema"] = {"json": value}
+            elif key == "strict":
+                conversion.lose("strict", "Bedrock has no strict mode for tool input", f"{where}.function.strict")
+            else:
+                raise Unconvertible(f"`{key}` has no equivalent in Bedrock's tool specifications", f"{where}.function.{key}")
+        if "inputSchema" not in spec:
+            spec["inputSchema"] = {"json": {"type": "object", "properties": {}}}
+            conversion.note("tools without parameters given an empty object schema (Bedrock requires one)")
+        specs.append({"toolSpec": spec})
+    return specs
+
+
+# --- Bedrock to OpenAI ------------------------------------------------------------------------
+
+
+def to_openai(record: Record, conversion: Conversion) -> Record:
+    for key in record:
+        if key not in ("schemaVersion", "system", "messages", "toolConfig"):
+            raise Unconvertible(f"`{key}` has no equivalent in OpenAI's chat format", key)
+    messages: list[Record] = []
+    if "system" in record:
+        system = record["system"]
+        if not isinstance(system, list) or not system or not all(isinstance(b, dict) and set(b) == {"text"} for b in system):
+            raise Unconvertible("`system` must be a list of text blocks", "system")
+        messages.append({"role": "system", "content": text_content([b["text"] for b in system])})
+    turns = record.get("messages")
+    if not isinstance(turns, list):
+        raise Unconvertible("`messages` must be a list", "messages")
+    for index, turn in enumerate(turns):
+        where = f"messages[{index}]"
+        blocks = turn.get("content") if isinstance(turn, dict) else None
+        if not isinstance(blocks, list):
+            raise Unconvertible("a turn needs a list of content blocks", where)
+        if turn.get("role") == "assistant":
+            messages.append(_assistant(blocks, where))
+        elif turn.get("role") == "user":
+            messages += _user(blocks, where)
+        else:
+            raise Unconvertible("expected a user or assistant turn", f"{where}.role")
+    out: Record = {"messages": messages}
+    if "toolConfig" in record:
+        config = record["toolConfig"]
+        if not isinstance(config, dict) or set(config) != {"tools"} or not isinstance(config["tools"], list):
+            raise Unconvertible("toolConfig must hold `tools` only (toolChoice has no place in a fine-tuning example)", "toolConfig")
+        out["tools"] = [_function(tool, f"toolConfig.tools[{i}]") for i, tool in enumerate(config["tools"])]
+    return out
+
+
+def _assistant(blocks: list[Any], path: str) -> Record:
+    text: list[str] = []
+    calls: list[Record] = []
+    for number, block in enumerate(blocks):
+        where = f"{path}.content[{number}]"
+        if isinstance(block, dict) and set(block) == {"text"} and isinstance(block["text"], str):
+            if calls:
+                raise Unconvertible("text after a tool use cannot keep its place in OpenAI's format", where)
+            text.append(block["text"])
+        elif isinstance(block, dict) and set(block) == {"toolUse"} and isinstance(block["toolUse"], dict):
+            use = block["toolUse"]
+            if not isinstance(use.get("toolUseId"), str) or not isinstance(use.get("name"), str) or not isinstance(use.get("input"), dict):
+                raise Unconvertible("a toolUse needs toolUseId, name and an object input", where)
+            calls.append({"id": use["toolUseId"], "type": "function", "function": {"name": use["name"], "arguments": arguments_text(use["input"])}})
+        else:
+            raise Unconvertible("an assistant block OpenAI's format cannot hold (text and tool use only)", where)
+    message: Record = {"role": "assistant"}
+    if text:
+        message["content"] = text_content(text)
+    if calls:
+        message["tool_calls"] = calls
+    return message
+
+
+def _user(blocks: list[Any], path: str) -> list[Record]:
+    messages: list[Record] = []
+    content: list[Record] = []
+    for number, block in enumerate(blocks):
+        where = f"{path}.content[{number}]"
+        if isinstance(block, dict) and set(block) == {"toolResult"} and isinstance(block["toolResult"], dict):
+            if content:
+                raise Unconvertible("a tool result after text cannot keep its place in OpenAI's format", where)
+            result = block["toolResult"]
+            parts = result.get("content")
+            if set(result) != {"toolUseId", "content"} or not isinstance(parts, list) or not parts:
+                raise Unconvertible("a toolResult needs toolUseId and content (a status has no equivalent)", where)
+            if all(isinstance(p, dict) and set(p) == {"text"} for p in parts):
+                text = text_content([p["text"] for p in parts])
+            elif len(parts) == 1 and isinstance(parts[0], dict) and set(parts[0]) == {"json"}:
+                text = arguments_text(parts[0]["json"])
+            else:
+                raise Unconvertible("a tool result of several JSON blocks has no equivalent", where)
+            messages.append({"role": "tool", "tool_call_id": result["toolUseId"], "content": text})
+        elif isinstance(block, dict) and set(block) == {"text"} and isinstance(block["text"], str):
+            content.append({"type": "text", "text": block["text"]})
+        elif isinstance(block, dict) and set(block) == {"image"} and isinstance(block["image"], dict):
+            uri = (block["image"].get("source") or {}).get("s3Location", {}).get("uri")
+            if not isinstance(uri, str) or set(block["image"]["source"]["s3Location"]) != {"uri"}:
+                raise Unconvertible("an image needs an S3 uri (a bucketOwner has no equivalent)", where)
+            content.append({"type": "image_url", "image_url": {"url": uri}})
+        else:
+            raise Unconvertible("a user block OpenAI's format cannot hold (text, images from S3, tool results)", where)
+    if content:
+        only_text = len(content) == 1 and content[0]["type"] == "text"
+        messages.append({"role": "user", "content": content[0]["text"] if only_text else content})
+    return messages
+
+
+def _function(tool: Any, path: str) -> Record:
+    spec = tool.get("toolSpec") if isinstance(tool, dict) and set(tool) == {"toolSpec"} else None
+    if not isinstance(spec, dict):
+        raise Unconvertible("a tool must be {toolSpec: {...}}", path)
+    function: Record = {}
+    for key, value in spec.items():
+        if key in ("name", "description"):
+            function[key] = value
+        elif key == "inputSchema" and isinstance(value, dict) and set(value) == {"json"}:
+            function["parameters"] = value["json"]
+        else:
+            raise Unconvertible(f"`{key}` has no equivalent in OpenAI's function definitions", f"{path}.toolSpec.{key}")
+    return {"type": "function", "function": function}
+
+
+# --- Claude 3 Haiku on Bedrock ----------------------------------------------------------------
+
+
+def claude_from_openai(record: Record, conversion: Conversion) -> Record:
+    for key in record:
+        if key != "messages":
+            raise Unconvertible(f"`{key}` has no equivalent in Bedrock's Claude format (system and text messages only)", key)
+    messages = messages_of(record)
+    system, _ = split_system(messages)
+    out: Record = {}
+    start = 0
+    if system is not None:
+        check_keys(system, {"role", "content"}, conversion, "messages[0]")
+        if not isinstance(system.get("content"), str):
+            raise Unconvertible("the system prompt must be a string", "messages[0].content")
+        out["system"] = system["content"]
+        start = 1
+    turns = []
+    for index in range(start, len(messages)):
+        message, where = messages[index], f"messages[{index}]"
+        if message.get("role") not in ("user", "assistant"):
+            raise Unconvertible(f"role {message.get('role')!r} has no equivalent in Bedrock's Claude format", f"{where}.role")
+        check_keys(message, {"role", "content"}, conversion, where)
+        if not isinstance(message.get("content"), str):
+            raise Unconvertible("Bedrock's Claude format takes text content only", f"{where}.content")
+        turns.append({"role": message["role"], "content": message["content"]})
+    out["messages"] = turns
+    return out
+
+
+def claude_to_openai(record: Record, conversion: Conversion) -> Record:
+    for key in record:
+        if key not in ("system", "messages"):
+            raise Unconvertible(f"`{key}` has no equivalent in OpenAI's chat format", key)
+    messages: list[Record] = []
+    if "system" in record:
+        messages.append({"role": "system", "content": record["system"]})
+    messages += [dict(m) for m in messages_of(record)]
+    return {"messages": messages}
+
+
+TARGET = Target(name="bedrock", title="Amazon Bedrock (Nova, bedrock-conversation-2024)", data_formats=("bedrock-nova",), from_openai=from_openai, to_openai=to_openai)
+CLAUDE_TARGET = Target(name="bedrock-claude", title="Amazon Bedrock (Claude 3 Haiku)", data_formats=("bedrock-claude",), from_openai=claude_from_openai, to_openai=claude_to_openai)
