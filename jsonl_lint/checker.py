@@ -9,12 +9,10 @@ import concurrent.futures
 import functools
 import json
 import multiprocessing
-import os
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 import orjson
 
@@ -23,7 +21,8 @@ from jsonl_lint.config import Config
 from jsonl_lint.problems import Problem, Rule, Severity, UsageError
 from jsonl_lint.profiles import ModelSpec, Profile, get_profile
 from jsonl_lint.reader import LineCounts, Record, read_records
-from jsonl_lint.rules import internal, rule_modules, structure, syntax
+from jsonl_lint.rules import internal, layout, rule_modules, structure, syntax
+from jsonl_lint.source import SHAPES, Source, lines_of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -249,9 +248,9 @@ class _FileChecker:
                 if problem is not None:
                     self.problems.append(problem)
 
-    def run(self, lines: Iterable[bytes]) -> Report:
-        if self.jobs > 1 and hasattr(lines, "read"):  # a file: read in blocks, not line by line
-            self._run_parallel(lines)  # type: ignore[arg-type]
+    def run(self, lines: Iterable[bytes] | Source) -> Report:
+        if isinstance(lines, Source):
+            self._run_source(lines)
         else:
             self.lines.check_lines(lines, 1, self.problems, self._observe, self.counts)
         if self.counts.content == 0:
@@ -270,19 +269,28 @@ class _FileChecker:
             model=self.ctx.model.name,
         )
 
-    def _run_parallel(self, stream: BinaryIO) -> None:
-        """Blocks to forked workers, results taken in order: the same report as one process.
+    def _run_source(self, source: Source) -> None:
+        """Blocks of the source, to forked workers when there are several jobs (results taken in
+        order: the same report as one process). A file that is not JSONL is one problem.
 
         The first blocks run here until the file's format is known (the workers inherit it).
         """
-        batches = parallel.blocks(stream)
+        sniffed = source.sniff()
+        if sniffed.shape is not None:
+            self.counts.content += 1
+            _append(self.problems.append, self.ctx.problem(layout.NOT_JSONL, None, None, SHAPES[sniffed.shape]))
+            return
+        batches = source.blocks()
         for first_line, block in batches:
-            self.lines.check_lines(parallel.lines_of(block), first_line, self.problems, self._observe, self.counts)
-            if self.lines.format_line is not None:
+            self.lines.check_lines(lines_of(block), first_line, self.problems, self._observe, self.counts)
+            if self.lines.format_line is not None and self.jobs > 1:
                 break
         work = functools.partial(_check_batch, self.lines)
         for result in parallel.map_blocks(work, batches, self.jobs):
             self._merge(result)
+        if not source.ends_with_newline:
+            message = "the file does not end with a newline (`jsonl-lint check --fix` adds it)"
+            _append(self.problems.append, self.ctx.problem(layout.NO_FINAL_NEWLINE, None, None, message))
 
     def _merge(self, result: tuple[list[Problem], list[tuple[int, int | None]], int]) -> None:
         problems, keys, content = result
@@ -334,17 +342,10 @@ def check_one(
 ) -> Report:
     """Check one file (``"-"``: standard input) with a resolved config; ``shared`` carries what
     dataset rules pass between the files of one run (the training index for --validation)."""
-    if name == "-":
-        return _FileChecker("<stdin>", config, shared=shared, is_validation=is_validation).run(sys.stdin.buffer)
-    try:
-        with open(name, "rb") as stream:
-            large = os.fstat(stream.fileno()).st_size >= parallel.PARALLEL_MIN_BYTES
-            workers = (jobs or parallel.default_jobs()) if large else 1
-            return _FileChecker(name, config, shared=shared, is_validation=is_validation, jobs=workers).run(stream)
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory") from None
-    except OSError as error:
-        raise UsageError(f"{name}: {error.strerror or error}") from None
+    with Source.open(name, max_line_bytes=config.max_line_bytes) as source:
+        large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
+        workers = (jobs or parallel.default_jobs()) if large else 1
+        return _FileChecker(source.name, config, shared=shared, is_validation=is_validation, jobs=workers).run(source)
 
 
 def check_or_error(name: str, config: Config, *, jobs: int | None = None, **options: Any) -> Report | UsageError:

@@ -58,6 +58,7 @@ def cli() -> None:
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--statistics", is_flag=True, help="Also print how many problems each rule found.")
+@click.option("--max-line-bytes", type=click.IntRange(min=1), help="A longer line is one problem, read past without being held (default: 64 MiB).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
 def check(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonl_lint.problems import Rule, Severity, UsageError
+from jsonl_lint.source import DEFAULT_MAX_LINE_BYTES
 
 
 def _matches(rule: Rule, selectors: tuple[str, ...]) -> bool:
@@ -36,6 +37,7 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> selectors
     root: str | None = None  # folder of the config file: per-file-ignores globs are relative to it
     validation: str | None = None
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES  # a longer line is one problem, read past
 
     def with_options(self, **options: Any) -> Config:
         """A copy with the given options set; None means "keep what the config says"."""
@@ -91,8 +93,8 @@ def config_from_table(table: Mapping[str, Any], root: str | None = None) -> Conf
             options[key.replace("-", "_")] = _typed(value, str, key)
         elif key == "token-check":
             options["token_check"] = _typed(value, bool, key)
-        elif key == "max-tokens":
-            options["max_tokens"] = _typed(value, int, key)
+        elif key in ("max-tokens", "max-line-bytes"):
+            options[key.replace("-", "_")] = _typed(value, int, key)
         elif key in ("select", "ignore"):
             options[key] = _strings(value, key)
         elif key == "severity":

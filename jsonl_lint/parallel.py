@@ -1,28 +1,31 @@
-"""Batches of a file's lines through forked worker processes, results in input order.
+"""Blocks of a file's lines through forked worker processes, results in input order.
 
 The checker and ``stats`` use it for large files (conversion does not: its work per byte is
-too light to pay for the pipes). At most two batches per worker are in
-flight, so memory stays flat whatever the file size. Workers are forked: they inherit the
-parent's state (compiled validators, the work function, the hash seed), so nothing but lines
-and results crosses the pipe.
+too light to pay for the pipes). At most two blocks per worker are in flight, so memory stays
+flat whatever the file size. Workers are forked: they inherit the parent's state (compiled
+validators, the work function, the hash seed), so nothing but lines and results crosses the
+pipe. Blocks come from :mod:`jsonl_lint.source`.
 """
 from __future__ import annotations
 
 import collections
 import concurrent.futures
-import io
 import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO, TypeVar
 
+from jsonl_lint import source
+
 Result = TypeVar("Result")
 
-BATCH_BYTES = 2 << 20  # a batch is about this many bytes of lines
-PARALLEL_MIN_BYTES = 4 * BATCH_BYTES  # below this, starting workers costs more than they save
+BATCH_BYTES = 2 << 20  # blocks() for callers that read a stream themselves (convert)
+PARALLEL_MIN_BYTES = 4 * source.BLOCK_BYTES  # below this, starting workers costs more than they save
 
 _work: Callable[[int, Iterable[bytes]], Any] | None = None  # the forked workers' copy of the work
+
+lines_of = source.lines_of
 
 
 def default_jobs() -> int:
@@ -33,31 +36,12 @@ def default_jobs() -> int:
 
 
 def blocks(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, bytes]]:
-    """(number of the first line, whole lines as one bytes) in blocks of about :data:`BATCH_BYTES`.
+    """(number of the first line, whole lines as one bytes) of ``stream``, without a line limit.
 
     One bytes a block, not a list of lines: pickling thousands of small objects to a worker
-    costs more than the work on them, and here the main process does no per-line work at all.
+    costs more than the work on them. Prefer :meth:`jsonl_lint.source.Source.blocks`.
     """
-    rest = b""
-    while True:
-        chunk = stream.read(BATCH_BYTES)
-        if not chunk:
-            if rest:
-                yield first_line, rest
-            return
-        chunk = rest + chunk if rest else chunk
-        cut = chunk.rfind(b"\n") + 1
-        if cut == 0:  # a line longer than a block: read on
-            rest = chunk
-            continue
-        block, rest = chunk[:cut], chunk[cut:]
-        yield first_line, block
-        first_line += block.count(b"\n")
-
-
-def lines_of(block: bytes) -> io.BytesIO:
-    """The lines of a block, split at b"\\n" only, exactly as iterating the file would."""
-    return io.BytesIO(block)
+    return source.split_blocks(stream.read, first_line=first_line, block_bytes=BATCH_BYTES)
 
 
 def _run(first_line: int, block: bytes) -> Any:
@@ -66,7 +50,11 @@ def _run(first_line: int, block: bytes) -> Any:
 
 
 def map_blocks(work: Callable[[int, Iterable[bytes]], Result], batches: Iterable[tuple[int, bytes]], jobs: int) -> Iterator[Result]:
-    """``work(first_line, lines)`` for every block, in forked workers, yielded in input order."""
+    """``work(first_line, lines)`` for every block, in forked workers (here with one job),
+    yielded in input order."""
+    if jobs <= 1:
+        yield from (work(first_line, lines_of(block)) for first_line, block in batches)
+        return
     global _work
     _work = work
     pending: collections.deque[concurrent.futures.Future[Result]] = collections.deque()

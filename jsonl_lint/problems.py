@@ -27,13 +27,15 @@ class Severity(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
-    """What a rule is: a stable code, a kebab-case name, a default severity and its docs."""
+    """What a rule is: a stable code, a kebab-case name, a default severity and its docs;
+    ``fixable``: `check --fix` repairs what it reports."""
 
     code: str
     name: str
     severity: Severity
     summary: str
     doc: str
+    fixable: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

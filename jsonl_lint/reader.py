@@ -14,9 +14,10 @@ import orjson
 
 from jsonl_lint import jsonpos
 from jsonl_lint.problems import Problem, Rule
-from jsonl_lint.rules import syntax
+from jsonl_lint.rules import layout, syntax
+from jsonl_lint.source import UTF8_BOM, LongLine
 
-UTF8_BOM = b"\xef\xbb\xbf"
+__all__ = ["UTF8_BOM", "LineCounts", "ProblemSink", "Record", "canonical_json", "read_records", "strip_line_ending"]
 MAX_DEPTH = 1024  # orjson's limit, and deeper than any real record needs
 
 
@@ -76,11 +77,19 @@ def read_records(
             if found:
                 yield found
         if not raw or raw.isspace():
-            found = problem(syntax.BLANK_LINE, number, 1, "blank line; every line must hold one JSON object (remove it)")
+            if type(raw) is LongLine:  # a line over the limit: read past, not held
+                counts.content += 1
+                found = problem(layout.LINE_TOO_LONG, number, 1, _long_line_message(raw))
+            else:
+                found = problem(syntax.BLANK_LINE, number, 1, "blank line; every line must hold one JSON object (remove it)")
             if found:
                 yield found
             continue
         counts.content += 1
+        if raw.endswith(b"\r\n"):
+            found = problem(layout.CRLF_LINE_ENDING, number, len(raw) - 1, "the line ends with CRLF; use LF (`jsonl-lint check --fix` does)")
+            if found:
+                yield found
         try:
             value = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -111,6 +120,10 @@ def read_records(
             if duplicates:
                 continue
         yield Record(number, raw, value, canonical or b"")
+
+
+def _long_line_message(line: LongLine) -> str:
+    return f"the line is {line.size:,} bytes, longer than --max-line-bytes allows, so it was not read (raise the limit if it is a real record)"
 
 
 def canonical_json(value: Any) -> bytes | None:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-import orjson
-
 from jsonl_lint import formats, parallel, tokens
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import ModelSpec, Profile, get_profile
+from jsonl_lint.reader import LineCounts, Record, read_records
+from jsonl_lint.source import SHAPES, Source, lines_of
 
 PERCENTILES = (10, 50, 90, 99)
 DEFAULT_EPOCHS = 3
@@ -119,42 +118,43 @@ class StatsReport:
     estimate: Estimate
 
 
+def _no_problem(*_: object, **__: object) -> None:
+    return None  # stats count what would train; `jsonl-lint check` says what is wrong with the rest
+
+
 def _count_block(encoding: str, data_format: str, first_line: int, lines: Iterable[bytes]) -> Counts:
     counter = tokens.TokenCounter(encoding, data_format)
     validator = formats.fast_validator(data_format)
     counts = Counts()
-    for raw in lines:
-        if not raw.strip():
+    seen = LineCounts()
+    for record in read_records(lines, _no_problem, first_line=first_line, counts=seen):
+        assert isinstance(record, Record)  # the sink makes no problems
+        if not validator.is_valid(record.value):
             continue
-        try:
-            value = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
-        except orjson.JSONDecodeError:
-            counts.skipped += 1
-            continue
-        if not isinstance(value, dict) or not validator.is_valid(value):
-            counts.skipped += 1  # `jsonl-lint check` says why; stats count what would train
-            continue
-        messages, total, trained = counter.example(value)
+        messages, total, trained = counter.example(record.value)
         counts.examples += 1
         counts.messages.append(messages)
         counts.tokens.append(total)
         counts.trained.append(trained)
+    counts.skipped = seen.content - counts.examples  # lines that are not an example of the format
     return counts
 
 
-def _file_format(path: str, model: ModelSpec) -> str:
-    with open(path, "rb") as stream:
-        for raw in stream:
-            if not raw.strip():
-                continue
-            try:
-                value = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
-            except orjson.JSONDecodeError:
-                continue
-            found = formats.record_format(value, model.formats) if isinstance(value, dict) else None
-            if found is not None:
-                return found
-    raise UsageError(f"{path}: no example in a known format")
+def _content_lines(first_line: int, block: bytes) -> int:
+    seen = LineCounts()
+    for _ in read_records(lines_of(block), _no_problem, first_line=first_line, counts=seen):
+        pass
+    return seen.content
+
+
+def _block_format(first_line: int, block: bytes, model: ModelSpec) -> str | None:
+    """The format of the first record of a known format in the block (the file's format)."""
+    for record in read_records(lines_of(block), _no_problem, first_line=first_line):
+        assert isinstance(record, Record)
+        found = formats.record_format(record.value, model.formats)
+        if found is not None:
+            return found
+    return None
 
 
 def file_stats(
@@ -162,22 +162,29 @@ def file_stats(
 ) -> FileStats:
     if model.encoding is None:
         raise UsageError(f"no tiktoken encoding is known for {model.name}: name one with --encoding")
-    try:
-        data_format = _file_format(path, model)
-        size = os.path.getsize(path)
-        workers = (jobs or parallel.default_jobs()) if size >= parallel.PARALLEL_MIN_BYTES else 1
+    with Source.open(path) as source:
+        sniffed = source.sniff()
+        if sniffed.shape is not None:
+            raise UsageError(f"{path}: {SHAPES[sniffed.shape]}")
+        large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
+        workers = (jobs or parallel.default_jobs()) if large else 1
         tokens.encoding(model.encoding)  # loaded before the workers fork: they share it
-        work = functools.partial(_count_block, model.encoding, data_format)
         counts = Counts()
-        with open(path, "rb") as stream:
-            blocks = parallel.blocks(stream)
-            results = parallel.map_blocks(work, blocks, workers) if workers > 1 else (work(f, parallel.lines_of(b)) for f, b in blocks)
-            for part in results:
-                counts.merge(part)
-                if progress is not None:
-                    progress(stream.tell())
-    except OSError as error:
-        raise UsageError(f"{path}: {error.strerror or error}") from None
+        batches = source.blocks()
+        data_format = None
+        for first_line, block in batches:  # read here until the format is known
+            data_format = _block_format(first_line, block, model)
+            if data_format is not None:
+                counts.merge(_count_block(model.encoding, data_format, first_line, lines_of(block)))
+                break
+            counts.skipped += _content_lines(first_line, block)  # none is an example
+        if data_format is None:
+            raise UsageError(f"{path}: no example in a known format")
+        work = functools.partial(_count_block, model.encoding, data_format)
+        for part in parallel.map_blocks(work, batches, workers):
+            counts.merge(part)
+            if progress is not None:
+                progress(source.position)
     limit = model.max_tokens
     over = [t for t in counts.tokens if limit is not None and t > limit]
     return FileStats(

@@ -7,6 +7,7 @@ from conftest import corpus_file
 from jsonl_lint import check_file
 
 # file -> options -> (records, data format, [(line, code), ...]) for the whole rule set
+CRLF_1_TO_20 = [(line, "JL013") for line in range(1, 21)]
 VERDICTS = [
     # the cookbook's deliberately flawed sample: too few examples, one without a user message,
     # and a 26,000-character reply that only a 4,096-token model cannot take
@@ -18,11 +19,13 @@ VERDICTS = [
     ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {}, (10, "chat", [(None, "JL702")])),
     ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {"profile": "together"}, (10, "chat", [])),
     ("togethercomputer__together-cookbook/rewardbench2_dpo_val.jsonl", {}, (356, "preference", [])),
-    ("mistralai__mistral-finetune/test_data.jsonl", {}, (3, "chat", [(None, "JL701")])),
-    ("mistralai__mistral-finetune/test_data.jsonl", {"profile": "mistral"}, (3, "chat", [])),
+    # saved without the final newline (a warning `--fix` repairs)
+    ("mistralai__mistral-finetune/test_data.jsonl", {}, (3, "chat", [(None, "JL014"), (None, "JL701")])),
+    ("mistralai__mistral-finetune/test_data.jsonl", {"profile": "mistral"}, (3, "chat", [(None, "JL014")])),
     # legacy prompt-completion: one clear error for a chat model, clean for a completion model
-    ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(None, "JL702"), (1, "JL103")])),
-    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [(None, "JL702")])),
+    # (but for its Windows line endings and the missing final newline: warnings `--fix` repairs)
+    ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(None, "JL014"), (None, "JL702"), (1, "JL103"), *CRLF_1_TO_20])),
+    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [(None, "JL014"), (None, "JL702"), *CRLF_1_TO_20])),
     ("lbnlp__NERRE/doping_training_json.jsonl", {}, (413, "completion", [(1, "JL103")])),
     ("lbnlp__NERRE/doping_training_json.jsonl", {"model": "babbage-002"}, (413, "completion", [])),
 ]

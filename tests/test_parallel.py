@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jsonl_lint import check_file, check_files, parallel
+from jsonl_lint import check_file, check_files, parallel, source
 
 
 def record(i: int) -> dict[str, object]:
@@ -31,7 +31,7 @@ def write_dataset(path: Path, n: int) -> None:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "BATCH_BYTES", 16 << 10)
+    monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
 
 
@@ -39,7 +39,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_parallel_report_equals_serial(tmp_path: Path, small_batches: None) -> None:
     data = tmp_path / "train.jsonl"
     write_dataset(data, 3000)
-    assert data.stat().st_size > 10 * parallel.BATCH_BYTES
+    assert data.stat().st_size > 10 * source.BLOCK_BYTES
     serial = check_file(data, jobs=1)
     in_workers = check_file(data, jobs=2)
     assert in_workers == serial

@@ -36,13 +36,13 @@ FAILING = [
     ("duplicate nested key", b'{"messages": [{"role": "user", "role": "assistant"}]}\n', [(1, 32, "JL008")]),
     ("duplicate key spelled with an escape", b'{"a": 1, "\\u0061": 2}\n', [(1, 10, "JL008")]),
     ("empty file", b"", [(None, None, "JL009")]),
+    ("crlf endings", GOOD + b"\r\n" + GOOD + b"\r\n", [(1, len(GOOD) + 1, "JL013"), (2, len(GOOD) + 1, "JL013")]),
     ("only blank lines", b"\n\n", [(1, 1, "JL003"), (2, 1, "JL003"), (None, None, "JL009")]),
 ]
 
 PASSING = [
     ("final newline", GOOD + b"\n"),
     ("no final newline", GOOD),
-    ("crlf endings", GOOD + b"\r\n" + GOOD + b"\r\n"),
     ("colons inside strings", b'{"prompt": "a: b: \\"c\\": d", "completion": "e:"}\n'),
     ("escaped colon, no duplicate", b'{"prompt": "\\u003a", "completion": "b"}\n'),
     ("same key in sibling objects", b'{"prompt": "a", "completion": "b", "x": [{"k": 1}, {"k": 2}]}\n'),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from jsonl_lint import parallel, tokens
+from jsonl_lint import parallel, source, tokens
 from jsonl_lint.cli import main
 from jsonl_lint.stats import compute, default_epochs, percentile
 from strategies import VALID
@@ -98,7 +98,7 @@ def test_stats_count_equals_the_checkers(record: dict[str, object]) -> None:
 
 
 def test_workers_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "BATCH_BYTES", 2 << 10)
+    monkeypatch.setattr(source, "BLOCK_BYTES", 2 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 4 << 10)
     records = [{"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": f"q{i} " * (i % 40)},
                              {"role": "assistant", "content": f"a{i} " * (i % 25 + 1)}]} for i in range(800)]

@@ -32,6 +32,7 @@ BOM = Rule(
     name="utf8-bom",
     severity=Severity.ERROR,
     summary="the file starts with a UTF-8 byte order mark",
+    fixable=True,
     doc="""The file starts with a UTF-8 byte order mark (BOM), which JSON parsers reject.
 
 Editors on Windows add it. `jsonl-lint check --fix` removes it; the rest of the line is still
@@ -52,6 +53,7 @@ BLANK_LINE = Rule(
     name="blank-line",
     severity=Severity.ERROR,
     summary="an empty or whitespace-only line",
+    fixable=True,
     doc="""An empty or whitespace-only line; each line of a JSONL file must hold one JSON object.
 
 The newline that ends the last line is fine. `jsonl-lint check --fix` removes blank lines.
