@@ -18,9 +18,8 @@ from jsonl_lint import formats
 from jsonl_lint.atomic import atomic_write
 from jsonl_lint.checker import Report, check_many, check_or_error
 from jsonl_lint.config import Config, load_config, selectors
-from jsonl_lint.convert import SOURCES, ConvertOptions, convert_file
+from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
 from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
-from jsonl_lint.convert.rows import Rejected
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import all_profiles, get_profile
 from jsonl_lint.report import RENDERERS
@@ -149,8 +148,7 @@ def _write_report(output_file: str | None, render: Callable[[TextIO], None]) -> 
 
 def _print_statistics(reports: list[Report], out: TextIO) -> None:
     counts = collections.Counter((p.code, p.rule) for r in reports for p in r.problems)
-    for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        out.write(f"{count:>7} {code} {rule}\n")
+    out.writelines(f"{count:>7} {code} {rule}\n" for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 _ESCAPES = {"\\n": "\n", "\\t": "\t", "\\r": "\r", "\\\\": "\\"}
@@ -166,36 +164,46 @@ def _unescape(text: str | None) -> str | None:
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="Chat JSONL to write (\"-\": standard output); written only when complete.")
-@click.option("--from", "source", type=click.Choice(list(SOURCES)), help="Input format (default: from the extension and the first record).")
+@click.option("--from", "source", type=click.Choice(list(REGISTRY)), help="Input format (default: from the extension and the first record).")
 @click.option("--system", help="A system message to put first in every example.")
-@click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True), help="JSONL of the rows that could not be converted: line, text, reason.")
-@click.option("--prompt-suffix", help="completion: the prompt separator to strip, instead of detecting it (\\n escapes work).")
-@click.option("--stop", help="completion: the stop sequence to strip from completions, instead of detecting it.")
-@click.option("--keep-separators", is_flag=True, help="completion: strip no separator, stop sequence or leading space.")
+@click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True), help="JSONL of the rows that could not be converted: line, text, reason (written only if a row is rejected).")
+@click.option("--prompt-suffix", help="completion, tables: the prompt separator to strip, instead of detecting it (\\n escapes work).")
+@click.option("--stop", help="completion, tables: the stop sequence to strip from completions, instead of detecting it.")
+@click.option("--keep-separators", is_flag=True, help="completion, tables: strip no separator, stop sequence or leading space.")
 @click.option("--empty-prompt", type=click.Choice(list(EMPTY_PROMPT_POLICIES)), default="reject", show_default=True, help="completion: what to do with an empty prompt.")
-@click.option("--user-column", help="csv/tsv: the column of the user turn.")
-@click.option("--assistant-column", help="csv/tsv: the column of the assistant turn.")
-@click.option("--system-column", help="csv/tsv: the column of the system message.")
-@click.option("--conversation-column", help="csv/tsv long tables: the column that groups rows into conversations.")
-@click.option("--role-column", help="csv/tsv long tables: the column of each message's role.")
-@click.option("--content-column", help="csv/tsv long tables: the column of each message's text.")
-def convert(input_path: str, output_path: str, rejects: str | None, **options: Any) -> int:
-    """Convert INPUT (legacy prompt-completion, CSV/TSV, ShareGPT, Alpaca, older chat) to chat JSONL.
+@click.option("--unescape", is_flag=True, help="Turn escaped newlines (a backslash and n) in message text into newlines.")
+@click.option("--no-header", "header", flag_value=False, default=True, help="tables: the first row is data, not column names.")
+@click.option("--columns", help="tables: the role of every column, in order, for several turns a row (system,user,assistant,user,assistant; - skips one).")
+@click.option("--user-column", help="tables: the column of the user turn (a name, or a number from 1).")
+@click.option("--assistant-column", help="tables: the column of the assistant turn.")
+@click.option("--system-column", help="tables: the column of the system message.")
+@click.option("--conversation-column", help="long tables: the column that groups rows into conversations.")
+@click.option("--role-column", help="long tables: the column of each message's role.")
+@click.option("--content-column", help="long tables: the column of each message's text.")
+def convert(input_path: str, output_path: str, rejects: str | None, columns: str | None, **options: Any) -> int:
+    """Convert INPUT (legacy prompt-completion, CSV/TSV/XLSX, ShareGPT, Alpaca, older chat) to chat JSONL.
 
     Nothing is dropped silently: every row that cannot be converted is listed with its line and
     reason (in --rejects, or on standard error), and the exit code is 1.
     """
     options["prompt_suffix"], options["stop"] = _unescape(options["prompt_suffix"]), _unescape(options["stop"])
+    options["columns"] = tuple(c.strip() for c in columns.split(",")) if columns is not None else None
+    name = "standard input" if input_path == "-" else input_path
 
     def report(row: Rejected) -> None:
         if rejects is None:
-            click.echo(f"{input_path}:{row.line}: rejected: {row.reason}", err=True)
+            click.echo(f"{name}:{row.line}: rejected: {row.reason}", err=True)
 
-    summary = convert_file(input_path, output_path, rejects_path=rejects, options=ConvertOptions(**options), on_reject=report)
+    def warn(row: Flagged) -> None:
+        click.echo(f"{name}:{row.line}: warning: {row.message}", err=True)
+
+    summary = convert_file(input_path, output_path, rejects_path=rejects, options=ConvertOptions(**options), on_reject=report, on_flag=warn)
     where = "standard output" if output_path == "-" else output_path
     message = f"converted {summary.converted} row{'s' if summary.converted != 1 else ''} ({summary.source}) to {where}"
     if summary.rejected:
         message += f"; rejected {summary.rejected}" + (f" (see {rejects})" if rejects else " (listed above)")
+    if summary.flagged:
+        message += f"; {summary.flagged} warning{'s' if summary.flagged != 1 else ''} (listed above)"
     click.echo(message, err=True)
     for note in summary.notes:
         click.echo(f"  {note}", err=True)

@@ -8,17 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import corpus_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus_file
 from jsonl_lint import check_file
 from jsonl_lint.cli import main
 from jsonl_lint.convert import ConvertOptions, convert_file
-from jsonl_lint.convert.completion import detect
+from jsonl_lint.convert.conventions import detect
 
-U = lambda text: {"role": "user", "content": text}  # noqa: E731
-A = lambda text: {"role": "assistant", "content": text}  # noqa: E731
+U = lambda text: {"role": "user", "content": text}
+A = lambda text: {"role": "assistant", "content": text}
 
 
 def convert_text(tmp_path: Path, name: str, text: str | bytes, **options: object) -> tuple[list[dict[str, object]], list[dict[str, object]], object]:
@@ -28,7 +28,9 @@ def convert_text(tmp_path: Path, name: str, text: str | bytes, **options: object
     summary = convert_file(str(source), str(out), rejects_path=str(rejects), options=ConvertOptions(**options))  # type: ignore[arg-type]
     # JSONL lines end at "\n" only (str.splitlines would also split at U+0085, U+2028 ...)
     records = [json.loads(line) for line in out.read_text().split("\n") if line]
-    rejected = [json.loads(line) for line in rejects.read_text().split("\n") if line]
+    rejected = [json.loads(line) for line in rejects.read_text().split("\n") if line] if rejects.exists() else []
+    assert rejects.exists() == bool(rejected)  # no empty rejects file is left
+    rejects.unlink(missing_ok=True)
     return records, rejected, summary
 
 
@@ -62,9 +64,9 @@ def test_completion_conversion_and_notes(tmp_path: Path) -> None:
     ]
     assert rejected == [] and summary.source == "completion"  # type: ignore[attr-defined]
     assert summary.notes == [  # type: ignore[attr-defined]
-        "prompt separator ' ->' (detected on all prompts and completions), stripped",
-        "completion stop sequence ' END' (detected on all prompts and completions), stripped",
-        "the leading space of every completion stripped",
+        "prompt separator ' ->' (detected on all 2 usable rows), stripped",
+        "completion stop sequence ' END' (detected on all 2 usable rows), stripped",
+        "the leading space of the completions stripped",
     ]
 
 
@@ -124,8 +126,8 @@ def test_corpus_legacy_files_convert_and_pass_the_check(tmp_path: Path) -> None:
     summary = convert_file(str(nerre), str(out))
     assert (summary.converted, summary.rejected) == (413, 0)
     assert summary.notes[:2] == [
-        "prompt separator '\\n\\n###\\n' (detected on all prompts and completions), stripped",
-        "completion stop sequence '\\nEND' (detected on all prompts and completions), stripped",
+        "prompt separator '\\n\\n###\\n' (detected on all 413 usable rows), stripped",
+        "completion stop sequence '\\nEND' (detected on all 413 usable rows), stripped",
     ]
     first = json.loads(out.read_text().splitlines()[0])["messages"]
     assert first[0]["content"].endswith("Extract doping information from this sentence.")
@@ -136,8 +138,8 @@ def test_corpus_legacy_files_convert_and_pass_the_check(tmp_path: Path) -> None:
     out = tmp_path / "usingpt.jsonl"
     summary = convert_file(str(usingpt), str(out))
     assert (summary.converted, summary.rejected) == (21, 0)
-    assert summary.notes == ["no common prompt separator (detected on all prompts and completions)",
-                             "no common stop sequence (detected on all prompts and completions)"]
+    assert summary.notes == ["no prompt separator shared by 90% of the prompts (detected on all 21 usable rows)",
+                             "no stop sequence shared by 90% of the completions (detected on all 21 usable rows)"]
     assert json.loads(out.read_text().splitlines()[0])["messages"][0] == U("What are IT General Controls?")
     assert not check_file(out, model="gpt-4o-mini-2024-07-18").has_errors
 
@@ -196,7 +198,7 @@ def test_csv_round_trip_is_byte_exact(tmp_path: Path, rows: list[tuple[str, str]
     """Unicode, quotes, commas, tabs, CRLF and newlines inside cells all survive exactly."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(["prompt", "completion"])
+    writer.writerow(["question", "answer"])  # prompt,completion tables are legacy data: their separators are stripped
     writer.writerows(rows)
     records, rejected, _ = convert_text(tmp_path, "rt.csv" if delimiter == "," else "rt.tsv", buffer.getvalue().encode())
     assert rejected == []
@@ -206,7 +208,7 @@ def test_csv_round_trip_is_byte_exact(tmp_path: Path, rows: list[tuple[str, str]
 def test_csv_invalid_utf8_row_is_rejected(tmp_path: Path) -> None:
     records, rejected, _ = convert_text(tmp_path, "t.csv", b"prompt,completion\ncaf\xe9,x\nok,fine\n")
     assert records == [{"messages": [U("ok"), A("fine")]}]
-    assert [(r["line"], r["reason"]) for r in rejected] == [(2, "the row is not valid UTF-8")]
+    assert [(r["line"], r["reason"]) for r in rejected] == [(2, "not valid UTF-8 (re-encode the file as UTF-8: it may be Latin-1 or Windows-1252)")]
 
 
 # ---- ShareGPT, Alpaca, chat -------------------------------------------------------------------
@@ -333,9 +335,9 @@ def test_later_rows_with_other_conventions_are_converted_as_whole_file_detection
     _mixed_separators(source)
     out = tmp_path / "out.jsonl"
     summary = convert_file(str(source), str(out))
-    assert summary.notes[0] == "converted twice: later rows do not share the conventions of the first ones"
-    # the common suffix of "...\\n\\n###\\n\\n" and "...\\n###\\n" is "\\n": that is what the whole file shares
-    assert summary.notes[1] == "prompt separator '\\n' (detected on all prompts and completions), stripped"
+    assert summary.notes[0] == "converted twice: the first rows do not share the conventions of the whole file"
+    # 300 of 350 rows (86%) end with "\\n\\n###\\n\\n": not enough; all of them end with "\\n"
+    assert summary.notes[1] == "prompt separator '\\n' (detected on all 350 usable rows), stripped"
     records = [json.loads(line) for line in out.read_text().split("\n") if line]
     assert (summary.converted, len(records)) == (350, 350)
     assert records[0]["messages"][0]["content"] == "q0\n\n###\n" and records[-1]["messages"][0]["content"] == "r49 x\n###"
@@ -351,15 +353,29 @@ def _to_stdout(source: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
     return buffer.getvalue()
 
 
-def test_stdin_keeps_the_first_blocks_conventions_and_counts_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stdin_is_read_once_and_converted_as_a_file_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restart reads standard input again from a copy, never from the pipe (which is empty by then)."""
     from jsonl_lint import parallel
 
     monkeypatch.setattr(parallel, "BATCH_BYTES", 1 << 10)
     source = tmp_path / "mixed.jsonl"
     _mixed_separators(source)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(source.read_bytes())))
+    convert_file(str(source), str(tmp_path / "from-file.jsonl"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(_Pipe(source.read_bytes())))
     out = tmp_path / "out.jsonl"
     summary = convert_file("-", str(out))
-    assert summary.converted == 350
-    assert "50 prompts did not end with the separator and were kept whole" in summary.notes
-    assert json.loads(out.read_text().split("\n")[349])["messages"][0]["content"] == "r49 x\n###\n"
+    assert summary.converted == 350 and summary.notes[0].startswith("converted twice")
+    assert out.read_bytes() == (tmp_path / "from-file.jsonl").read_bytes()
+
+
+class _Pipe(io.BytesIO):
+    """Bytes that can be read once, like a pipe: no seeking back."""
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, *args: object) -> int:
+        raise io.UnsupportedOperation("not seekable")
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("no file descriptor")

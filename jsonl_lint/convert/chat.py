@@ -2,41 +2,65 @@
 
 Deprecated ``functions``/``function_call`` become ``tools``/``tool_calls`` with generated ids,
 and ``function`` messages become ``tool`` messages answering them; a bare JSON array of messages
-on a line is wrapped as ``{"messages": [...]}``. Anything else is passed through as it is.
+on a line is wrapped as ``{"messages": [...]}``. Anything else is passed through as it is. A row
+whose ``messages`` is not a list of messages, or whose ``functions`` cannot be moved to ``tools``,
+is rejected.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
-from jsonl_lint.convert.rows import Notes, Row, Unusable, convert_records
+from jsonl_lint.convert.inputs import Input
+from jsonl_lint.convert.rows import (
+    ConvertOptions,
+    Notes,
+    Row,
+    Unusable,
+    convert_records,
+)
+
+
+def sniff(suffix: str, first: Any) -> bool:
+    return isinstance(first, list) or (isinstance(first, dict) and "messages" in first)
+
+
+def _move_functions(record: dict[str, Any]) -> None:
+    functions = record.pop("functions")
+    if not isinstance(functions, list) or not all(isinstance(f, dict) for f in functions):
+        raise Unusable('"functions" is not a list of function definitions: it cannot be moved to "tools"')
+    tools = record.get("tools", [])
+    if not isinstance(tools, list):
+        raise Unusable('"tools" is not a list: the "functions" cannot be added to it')
+    record["tools"] = [*tools, *({"type": "function", "function": f} for f in functions)]
 
 
 def normalise(value: dict[str, Any]) -> dict[str, Any]:
     record = dict(value)
     if "functions" in record:
-        functions = record.pop("functions")
-        if isinstance(functions, list):
-            record["tools"] = [*record.get("tools", []), *({"type": "function", "function": f} for f in functions)]
+        _move_functions(record)
     messages = record.get("messages")
-    if not isinstance(messages, list):
-        return record
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        raise Unusable('"messages" is not a non-empty list of message objects')
     out: list[Any] = []
     pending: dict[str, list[str]] = {}  # function name -> ids of its calls awaiting an answer
     calls = 0
     for message in messages:
-        if isinstance(message, dict) and message.get("role") == "assistant" and isinstance(message.get("function_call"), dict):
+        if message.get("role") == "assistant" and isinstance(message.get("function_call"), dict):
             calls += 1
             call_id = f"call_{calls}"
             function_call = message["function_call"]
             converted = {key: item for key, item in message.items() if key != "function_call"}
             converted["tool_calls"] = [{"id": call_id, "type": "function", "function": function_call}]
-            pending.setdefault(function_call.get("name", ""), []).append(call_id)
+            pending.setdefault(str(function_call.get("name", "")), []).append(call_id)
             out.append(converted)
-        elif isinstance(message, dict) and message.get("role") == "function":
-            ids = pending.get(message.get("name", ""), [])
+        elif message.get("role") == "function":
+            ids = pending.get(str(message.get("name", "")), [])
             if not ids:
                 raise Unusable(f"a function message for {message.get('name')!r} answers no earlier function_call")
+            extra = sorted(set(message) - {"role", "name", "content"})
+            if extra:
+                raise Unusable(f"a function message has keys {', '.join(extra)} that a tool message cannot carry")
             out.append({"role": "tool", "tool_call_id": ids.pop(0), "content": message.get("content") or ""})
         else:
             out.append(message)
@@ -44,22 +68,23 @@ def normalise(value: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def convert(stream: BinaryIO, notes: Notes) -> Iterator[Row]:
+def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
     counts = {"wrapped": 0, "normalised": 0}
 
     def to_chat(value: Any) -> dict[str, Any]:
-        if isinstance(value, list):
+        wrapped = isinstance(value, list)
+        if wrapped:
             if not all(isinstance(m, dict) and "role" in m for m in value):
                 raise Unusable("a JSON array that is not a list of messages")
             value = {"messages": value}
-            counts["wrapped"] += 1
         if "messages" not in value:
             raise Unusable('no "messages" key')
         record = normalise(value)
+        counts["wrapped"] += wrapped
         counts["normalised"] += record != value
         return record
 
-    yield from convert_records(stream, to_chat)
+    yield from convert_records(source.stream(), to_chat)
     if counts["wrapped"]:
         notes.add(f"{counts['wrapped']} bare message arrays wrapped as {{\"messages\": [...]}}")
     if counts["normalised"]:

@@ -1,4 +1,5 @@
-"""What a converter yields for each input row: a chat record, or a rejection with its reason."""
+"""What a converter yields for each input row: a chat record, a rejection with its reason, or a
+blank line; and the helpers every JSONL converter shares."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -7,6 +8,8 @@ from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
+from jsonl_lint import jsonpos
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConvertOptions:
@@ -14,11 +17,14 @@ class ConvertOptions:
 
     source: str | None = None  # None: detect from the extension and the first record
     system: str | None = None
-    prompt_suffix: str | None = None  # completion: None detects it
-    stop: str | None = None  # completion: None detects it
+    prompt_suffix: str | None = None  # completion and tables: None detects it
+    stop: str | None = None  # completion and tables: None detects it
     keep_separators: bool = False
     empty_prompt: str = "reject"
-    user_column: str | None = None
+    unescape: bool = False  # turn escaped newlines (backslash, n) in message text into newlines
+    header: bool = True  # tables: the first row names the columns
+    columns: tuple[str, ...] | None = None  # tables: the role of each column, in order (wide rows)
+    user_column: str | None = None  # a name, or a 1-based index
     assistant_column: str | None = None
     system_column: str | None = None
     conversation_column: str | None = None
@@ -33,12 +39,26 @@ class Unusable(Exception):
 class Converted(NamedTuple):  # NamedTuples: one is made per row, a frozen dataclass costs more
     line: int
     record: dict[str, Any]
+    text: str  # the row as it was in the input: the reject's text if the record cannot be written
 
 
 class Rejected(NamedTuple):
     line: int
-    text: str  # the row as it was in the input
+    text: str  # the row as it was in the input (bytes that are not UTF-8 kept as surrogates)
     reason: str
+
+
+class Blank(NamedTuple):
+    """A blank input line: no row, but counted and named in the summary."""
+
+    line: int
+
+
+class Flagged(NamedTuple):
+    """A row converted, but not like the others (it lacks the file's separator ...): a warning."""
+
+    line: int
+    message: str
 
 
 class Written(NamedTuple):
@@ -52,7 +72,7 @@ class Restart(NamedTuple):
     """Everything yielded so far is void: the rows follow again (the conventions changed)."""
 
 
-Row = Converted | Rejected | Written | Restart
+Row = Converted | Rejected | Blank | Flagged | Written | Restart
 
 
 @dataclass(slots=True)
@@ -66,43 +86,91 @@ class Notes:
 
 
 def raw_text(raw: bytes) -> str:
-    return raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
+    """A line as text, without its line ending; bytes that are not UTF-8 become surrogates, so
+    the rejects file can give back the original bytes."""
+    return raw.rstrip(b"\r\n").decode("utf-8", errors="surrogateescape")
 
 
-def jsonl_objects(stream: Iterable[bytes] | BinaryIO, first_line: int = 1) -> Iterator[tuple[int, Any, bytes] | Rejected]:
+def system_prefix(system: str | None) -> list[dict[str, Any]]:
+    """The messages ``--system`` puts first in every example: the one place it is defined."""
+    return [{"role": "system", "content": system}] if system else []
+
+
+def duplicate_key(raw: bytes, value: Any) -> str | None:
+    """The first key that appears twice in one object of the line (a parser keeps only its last
+    value), or None. Counting ':' settles clean lines: each one outside strings separates a key."""
+    try:
+        if raw.count(b":") == orjson.dumps(value).count(b":") and b"\\u003" not in raw:
+            return None
+    except TypeError:  # nested deeper than orjson writes: look closely
+        pass
+    found = jsonpos.duplicate_keys(raw.decode("utf-8", errors="replace"))
+    if not found:
+        return None
+    where = jsonpos.format_path(found[0].path[:-1]) or "the row"
+    return f"duplicate key {orjson.dumps(found[0].path[-1]).decode()} in {where}: a parser keeps only the last value"
+
+
+def jsonl_objects(stream: Iterable[bytes] | BinaryIO, first_line: int = 1) -> Iterator[tuple[int, Any, bytes] | Rejected | Blank]:
     """(line, value, raw line) for each JSON object (or array) line; a :class:`Rejected` for any
-    other non-blank line. Blank lines hold no row and are passed over."""
+    other non-blank line (or one with a duplicate key); a :class:`Blank` for a blank line."""
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     for number, raw in enumerate(stream, first_line):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
         try:
             value = loads(raw)
         except decode_error as error:
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-                try:
-                    value = loads(raw)
-                except decode_error:
-                    pass
-                else:
-                    yield number, value, raw
-                    continue
-            if not raw.isspace():
+            if raw.isspace() or not raw:
+                yield Blank(number)
+            else:
                 yield Rejected(number, raw_text(raw), f"invalid JSON: {error.msg}")
             continue
-        if type(value) is dict or type(value) is list:
-            yield number, value, raw  # an object, or an array (the chat converter wraps those)
-        else:
+        if type(value) is not dict and type(value) is not list:
             yield Rejected(number, raw_text(raw), "not a JSON object")
+            continue
+        duplicate = duplicate_key(raw, value)
+        if duplicate:
+            yield Rejected(number, raw_text(raw), duplicate)
+        else:
+            yield number, value, raw  # an object, or an array (the chat converter wraps those)
 
 
 def convert_records(stream: BinaryIO, to_chat: Callable[[Any], dict[str, Any]]) -> Iterator[Row]:
     """One row per JSON line: ``to_chat(value)``, or a rejection with the :class:`Unusable` reason."""
     for item in jsonl_objects(stream):
-        if isinstance(item, Rejected):
+        if isinstance(item, (Rejected, Blank)):
             yield item
             continue
         number, value, raw = item
         try:
-            yield Converted(number, to_chat(value))
+            yield Converted(number, to_chat(value), raw_text(raw))
         except Unusable as why:
             yield Rejected(number, raw_text(raw), str(why))
+
+
+class DroppedKeys:
+    """Top-level keys a converter does not carry (an ``id`` ...): counted per key for the summary,
+    never dropped silently. At most :attr:`LIMIT` names are kept (the data chooses them)."""
+
+    LIMIT = 20
+
+    def __init__(self, carried: Iterable[str]) -> None:
+        self.carried = frozenset(carried)
+        self.counts: dict[str, int] = {}
+        self.other = 0
+
+    def add(self, value: dict[str, Any]) -> None:
+        for key in value:
+            if key in self.carried:
+                continue
+            if key in self.counts or len(self.counts) < self.LIMIT:
+                self.counts[key] = self.counts.get(key, 0) + 1
+            else:
+                self.other += 1
+
+    def describe(self, notes: Notes) -> None:
+        for key, count in self.counts.items():
+            notes.add(f"key {key!r} not carried into chat (dropped from {count} row{'s' if count != 1 else ''})")
+        if self.other:
+            notes.add(f"{self.other} other keys not carried into chat")

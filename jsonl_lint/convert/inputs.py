@@ -1,0 +1,130 @@
+"""The input of a conversion, opened once: a path or "-" (standard input).
+
+Some converters read their input twice (detection over the whole file, then conversion).
+An input is never opened a second time: a regular file is read again from where it started, and
+anything else (a pipe, ``<(...)``, a FIFO, a terminal) is copied to a temporary file as it is
+read, so the second reading comes from that copy. Memory stays flat: the copy is on disk.
+"""
+from __future__ import annotations
+
+import io
+import os
+import stat
+import sys
+import tempfile
+from typing import IO, Any, BinaryIO, Self
+
+from jsonl_lint.problems import UsageError
+
+
+class _Tee(io.RawIOBase):
+    """Reads ``source``; everything read is also written to ``copy``. A read error is a
+    :class:`UsageError` naming the input."""
+
+    def __init__(self, source: IO[bytes], copy: IO[bytes] | None, name: str) -> None:
+        self._source, self._copy, self._name = source, copy, name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._source.read(len(buffer))
+        except OSError as error:  # said here, so that an OSError while converting is the output's
+            raise UsageError(f"{self._name}: {error.strerror or error}") from None
+        if self._copy is not None and data:
+            try:
+                self._copy.write(data)
+            except OSError as error:
+                raise UsageError(f"a temporary copy of {self._name}: {error.strerror or error}") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Prepended(io.RawIOBase):
+    """``head`` (bytes already read, to detect the format), then the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size], self._head = self._head[:size], self._head[size:]
+            return size
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _start_of_regular_file(handle: BinaryIO) -> int | None:
+    """Where ``handle`` stands, if it is a regular file it can go back to; else None."""
+    try:
+        if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return handle.tell()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+    return None
+
+
+class Input:
+    """One input of ``convert``. :meth:`stream` reads it from the start; :meth:`again` reads it
+    once more, from the start, without opening it again."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.name = "standard input" if path == "-" else path
+        try:
+            self._file: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed by close())
+        except OSError as error:
+            raise UsageError(f"{path}: {error.strerror or error}") from None
+        self._start = _start_of_regular_file(self._file)
+        self._copy: IO[bytes] | None = None if self._start is not None else tempfile.TemporaryFile()  # noqa: SIM115
+        self._reader = io.BufferedReader(_Tee(self._file, self._copy, self.name))
+        self._head = b""
+        self._again = False
+        self._drained = False
+
+    def head(self, limit: int = 20) -> bytes:
+        """The first lines, up to and including the first non-blank one (to tell the format)."""
+        if not self._head:
+            for _ in range(limit):
+                line = self._reader.readline()
+                self._head += line
+                if not line or line.strip():
+                    break
+        return self._head
+
+    def stream(self) -> BinaryIO:
+        """The input from its start (the first time: the head again, then the rest)."""
+        if self._again:
+            return self.again()
+        self._again = True
+        return io.BufferedReader(_Prepended(self._head, self._reader))
+
+    def again(self) -> BinaryIO:
+        """The whole input once more, from its start."""
+        if self._copy is None:
+            self._file.seek(self._start or 0)
+            return io.BufferedReader(_Tee(self._file, None, self.name))
+        if not self._drained:
+            while self._reader.read(1 << 20):  # what is still unread goes into the copy first
+                pass
+            self._drained = True
+        self._copy.seek(0)
+        return io.BufferedReader(_Tee(self._copy, None, self.name))
+
+    def close(self) -> None:
+        if self.path != "-":
+            self._file.close()
+        if self._copy is not None:
+            self._copy.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,59 @@
+"""Every source format ``convert`` reads, in one registry: a new format is one module (with a
+``sniff`` and a ``convert``) and one entry here."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from jsonl_lint.convert import alpaca, chat, completion, sharegpt, table
+from jsonl_lint.convert.inputs import Input
+from jsonl_lint.convert.rows import ConvertOptions, Notes, Row
+from jsonl_lint.problems import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Converter:
+    """``sniff(suffix, first)``: whether a file with this extension (lower case, with its dot)
+    whose first JSON value is ``first`` (None when it has none) is in this format;
+    ``convert(input, options, notes)``: a row for each input row, in order."""
+
+    description: str
+    sniff: Callable[[str, Any], bool]
+    convert: Callable[[Input, ConvertOptions, Notes], Iterator[Row]]
+
+
+# Sniffed in this order: the first that claims a file converts it.
+REGISTRY: dict[str, Converter] = {
+    "chat": Converter("chat JSONL: legacy functions to tools, bare message arrays wrapped", chat.sniff, chat.convert),
+    "sharegpt": Converter('ShareGPT JSONL ({"conversations": [{"from", "value"}]})', sharegpt.sniff, sharegpt.convert),
+    "alpaca": Converter("Alpaca JSONL (instruction, input, output)", alpaca.sniff, alpaca.convert),
+    "completion": Converter("legacy prompt-completion JSONL (babbage-002, davinci-002)", completion.sniff, completion.convert),
+    "csv": Converter("a comma-separated table", table.sniff_csv, table.convert_csv),
+    "tsv": Converter("a tab-separated table", table.sniff_tsv, table.convert_tsv),
+    "xlsx": Converter("an Excel workbook's first sheet (needs the xlsx extra)", table.sniff_xlsx, table.convert_xlsx),
+}
+
+
+def first_value(head: bytes) -> Any:
+    """The first JSON value of ``head`` (lines), or None."""
+    for line in head.splitlines():
+        if line.strip():
+            try:
+                return orjson.loads(line.removeprefix(b"\xef\xbb\xbf"))
+            except orjson.JSONDecodeError:
+                return None
+    return None
+
+
+def detect_source(path: str, head: bytes) -> str:
+    """The source format from the file's extension, else from its first JSON line."""
+    suffix = Path(path).suffix.lower()
+    first = None if suffix in (".csv", ".tsv", ".xlsx") else first_value(head)
+    for name, converter in REGISTRY.items():
+        if converter.sniff(suffix, first):
+            return name
+    raise UsageError(f"cannot tell the format of {path}: name it with --from ({', '.join(REGISTRY)})")
