@@ -45,6 +45,7 @@ from jsonl_lint.convert.rows import (
     raw_text,
     system_prefix,
 )
+from jsonl_lint.source import lines_of
 
 EMPTY_PROMPT_POLICIES = ("reject", "assistant-only")
 EMPTY_PROMPT_REASON = (
@@ -163,7 +164,7 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
 
 
 def _blocks(work: Any, batches: Iterable[tuple[int, bytes]]) -> Iterator[tuple[list[Row], Lacking, Tally]]:
-    return (work(first_line, parallel.lines_of(block)) for first_line, block in batches)
+    return (work(first_line, lines_of(block)) for first_line, block in batches)
 
 
 def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
@@ -174,7 +175,7 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
     head = next(batches, None)
     if head is None:
         return
-    first = _convert_block(Conventions("", "", False), options, head[0], parallel.lines_of(head[1]))[2]
+    first = _convert_block(Conventions("", "", False), options, head[0], lines_of(head[1]))[2]
     conventions = resolve(first.conventions(), options)
     whole, lacking = Tally(), Lacking()
     for rows, missing, tally in _blocks(functools.partial(_convert_block, conventions, options), itertools.chain([head], batches)):
