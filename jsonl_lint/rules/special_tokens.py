@@ -32,7 +32,7 @@ Passes:
 )
 
 RULES = (SPECIAL_TOKEN,)
-FORMATS = frozenset({"chat", "preference", "completion", "text", "rft"})
+FORMATS = frozenset({"chat", "preference", "completion", "text", "rft", "gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"})
 
 # The special tokens of tiktoken's cl100k_base and o200k_base, and the chat markup tokens of
 # OpenAI's chat formats (ChatML and harmony), which services reject as well.
