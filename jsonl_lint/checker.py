@@ -19,10 +19,11 @@ import orjson
 from jsonl_lint import formats, jsonpos, parallel, schema_errors
 from jsonl_lint.config import Config
 from jsonl_lint.problems import Problem, Rule, Severity, UsageError
-from jsonl_lint.profiles import ModelSpec, Profile, get_profile
+from jsonl_lint.profiles import ModelSpec, Profile
 from jsonl_lint.reader import LineCounts, Record, read_records
 from jsonl_lint.rules import internal, layout, rule_modules, structure, syntax
 from jsonl_lint.source import SHAPES, Source, lines_of
+from jsonl_lint.target import Target, resolve_target
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,26 +62,26 @@ class FileContext:
     """What a rule may know about the file being checked, and how it reports."""
 
     path: str
-    config: Config
-    profile: Profile
-    model: ModelSpec
+    target: Target
     data_format: str | None = None
     is_validation: bool = False  # the --validation file, checked against the training files
     shared: dict[str, Any] = field(default_factory=dict)  # what dataset rules pass between files of one run
-    _severities: dict[str, Severity | None] = field(default_factory=dict)
+
+    @property
+    def profile(self) -> Profile:
+        return self.target.profile
+
+    @property
+    def model(self) -> ModelSpec:
+        return self.target.model
 
     def enabled(self, rule: Rule) -> bool:
-        return self._severity(rule) is not None
-
-    def _severity(self, rule: Rule) -> Severity | None:
-        if rule.code not in self._severities:
-            self._severities[rule.code] = self.config.severity_for(rule, self.path)
-        return self._severities[rule.code]
+        return self.target.enabled(rule)
 
     def problem(
         self, rule: Rule, line: int | None, column: int | None, message: str, json_path: str | None = None
     ) -> Problem | None:
-        severity = self._severity(rule)
+        severity = self.target.severities.get(rule.code)
         if severity is None:
             return None
         return Problem(
@@ -98,7 +99,7 @@ class FileContext:
         self, rule: Rule, record: Record, message: str, path: jsonpos.JsonPath = (), *, at_key: bool = False
     ) -> Problem | None:
         """A problem about the value at ``path`` in ``record``, with its column found in the line."""
-        if self._severity(rule) is None:
+        if rule.code not in self.target.severities:
             return None
         column = jsonpos.locate(record.text, path, key=at_key) if record.raw else None
         return self.problem(rule, record.line if record.line else None, column, message, jsonpos.format_path(path) or None)
@@ -142,7 +143,7 @@ class _LineChecker:
 
     def check(self, record: Record, append: Callable[[Problem], None]) -> None:
         ctx = self.ctx
-        found = formats.record_format(record.value, ctx.model.formats, ctx.config.data_format)
+        found = formats.record_format(record.value, ctx.model.formats, ctx.target.data_format)
         expected = ctx.data_format
         if self.format_line is None:
             if expected is None and found is None:
@@ -157,7 +158,7 @@ class _LineChecker:
             expected = ctx.data_format
         assert expected is not None
         if found is not None and found != expected:
-            origin = "--data-format" if ctx.config.data_format else f"line {self.format_line}"
+            origin = "--data-format" if ctx.target.data_format else f"line {self.format_line}"
             message = (
                 f"this record is {formats.FORMATS[found].title} but the file is "
                 f"{formats.FORMATS[expected].title} (from {origin}); a file holds one format"
@@ -216,19 +217,12 @@ def _check_batch(checker: _LineChecker, first_line: int, lines: Iterable[bytes])
 
 class _FileChecker:
     def __init__(
-        self, path: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False, jobs: int = 1
+        self, path: str, target: Target, *, shared: dict[str, Any] | None = None, is_validation: bool = False, jobs: int = 1
     ) -> None:
-        profile = get_profile(config.profile)
-        model = profile.target(config.model, max_tokens=config.max_tokens, encoding=config.encoding)
-        if config.data_format is not None and config.data_format not in formats.FORMATS:
-            raise UsageError(f"unknown data format {config.data_format!r}; known: {', '.join(formats.FORMATS)}")
-        config = config.with_options(ignore=config.ignore + profile.ignore) if profile.ignore else config
         self.ctx = FileContext(
             path=path,
-            config=config,
-            profile=profile,
-            model=model,
-            data_format=config.data_format,
+            target=target,
+            data_format=target.data_format,
             is_validation=is_validation,
             shared=shared if shared is not None else {},
         )
@@ -304,13 +298,13 @@ def _any_enabled(rules: Sequence[Rule], ctx: FileContext) -> bool:
     return any(ctx.enabled(rule) for rule in rules)
 
 
-def _config(config: Config | None, options: dict[str, Any]) -> Config:
-    return (config or Config()).with_options(**options)
+def _target(path: str, config: Config | None, options: dict[str, Any]) -> Target:
+    return resolve_target(path, options, config=config or Config())
 
 
 def check_lines(lines: Iterable[bytes], *, path: str = "<stdin>", config: Config | None = None, **options: Any) -> Report:
     """Check JSONL given as an iterable of byte lines (each may end with its newline)."""
-    return _FileChecker(path, _config(config, options)).run(lines)
+    return _FileChecker(path, _target(path, config, options)).run(lines)
 
 
 def check_file(path: str | Path, *, config: Config | None = None, jobs: int | None = None, **options: Any) -> Report:
@@ -319,7 +313,7 @@ def check_file(path: str | Path, *, config: Config | None = None, jobs: int | No
     Options are the fields of :class:`~jsonl_lint.config.Config` (``model=``, ``profile=`` ...).
     ``jobs``: worker processes for a large file (default: every core; 1: this process only).
     """
-    return check_one(str(path), _config(config, options), jobs=jobs)
+    return check_one(str(path), _target(str(path), config, options), jobs=jobs)
 
 
 def check_files(
@@ -329,43 +323,44 @@ def check_files(
 
     Raises :class:`UsageError` for a file it cannot read.
     """
-    resolved = _config(config, options)
+    targets = [(str(path), _target(str(path), config, options)) for path in paths]
     shared: dict[str, Any] = {}
-    reports = [check_one(str(path), resolved, shared=shared, jobs=jobs) for path in paths]
-    if resolved.validation is not None:
-        reports.append(check_one(resolved.validation, resolved, shared=shared, is_validation=True, jobs=jobs))
+    reports = [check_one(name, target, shared=shared, jobs=jobs) for name, target in targets]
+    validation = targets[0][1].validation if targets else _target("-", config, options).validation
+    if validation is not None:
+        reports.append(check_one(validation, _target(validation, config, options), shared=shared, is_validation=True, jobs=jobs))
     return reports
 
 
 def check_one(
-    name: str, config: Config, *, shared: dict[str, Any] | None = None, is_validation: bool = False, jobs: int | None = None
+    name: str, target: Target, *, shared: dict[str, Any] | None = None, is_validation: bool = False, jobs: int | None = None
 ) -> Report:
-    """Check one file (``"-"``: standard input) with a resolved config; ``shared`` carries what
+    """Check one file (``"-"``: standard input) against its target; ``shared`` carries what
     dataset rules pass between the files of one run (the training index for --validation)."""
-    with Source.open(name, max_line_bytes=config.max_line_bytes) as source:
+    with Source.open(name, max_line_bytes=target.max_line_bytes) as source:
         large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
         workers = (jobs or parallel.default_jobs()) if large else 1
-        return _FileChecker(source.name, config, shared=shared, is_validation=is_validation, jobs=workers).run(source)
+        return _FileChecker(source.name, target, shared=shared, is_validation=is_validation, jobs=workers).run(source)
 
 
-def check_or_error(name: str, config: Config, *, jobs: int | None = None, **options: Any) -> Report | UsageError:
+def check_or_error(name: str, target: Target, *, jobs: int | None = None, **options: Any) -> Report | UsageError:
     """:func:`check_one`, with a file that cannot be checked as its UsageError: the others go on."""
     try:
-        return check_one(name, config, jobs=jobs, **options)
+        return check_one(name, target, jobs=jobs, **options)
     except UsageError as error:
         return error
 
 
-def _check_target(target: tuple[str, Config]) -> Report | UsageError:
+def _check_target(target: tuple[str, Target]) -> Report | UsageError:
     return check_or_error(*target, jobs=1)
 
 
-def check_many(targets: Sequence[tuple[str, Config]], *, jobs: int | None = None) -> list[Report | UsageError]:
-    """Check several files, each with its own config, in worker processes; results in the order
-    given, a file that cannot be read as its UsageError. One file: its own workers if large."""
+def check_many(targets: Sequence[tuple[str, Target]], *, jobs: int | None = None) -> list[Report | UsageError]:
+    """Check several files, each against its own target, in worker processes; results in the
+    order given, a file that cannot be read as its UsageError. One file: its own workers if large."""
     workers = min(jobs or parallel.default_jobs(), len(targets))
     if workers <= 1 or any(name == "-" for name, _ in targets):
-        return [check_or_error(name, config, jobs=jobs) for name, config in targets]
+        return [check_or_error(name, target, jobs=jobs) for name, target in targets]
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(_check_target, targets))
 
@@ -375,7 +370,7 @@ def check_record(value: dict[str, Any], *, config: Config | None = None, **optio
 
     Problems name the JSON path; line 1 and the column refer to the record's compact JSON.
     """
-    checker = _FileChecker("<record>", _config(config, options))
+    checker = _FileChecker("<record>", _target("<record>", config, options))
     checker.dataset_checks = []
     checker.lines.keys = False
     try:

@@ -17,13 +17,14 @@ import click
 from jsonl_lint import formats
 from jsonl_lint.atomic import atomic_write
 from jsonl_lint.checker import Report, check_many, check_or_error
-from jsonl_lint.config import Config, load_config, selectors
+from jsonl_lint.config import selectors
 from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
 from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
 from jsonl_lint.problems import UsageError
-from jsonl_lint.profiles import all_profiles, get_profile
+from jsonl_lint.profiles import all_profiles, profile_names
 from jsonl_lint.report import RENDERERS
 from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
+from jsonl_lint.target import Target, resolve_target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -32,8 +33,18 @@ def _fail(message: str) -> None:
     click.echo(f"jsonl-lint: {message}", err=True)
 
 
-def _selectors(text: str | None) -> tuple[str, ...] | None:
-    return selectors(text) if text is not None else None
+def _selectors(text: str | None, option: str) -> tuple[str, ...] | None:
+    """The selectors of ``--select``/``--ignore``; one that names no rule is a usage error."""
+    from jsonl_lint.rules import check_selectors
+
+    if text is None:
+        return None
+    found = selectors(text)
+    try:
+        check_selectors(found, option)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,7 +55,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--profile", type=click.Choice(list(all_profiles())), help="Target trainer (default: openai).")
+@click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model; decides formats, tokenizer and token limit (default: the profile's).")
 @click.option("--data-format", type=click.Choice(list(formats.FORMATS)), help="Data format, instead of detecting it from the first record.")
 @click.option("--validation", type=click.Path(dir_okay=False), help="Validation file: checked too, and its examples that also occur in FILES reported.")
@@ -79,22 +90,22 @@ def check(
     Settings come from [tool.jsonl-lint] in the nearest pyproject.toml above each file; options
     given here override them.
     """
-    overrides = dict(options, select=_selectors(select), ignore=_selectors(ignore), validation=validation)
+    overrides = dict(options, select=_selectors(select, "--select"), ignore=_selectors(ignore, "--ignore"), validation=validation)
     if no_token_check:
         overrides["token_check"] = False
     if fix and "-" in files:
         raise UsageError("--fix repairs files in place: it cannot take standard input")
     # Notes (fixes, statistics) go where they do not mix with a machine-readable report.
     notes = sys.stdout if output_format == "text" or output_file else sys.stderr
-    targets = [(name, load_config(name).with_options(**overrides)) for name in files]
-    for _, config in targets:
-        get_profile(config.profile).model(config.model)  # an unknown profile or model stops here, exit 2
+    # Every file's target before any work: a bad profile, model or selector stops here, exit 2.
+    targets = [(name, resolve_target(name, overrides)) for name in files]
+    validation = _validation_file(targets)
     if fix:
         _fix_files(files, notes)
     if validation:  # the validation file is compared with the training files: one process, in order
         shared: dict[str, Any] = {}
-        results: list[Report | UsageError] = [_checked(name, config, shared) for name, config in targets]
-        results.append(_checked(validation, load_config(validation).with_options(**overrides), shared, is_validation=True))
+        results: list[Report | UsageError] = [_checked(name, target, shared) for name, target in targets]
+        results.append(_checked(validation, resolve_target(validation, overrides), shared, is_validation=True))
     else:
         results = check_many(targets, jobs=jobs)
     reports = [r for r in results if isinstance(r, Report)]
@@ -109,8 +120,16 @@ def check(
     return EXIT_PROBLEMS if any(r.has_errors for r in reports) and not exit_zero else EXIT_OK
 
 
-def _checked(name: str, config: Config, shared: dict[str, Any], *, is_validation: bool = False) -> Report | UsageError:
-    result = check_or_error(name, config, shared=shared, is_validation=is_validation)
+def _validation_file(targets: Sequence[tuple[str, Target]]) -> str | None:
+    """The validation file of the run (--validation, or `validation` in the files' config)."""
+    named = {target.validation for _, target in targets if target.validation is not None}
+    if len(named) > 1:
+        raise UsageError(f"the files' configs name different validation files ({', '.join(sorted(named))}): pass --validation")
+    return named.pop() if named else None
+
+
+def _checked(name: str, target: Target, shared: dict[str, Any], *, is_validation: bool = False) -> Report | UsageError:
+    result = check_or_error(name, target, shared=shared, is_validation=is_validation)
     if isinstance(result, UsageError) and not str(result).startswith(f"{name}:"):
         raise result  # not about this file (an encoding that cannot load): stop, say it once
     return result
@@ -212,7 +231,7 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--profile", type=click.Choice(list(all_profiles())), help="Target trainer (default: openai).")
+@click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model: tokenizer, limit, price (default: the profile's).")
 @click.option("--encoding", help="tiktoken encoding, instead of the model's.")
 @click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
@@ -225,10 +244,13 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
     """Token statistics, default epochs, billed tokens and estimated cost of FILES."""
     from jsonl_lint.stats import Progress, compute
 
+    flags = {key: options.pop(key) for key in ("profile", "model", "encoding", "max_tokens")}
+    target = resolve_target(files[0], flags)
+    options["validation"] = options["validation"] or target.validation
     total = sum(os.path.getsize(f) for f in (*files, options["validation"] or "") if f and os.path.exists(f))
     progress = Progress(total)
     try:
-        report = compute(list(files), progress=progress, **options)
+        report = compute(list(files), progress=progress, target=target, **options)
     finally:
         progress.close()
     _write_report(output_file, lambda out: STATS_RENDERERS[output_format](report, out))
@@ -245,6 +267,7 @@ def split(input_path: str, validation_fraction: float, seed: int, train_path: st
     """Split FILE into training and validation files, deterministically and without leaks."""
     from jsonl_lint.split import split_file
 
+    resolve_target(input_path)  # a broken [tool.jsonl-lint] stops here, as it does for check
     summary = split_file(input_path, train=train_path, validation=validation_path, fraction=validation_fraction, seed=seed)
     total = summary.train + summary.validation
     share = summary.validation / total if total else 0.0
@@ -271,20 +294,32 @@ def rules(code: str | None) -> int:
     if found is None:
         raise UsageError(f"unknown rule {code!r}; `jsonl-lint rules` lists them")
     click.echo(f"{found.code} {found.name} (default severity: {found.severity.label})\n\n{found.doc.rstrip()}")
+    if found.parameters:  # set in a profile's or the config's [params.NAME]
+        click.echo(f"\nParameters ([params.{found.name}]):")
+        for parameter in found.parameters:
+            click.echo(f"  {parameter.name} (default {parameter.default!r}): {parameter.doc}")
     return EXIT_OK
 
 
 @cli.command()
 def profiles() -> int:
     """List the target profiles with their limits and models."""
+    from jsonl_lint.rules import example_count, images
+
     for profile in all_profiles().values():
         click.echo(f"{profile.name}: {profile.summary}")
         click.echo(f"  roles: {', '.join(profile.roles)}; alternating turns: {'yes' if profile.strict_alternation else 'no'}")
-        click.echo(f"  examples: at least {profile.min_examples}, recommended {profile.recommended_examples}")
-        if profile.max_images is not None:
-            click.echo(f"  images: at most {profile.max_images} per example, {', '.join(profile.image_types)}")
-        if profile.ignore:
-            click.echo(f"  rules not run: {', '.join(profile.ignore)}")
+        least = profile.param(example_count.TOO_FEW, example_count.MIN_EXAMPLES)
+        click.echo(f"  examples: at least {least}, recommended {profile.param(example_count.FEW, example_count.RECOMMENDED_EXAMPLES)}")
+        most = profile.param(images.TOO_MANY, images.MAX_IMAGES)
+        if most is not None:
+            types: tuple[str, ...] = profile.param(images.INVALID_IMAGE, images.IMAGE_TYPES)
+            click.echo(f"  images: at most {most} per example, {', '.join(types)}")
+        if profile.rules_off:
+            click.echo(f"  rules not run: {', '.join(profile.rules_off)}")
+        changed = [f"{selector} {severity.label}" for selector, severity in profile.rules.items() if severity is not None]
+        if changed:
+            click.echo(f"  rule severities: {', '.join(changed)}")
         for model in profile.models.values():
             label = "any model" if model.name == profile.any_model else model.name
             limit = f"{model.max_tokens:,} tokens" if model.max_tokens else "no token limit"

@@ -1,11 +1,12 @@
-"""Options of a check: target profile and model, data format, which rules run and how severe.
+"""Options of a check as the user wrote them: profile and model, data format, which rules run,
+how severe, with which parameters.
 
 They come from ``[tool.jsonl-lint]`` in the nearest ``pyproject.toml`` above a file, overridden
-by command-line flags. An invalid table is a usage error (exit 2) naming the file and the key.
+by command-line flags; :func:`jsonl_lint.target.resolve_target` turns them into a file's target.
+An invalid table is a usage error (exit 2) naming the file and the key.
 """
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
 import tomllib
@@ -14,13 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jsonl_lint.problems import Rule, Severity, UsageError
+from jsonl_lint.problems import Severity, UsageError
 from jsonl_lint.source import DEFAULT_MAX_LINE_BYTES
-
-
-def _matches(rule: Rule, selectors: tuple[str, ...]) -> bool:
-    """A selector is a code prefix (``JL3``, ``JL301``) or a rule name (``duplicate-key``)."""
-    return any(rule.code.startswith(s) or rule.name == s for s in selectors)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,7 +29,8 @@ class Config:
     encoding: str | None = None  # overrides the model's tiktoken encoding
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)  # code or name -> severity
+    severity: Mapping[str, Severity | None] = field(default_factory=dict)  # selector -> severity (None: off)
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # rule code -> parameter -> value
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> selectors
     root: str | None = None  # folder of the config file: per-file-ignores globs are relative to it
     validation: str | None = None
@@ -42,23 +39,6 @@ class Config:
     def with_options(self, **options: Any) -> Config:
         """A copy with the given options set; None means "keep what the config says"."""
         return replace(self, **{key: value for key, value in options.items() if value is not None})
-
-    def severity_for(self, rule: Rule, path: str) -> Severity | None:
-        """The rule's effective severity for ``path``, or None when it is switched off."""
-        if self.select and not _matches(rule, self.select):
-            return None
-        if _matches(rule, self.ignore):
-            return None
-        if self.per_file_ignores and self._ignored_for_file(rule, path):
-            return None
-        return self.severity.get(rule.code) or self.severity.get(rule.name) or rule.severity
-
-    def _ignored_for_file(self, rule: Rule, path: str) -> bool:
-        relative = Path(os.path.relpath(os.path.abspath(path), self.root)).as_posix() if self.root else path
-        return any(
-            (fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern)) and _matches(rule, selectors)
-            for pattern, selectors in self.per_file_ignores.items()
-        )
 
 
 def selectors(text: str) -> tuple[str, ...]:
@@ -85,27 +65,32 @@ def _typed(value: Any, kind: type, where: str) -> Any:
 
 def config_from_table(table: Mapping[str, Any], root: str | None = None) -> Config:
     """A :class:`Config` from a ``[tool.jsonl-lint]`` table; ValueError says what is wrong."""
-    from jsonl_lint.rules import find_rule  # the registry imports every rule module: only when needed
+    # The registry imports every rule module: only when a config is read.
+    from jsonl_lint.profiles import parse_params, parse_severities
+    from jsonl_lint.rules import check_selectors
 
     options: dict[str, Any] = {"root": root}
     for key, value in table.items():
-        if key in ("profile", "model", "data-format", "encoding", "validation"):
+        if key in ("profile", "model", "data-format", "encoding"):
             options[key.replace("-", "_")] = _typed(value, str, key)
+        elif key == "validation":  # relative to the config's folder, like per-file-ignores
+            options["validation"] = os.path.join(root, _typed(value, str, key)) if root else _typed(value, str, key)
         elif key == "token-check":
             options["token_check"] = _typed(value, bool, key)
         elif key in ("max-tokens", "max-line-bytes"):
             options[key.replace("-", "_")] = _typed(value, int, key)
         elif key in ("select", "ignore"):
             options[key] = _strings(value, key)
+            check_selectors(options[key], key)
         elif key == "severity":
-            severities = {}
-            for code, level in _typed(value, dict, key).items():
-                if find_rule(code) is None:
-                    raise ValueError(f"severity: unknown rule {code!r}")
-                severities[code] = Severity.parse(_typed(level, str, f"severity.{code}"))
-            options["severity"] = severities
+            options["severity"] = parse_severities(_typed(value, dict, key), key)
+        elif key == "params":
+            options["params"] = parse_params(_typed(value, dict, key), key)
         elif key == "per-file-ignores":
-            options["per_file_ignores"] = {pattern: _strings(codes, f"per-file-ignores.{pattern}") for pattern, codes in _typed(value, dict, key).items()}
+            ignores = {pattern: _strings(codes, f"per-file-ignores.{pattern}") for pattern, codes in _typed(value, dict, key).items()}
+            for pattern, codes in ignores.items():
+                check_selectors(codes, f"per-file-ignores.{pattern}")
+            options["per_file_ignores"] = ignores
         else:
             raise ValueError(f"unknown key {key!r}")
     return Config(**options)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+T = TypeVar("T")
 
 
 class Severity(enum.IntEnum):
@@ -25,10 +28,33 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of {choices})") from None
 
 
+@dataclass(frozen=True, slots=True)
+class Parameter(Generic[T]):
+    """A setting of a rule that a profile (``[params.RULE-NAME]``) or the config may change.
+
+    ``kinds`` are the types a value may have (a TOML list is read as a tuple); a rule reads the
+    resolved value with ``target.param(RULE, PARAMETER)``, typed by ``default``.
+    """
+
+    name: str
+    default: T
+    kinds: tuple[type, ...]
+    doc: str = ""
+
+    def parse(self, value: object, where: str) -> T:
+        """``value`` from a TOML table as this parameter's type; ValueError says what is wrong."""
+        if isinstance(value, list) and tuple in self.kinds:
+            value = tuple(value)
+        if isinstance(value, bool) and bool not in self.kinds or not isinstance(value, self.kinds):
+            names = " or ".join("a list" if kind is tuple else kind.__name__ for kind in self.kinds)
+            raise ValueError(f"{where} must be {names}")
+        return cast(T, value)  # checked against kinds just above
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
-    """What a rule is: a stable code, a kebab-case name, a default severity and its docs;
-    ``fixable``: `check --fix` repairs what it reports."""
+    """What a rule is: a stable code, a kebab-case name, a default severity, its docs and the
+    parameters a profile may set; ``fixable``: `check --fix` repairs what it reports."""
 
     code: str
     name: str
@@ -36,6 +62,10 @@ class Rule:
     summary: str
     doc: str
     fixable: bool = False
+    parameters: tuple[Parameter[Any], ...] = ()
+
+    def parameter(self, name: str) -> Parameter[Any] | None:
+        return next((p for p in self.parameters if p.name == name), None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

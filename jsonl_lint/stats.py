@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from jsonl_lint import formats, parallel, tokens
+from jsonl_lint.config import Config
 from jsonl_lint.problems import UsageError
-from jsonl_lint.profiles import ModelSpec, Profile, get_profile
+from jsonl_lint.profiles import ModelSpec
 from jsonl_lint.reader import LineCounts, Record, read_records
 from jsonl_lint.source import SHAPES, Source, lines_of
+from jsonl_lint.target import Target, resolve_target
 
 PERCENTILES = (10, 50, 90, 99)
 DEFAULT_EPOCHS = 3
@@ -213,9 +215,14 @@ def compute(
     epochs: int | None = None,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
+    target: Target | None = None,
 ) -> StatsReport:
-    chosen: Profile = get_profile(profile)
-    spec = chosen.target(model, max_tokens=max_tokens, encoding=encoding)
+    """Statistics of ``paths`` for ``target`` (the CLI resolves it with the files' config), or
+    for the profile, model, encoding and limit given here."""
+    if target is None:
+        flags = {"profile": profile, "model": model, "encoding": encoding, "max_tokens": max_tokens}
+        target = resolve_target(paths[0] if paths else "-", flags, config=Config())
+    chosen, spec = target.profile, target.model
     training = tuple(file_stats(path, spec, jobs=jobs, progress=progress) for path in paths)
     checked = file_stats(validation, spec, jobs=jobs, progress=progress) if validation else None
     examples = sum(f.examples for f in training)

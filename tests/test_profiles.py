@@ -6,6 +6,19 @@ import pytest
 from jsonl_lint import UsageError
 from jsonl_lint.cli import main
 from jsonl_lint.profiles import all_profiles, get_profile
+from jsonl_lint.rules.example_count import (
+    FEW,
+    MIN_EXAMPLES,
+    RECOMMENDED_EXAMPLES,
+    TOO_FEW,
+)
+from jsonl_lint.rules.images import (
+    IMAGE_TYPES,
+    INVALID_IMAGE,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGES,
+    TOO_MANY,
+)
 
 # FORMATS.md, "Limits": model -> (tokens per example, encoding, formats)
 DOCUMENTED = {
@@ -36,8 +49,9 @@ def test_openai_models_match_the_documented_limits(profile: str, model: str) -> 
 
 def test_openai_profile_limits() -> None:
     openai = get_profile("openai")
-    assert (openai.min_examples, openai.recommended_examples, openai.max_images, openai.max_image_bytes) == (10, 50, 10, 10 * 1024 * 1024)
-    assert openai.image_types == ("image/jpeg", "image/png", "image/webp")
+    limits = (openai.param(TOO_FEW, MIN_EXAMPLES), openai.param(FEW, RECOMMENDED_EXAMPLES), openai.param(TOO_MANY, MAX_IMAGES))
+    assert limits == (10, 50, 10) and openai.param(INVALID_IMAGE, MAX_IMAGE_BYTES) == 10 * 1024 * 1024
+    assert openai.param(INVALID_IMAGE, IMAGE_TYPES) == ("image/jpeg", "image/png", "image/webp")
     assert openai.default_model == "gpt-4o-mini-2024-07-18" and openai.prices_date == "2025-11"
     assert [m.name for m in openai.models.values() if m.vision] == ["gpt-4.1-2025-04-14", "gpt-4o-2024-08-06"]
 
@@ -45,13 +59,13 @@ def test_openai_profile_limits() -> None:
 def test_azure_extends_openai_with_azure_names() -> None:
     azure = get_profile("azure-openai")
     assert azure.model("gpt-35-turbo-0613").name == "gpt-3.5-turbo-0613"
-    assert azure.min_examples == 10 and azure.roles == get_profile("openai").roles
+    assert azure.param(TOO_FEW, MIN_EXAMPLES) == 10 and azure.roles == get_profile("openai").roles
 
 
 def test_together_follows_its_sdk_checks() -> None:
     together = get_profile("together")
     assert together.roles == ("system", "user", "assistant")
-    assert together.strict_alternation and not together.content_parts and together.min_examples == 1
+    assert together.strict_alternation and not together.content_parts and together.param(TOO_FEW, MIN_EXAMPLES) == 1
     model = together.model("meta-llama/Llama-3.3-70B-Instruct-Reference")
     assert model.name == "meta-llama/Llama-3.3-70B-Instruct-Reference"
     assert set(model.formats) == {"chat", "completion", "text", "preference"} and model.max_tokens is None
@@ -60,7 +74,7 @@ def test_together_follows_its_sdk_checks() -> None:
 def test_mistral_and_structural() -> None:
     assert get_profile("mistral").roles == ("system", "user", "assistant", "tool")
     structural = get_profile("structural")
-    assert structural.ignore == ("JL2", "JL3", "JL4", "JL5", "JL6", "JL7")
+    assert structural.rules_off == ("JL2", "JL3", "JL4", "JL5", "JL6", "JL7")
     assert set(structural.model("whatever").formats) == {"chat", "preference", "completion", "text", "rft"}
 
 

@@ -1,8 +1,34 @@
 """Target profiles: what a trainer accepts, kept as data (one TOML file per target).
 
-A profile names the roles, limits and models of one target; a model names the formats it
-trains on, its tokenizer and its token limit per example. Nothing else in the code branches
-on a vendor.
+A profile names the roles and models of one target, and how its rules are set; a model names
+the formats it trains on, its tokenizer and its token limit per example. Nothing else in the
+code branches on a vendor. The keys of a profile file::
+
+    name = "openai"                      # the file's name without .toml
+    summary = "..."
+    extends = "openai"                   # optional: start from another profile, override below
+    default_model = "gpt-4o-mini-2024-07-18"
+    any_model = "any"                    # optional: unknown model names take this entry's facts
+    roles = ["system", "user", "assistant"]
+    strict_alternation = false
+    content_parts = true
+    prices_date = "2025-11"
+
+    [rules]                              # severity by code, code prefix or name:
+    JL202 = "error"                      # "error" | "warning" | "info" | "off"
+    JL7 = "off"                          # the most specific selector wins
+
+    [params.too-few-examples]            # rule parameters, by rule name (`jsonl-lint rules NAME`)
+    min = 10
+
+    [models."gpt-4o-2024-08-06"]
+    formats = ["chat", "preference"]
+    encoding = "o200k_base"
+    max_tokens = 65_536
+
+With ``extends``, the child's ``[rules]`` entries and parameters override the base's one by one,
+and its models are added to (or, entry by entry, override) the base's. Files are parsed the
+first time a profile is needed, not at import.
 """
 from __future__ import annotations
 
@@ -12,9 +38,11 @@ import importlib.resources
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from jsonl_lint.problems import UsageError
+from jsonl_lint.problems import Parameter, Rule, Severity, UsageError
+
+T = TypeVar("T")
 
 DEFAULT_PROFILE = "openai"
 
@@ -35,18 +63,35 @@ class Profile:
     name: str
     summary: str
     default_model: str
-    min_examples: int
-    recommended_examples: int
     roles: tuple[str, ...]
     strict_alternation: bool
     content_parts: bool = True
-    ignore: tuple[str, ...] = ()  # rules this target does not need (selectors, as in --ignore)
     any_model: str | None = None  # unknown model names take this entry's facts (trainers of open models)
-    max_images: int | None = None
-    max_image_bytes: int | None = None
-    image_types: tuple[str, ...] = ()
     prices_date: str | None = None
     models: Mapping[str, ModelSpec] = field(default_factory=dict)
+    rules: Mapping[str, Severity | None] = field(default_factory=dict)  # selector -> severity (None: off)
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # rule code -> parameter -> value
+
+    def param(self, rule: Rule, parameter: Parameter[T]) -> T:
+        """The value this profile gives a rule's parameter (its default when the profile is silent)."""
+        value: T = self.params.get(rule.code, {}).get(parameter.name, parameter.default)
+        return value
+
+    def severity(self, rule: Rule) -> Severity | None:
+        """The rule's severity on this target: the most specific ``[rules]`` entry, else its default."""
+        from jsonl_lint.rules import specificity
+
+        best: int = 0
+        chosen: Severity | None = rule.severity
+        for selector, severity in self.rules.items():
+            rank = specificity(rule, selector)
+            if rank > best:
+                best, chosen = rank, severity
+        return chosen
+
+    @property
+    def rules_off(self) -> tuple[str, ...]:
+        return tuple(selector for selector, severity in self.rules.items() if severity is None)
 
     def model(self, name: str | None) -> ModelSpec:
         """The model called ``name`` (or an alias of it); the profile's default for None."""
@@ -83,43 +128,93 @@ def _model(name: str, table: Mapping[str, Any]) -> ModelSpec:
 
 
 _PROFILE_KEYS = {
-    "name", "summary", "extends", "default_model", "min_examples", "recommended_examples", "roles",
-    "strict_alternation", "content_parts", "ignore", "any_model", "max_images", "max_image_bytes",
-    "image_types", "prices_date", "models",
+    "name", "summary", "extends", "default_model", "roles", "strict_alternation", "content_parts",
+    "any_model", "prices_date", "models", "rules", "params",
 }
 
 
+def parse_severities(table: Mapping[str, Any], where: str) -> dict[str, Severity | None]:
+    """``{selector: "error" | "warning" | "info" | "off"}``, each selector naming a known rule."""
+    from jsonl_lint.rules import check_selectors
+
+    check_selectors(tuple(table), where)
+    severities: dict[str, Severity | None] = {}
+    for selector, level in table.items():
+        if level == "off":
+            severities[selector] = None
+            continue
+        text = _string(level, f"{where}.{selector}")
+        try:
+            severities[selector] = Severity.parse(text)
+        except ValueError:
+            raise ValueError(f"{where}.{selector}: unknown severity {level!r} (expected error, warning, info or off)") from None
+    return severities
+
+
+def parse_params(table: Mapping[str, Any], where: str) -> dict[str, dict[str, Any]]:
+    """``{rule name or code: {parameter: value}}`` -> values by rule code, each checked against
+    the parameter the rule declares."""
+    from jsonl_lint.rules import find_rule
+
+    params: dict[str, dict[str, Any]] = {}
+    for rule_name, values in table.items():
+        rule = find_rule(rule_name)
+        if rule is None:
+            raise ValueError(f"{where}: unknown rule {rule_name!r}")
+        if not isinstance(values, dict):
+            raise ValueError(f"{where}.{rule_name} must be a table")
+        for name, value in values.items():
+            parameter = rule.parameter(name)
+            if parameter is None:
+                known = ", ".join(p.name for p in rule.parameters) or "none"
+                raise ValueError(f"{where}.{rule_name}: unknown parameter {name!r} (parameters: {known})")
+            params.setdefault(rule.code, {})[name] = parameter.parse(value, f"{where}.{rule_name}.{name}")
+    return params
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be a string")
+    return value
+
+
 def _profile(table: Mapping[str, Any]) -> Profile:
+    name = table.get("name")
     unknown = set(table) - _PROFILE_KEYS
     if unknown:
-        raise ValueError(f"profile {table.get('name')!r} has unknown keys: {', '.join(sorted(unknown))}")
+        raise ValueError(f"profile {name!r} has unknown keys: {', '.join(sorted(unknown))}")
     return Profile(
         name=table["name"],
         summary=table["summary"],
         default_model=table["default_model"],
-        min_examples=table["min_examples"],
-        recommended_examples=table["recommended_examples"],
         roles=tuple(table["roles"]),
         strict_alternation=table["strict_alternation"],
         content_parts=table.get("content_parts", True),
-        ignore=tuple(table.get("ignore", ())),
         any_model=table.get("any_model"),
-        max_images=table.get("max_images"),
-        max_image_bytes=table.get("max_image_bytes"),
-        image_types=tuple(table.get("image_types", ())),
         prices_date=table.get("prices_date"),
         models={name: _model(name, spec) for name, spec in table["models"].items()},
+        rules=parse_severities(table.get("rules", {}), f"profile {name}: [rules]"),
+        params=parse_params(table.get("params", {}), f"profile {name}: [params]"),
     )
 
 
 def _merged(table: dict[str, Any], tables: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
-    """A profile's table on top of the one it ``extends``: its keys win, its models are added to
-    (or, entry by entry, override) the base's models."""
+    """A profile's table on top of the one it ``extends``: its keys win; its models, ``[rules]``
+    entries and rule parameters are added to (or, one by one, override) the base's."""
     if "extends" not in table:
         return table
     base = _merged(tables[table["extends"]], tables)
     models = {**base["models"], **{name: {**base["models"].get(name, {}), **spec} for name, spec in table.get("models", {}).items()}}
-    return {**base, **table, "models": models}
+    base_params = base.get("params", {})
+    params = {**base_params, **{rule: {**base_params.get(rule, {}), **values} for rule, values in table.get("params", {}).items()}}
+    rules = {**base.get("rules", {}), **table.get("rules", {})}
+    return {**base, **table, "models": models, "rules": rules, "params": params}
+
+
+def profile_names() -> list[str]:
+    """The profiles shipped with the package, without parsing them (for ``--profile`` choices)."""
+    folder = importlib.resources.files(__name__)
+    return sorted(entry.name.removesuffix(".toml") for entry in folder.iterdir() if entry.name.endswith(".toml"))
 
 
 @functools.cache

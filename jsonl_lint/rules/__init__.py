@@ -32,3 +32,25 @@ def find_rule(code_or_name: str) -> Rule | None:
         if code_or_name in (rule.code, rule.name):
             return rule
     return None
+
+
+def specificity(rule: Rule, selector: str) -> int:
+    """How closely ``selector`` names ``rule``: 0 not at all, the prefix length for a code
+    prefix (``JL3`` < ``JL30``), highest for its exact code or name."""
+    if selector in (rule.code, rule.name):
+        return 100
+    return len(selector) if rule.code.startswith(selector) else 0
+
+
+def selected(rule: Rule, selectors: tuple[str, ...]) -> bool:
+    """A selector is a code prefix (``JL3``, ``JL301``) or a rule name (``duplicate-key``)."""
+    return any(rule.code.startswith(s) or rule.name == s for s in selectors)
+
+
+def check_selectors(selectors: tuple[str, ...], where: str) -> None:
+    """ValueError naming the first selector that matches no rule (a typo must not switch every
+    rule off)."""
+    rules = all_rules().values()
+    for selector in selectors:
+        if not selector or not any(specificity(rule, selector) for rule in rules):
+            raise ValueError(f"{where}: unknown rule {selector!r} (a code such as JL202, a code prefix such as JL2, or a name such as ends-without-assistant)")

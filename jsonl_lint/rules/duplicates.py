@@ -76,7 +76,7 @@ class DatasetCheck:
         return found
 
     def finish(self) -> Iterable[Problem | None]:
-        if not self.ctx.is_validation and self.ctx.config.validation is not None:
+        if not self.ctx.is_validation and self.ctx.target.validation is not None:
             index = self.ctx.shared.setdefault(TRAINING_INDEX, {})
             for key, line in self.first_line.items():
                 index.setdefault(key, (self.ctx.path, line))

@@ -1,21 +1,25 @@
-"""How many examples: below the target's minimum a job is refused; below 50 it rarely helps."""
+"""How many examples: below the target's minimum a job is refused; below its recommended
+number fine-tuning rarely helps."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.problems import Parameter, Problem, Rule, Severity
 
 if TYPE_CHECKING:
     from jsonl_lint.checker import FileContext
+
+MIN_EXAMPLES: Parameter[int] = Parameter("min", 1, (int,), "fewest examples the target accepts")
+RECOMMENDED_EXAMPLES: Parameter[int] = Parameter("recommended", 1, (int,), "examples from which fine-tuning usually helps")
 
 TOO_FEW = Rule(
     code="JL701",
     name="too-few-examples",
     severity=Severity.ERROR,
     summary="fewer examples than the target's minimum (10 on OpenAI)",
-    doc="""The file has fewer examples than the target accepts (OpenAI and Azure OpenAI: 10; see
-`jsonl-lint profiles`). Reported once, for the file.
+    doc="""The file has fewer examples than the target accepts (the parameter `min`: 10 on OpenAI
+and Azure OpenAI; see `jsonl-lint profiles`). Reported once, for the file.
 
 Fails:
 
@@ -34,15 +38,16 @@ Passes:
     {"messages": [{"role": "user", "content": "9"}, {"role": "assistant", "content": "nine"}]}
     {"messages": [{"role": "user", "content": "10"}, {"role": "assistant", "content": "ten"}]}
 """,
+    parameters=(MIN_EXAMPLES,),
 )
 
 FEW = Rule(
     code="JL702",
     name="few-examples",
     severity=Severity.INFO,
-    summary="fewer than 50 examples, where fine-tuning usually starts to help",
+    summary="fewer examples than the target recommends (50 on OpenAI), where fine-tuning usually starts to help",
     doc="""The file has fewer examples than where fine-tuning usually starts to show an improvement
-(50 to 100 on OpenAI's guidance; the profile's `recommended_examples`).
+(the parameter `recommended`: 50 on OpenAI, whose guidance says 50 to 100).
 
 Fails:
 
@@ -53,6 +58,7 @@ Passes:
     # options: profile=together
     {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
 """,
+    parameters=(RECOMMENDED_EXAMPLES,),
 )
 
 RULES = (TOO_FEW, FEW)
@@ -68,14 +74,15 @@ class DatasetCheck:
         return ()
 
     def finish(self) -> Iterator[Problem | None]:
-        profile, count = self.ctx.profile, self.examples
+        target, count = self.ctx.target, self.examples
         if count == 0:
             return  # an empty file is JL009's
-        if count < profile.min_examples and self.ctx.enabled(TOO_FEW):
+        least, recommended = target.param(TOO_FEW, MIN_EXAMPLES), target.param(FEW, RECOMMENDED_EXAMPLES)
+        if count < least and self.ctx.enabled(TOO_FEW):
             yield self.ctx.problem(
-                TOO_FEW, None, None, f"the file has {count} example{'s' if count != 1 else ''}; {profile.name} needs at least {profile.min_examples}"
+                TOO_FEW, None, None, f"the file has {count} example{'s' if count != 1 else ''}; {target.profile.name} needs at least {least}"
             )
-        elif count < profile.recommended_examples:
+        elif count < recommended:
             yield self.ctx.problem(
-                FEW, None, None, f"the file has {count} examples; fine-tuning usually starts to help from {profile.recommended_examples}"
+                FEW, None, None, f"the file has {count} examples; fine-tuning usually starts to help from {recommended}"
             )

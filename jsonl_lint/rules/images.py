@@ -11,18 +11,22 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import message_lists, summary
 from jsonl_lint.jsonpos import JsonPath
-from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.problems import Parameter, Problem, Rule, Severity
 
 if TYPE_CHECKING:
     from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+
+MAX_IMAGES: Parameter[int | None] = Parameter("max", None, (int,), "most images in one example (none: no limit)")
+MAX_IMAGE_BYTES: Parameter[int | None] = Parameter("max_bytes", None, (int,), "largest decoded data-URL image (none: no limit)")
+IMAGE_TYPES: Parameter[tuple[str, ...]] = Parameter("types", (), (tuple,), "media types a data URL may have (empty: any)")
 
 TOO_MANY = Rule(
     code="JL401",
     name="too-many-images",
     severity=Severity.ERROR,
     summary="more images in one example than the target allows",
-    doc="""An example holds more images than the target allows (10 on OpenAI).
+    doc="""An example holds more images than the target allows (the parameter `max`: 10 on OpenAI).
 
 Fails:
 
@@ -34,6 +38,7 @@ Passes:
     # options: model=gpt-4o-2024-08-06
     {"messages": [{"role": "user", "content": [{"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": {"url": "https://e.com/1.png"}}]}, {"role": "assistant", "content": "A cat."}]}
 """,
+    parameters=(MAX_IMAGES,),
 )
 
 INVALID_IMAGE = Rule(
@@ -42,7 +47,8 @@ INVALID_IMAGE = Rule(
     severity=Severity.ERROR,
     summary="an image URL that is not http(s), or a data URL of the wrong type, bad base64 or too large",
     doc="""An image URL the trainer cannot fetch or decode: not `http(s)://` or `data:`; a data URL
-that is not base64 JPEG, PNG or WEBP; base64 that does not decode; or more than 10 MB decoded.
+of a type the target does not take (the parameter `types`: JPEG, PNG or WEBP on OpenAI); not
+base64, or base64 that does not decode; or larger decoded than `max_bytes` (10 MB on OpenAI).
 
 Fails:
 
@@ -54,6 +60,7 @@ Passes:
     # options: model=gpt-4o-2024-08-06
     {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}, {"role": "assistant", "content": "A dot."}]}
 """,
+    parameters=(MAX_IMAGE_BYTES, IMAGE_TYPES),
 )
 
 NOT_SUPPORTED = Rule(
@@ -98,16 +105,19 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
     images = list(_images(record, ctx))
     if not images:
         return
-    profile, model = ctx.profile, ctx.model
+    target = ctx.target
+    profile, model = target.profile, target.model
     if not model.vision:
         vision = [m.name for m in profile.models.values() if m.vision]
         hint = f"; vision fine-tuning needs {' or '.join(vision)}" if vision else ""
         yield ctx.at(NOT_SUPPORTED, record, f"{model.name} does not take images{hint}", images[0][0])
         return
-    if profile.max_images is not None and len(images) > profile.max_images:
-        yield ctx.at(TOO_MANY, record, f"{len(images)} images in one example; {profile.name} allows at most {profile.max_images}", images[profile.max_images][0])
+    most = target.param(TOO_MANY, MAX_IMAGES)
+    if most is not None and len(images) > most:
+        yield ctx.at(TOO_MANY, record, f"{len(images)} images in one example; {profile.name} allows at most {most}", images[most][0])
+    types, max_bytes = target.param(INVALID_IMAGE, IMAGE_TYPES), target.param(INVALID_IMAGE, MAX_IMAGE_BYTES)
     for path, url in images:
-        why = _url_problem(url, profile.image_types, profile.max_image_bytes)
+        why = _url_problem(url, types, max_bytes)
         if why:
             yield ctx.at(INVALID_IMAGE, record, why, path)
 

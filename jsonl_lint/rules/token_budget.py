@@ -45,7 +45,7 @@ FORMATS = frozenset({"chat", "preference", "completion", "text", "rft"})
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
     limit, encoding = ctx.model.max_tokens, ctx.model.encoding
-    if limit is None or encoding is None or not ctx.config.token_check:
+    if limit is None or encoding is None or not ctx.target.token_check:
         return
     if tokens.upper_bound(record.raw, record.value, ctx.data_format, limit) <= limit:
         return
