@@ -18,7 +18,8 @@ VERDICTS = [
     ("eunseo-com__openai-cookbook/drone_training.jsonl", {}, (103, "chat", [])),
     ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {}, (10, "chat", [(None, "JL702")])),
     ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {"profile": "together"}, (10, "chat", [])),
-    ("togethercomputer__together-cookbook/rewardbench2_dpo_val.jsonl", {}, (356, "preference", [])),
+    # preference pairs about refusing to give out people's numbers: the rejected answers do
+    ("togethercomputer__together-cookbook/rewardbench2_dpo_val.jsonl", {}, (356, "preference", [(232, "JL812"), (284, "JL812")])),
     # saved without the final newline (a warning `--fix` repairs)
     ("mistralai__mistral-finetune/test_data.jsonl", {}, (3, "chat", [(None, "JL014"), (None, "JL701")])),
     ("mistralai__mistral-finetune/test_data.jsonl", {"profile": "mistral"}, (3, "chat", [(None, "JL014")])),
