@@ -133,7 +133,10 @@ def _count_block(encoding: str, data_format: str, first_line: int, lines: Iterab
         assert isinstance(record, Record)  # the sink makes no problems
         if not validator.is_valid(record.value):
             continue
-        messages, total, trained = counter.example(record.value)
+        try:
+            messages, total, trained, _, _ = tokens.guarded(counter, record.value)
+        except tokens.CountFailed:
+            continue  # counted as skipped below; `jsonl-lint check` reports it (JL501)
         counts.examples += 1
         counts.messages.append(messages)
         counts.tokens.append(total)

@@ -47,14 +47,29 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
     limit, encoding = ctx.model.max_tokens, ctx.model.encoding
     if limit is None or encoding is None or not ctx.target.token_check:
         return
-    if tokens.upper_bound(record.raw, record.value, ctx.data_format, limit) <= limit:
+    counter = tokens.openai.counter(encoding, ctx.data_format)
+    if counter.upper_bound(record.raw, record.value, limit) <= limit:
         return
-    count = tokens.count_tokens(record.value, ctx.data_format, encoding)
-    if count > limit:
-        yield ctx.problem(
-            TOO_MANY_TOKENS,
-            record.line,
-            1,
-            f"the example has {count:,} tokens but {ctx.model.name} takes at most {limit:,} per example: "
-            f"training would cut off the last {count - limit:,} (usually the assistant's answer)",
-        )
+    try:
+        # Counting stops once over the limit: a huge line costs no more than the limit's worth.
+        count = tokens.guarded(counter, record.value, budget=limit)
+    except tokens.CountFailed as error:
+        yield ctx.problem(TOO_MANY_TOKENS, record.line, 1, f"cannot count this example's tokens: {error}")
+        return
+    if count.total > limit:
+        if count.complete:
+            yield ctx.problem(
+                TOO_MANY_TOKENS,
+                record.line,
+                1,
+                f"the example has {count.total:,} tokens but {ctx.model.name} takes at most {limit:,} per example: "
+                f"training would cut off the last {count.total - limit:,} (usually the assistant's answer)",
+            )
+        else:
+            yield ctx.problem(
+                TOO_MANY_TOKENS,
+                record.line,
+                1,
+                f"the example has at least {count.total:,} tokens (counting stopped there) but {ctx.model.name} takes at most "
+                f"{limit:,} per example: training would cut off at least the last {count.total - limit:,} (usually the assistant's answer)",
+            )

@@ -1,15 +1,9 @@
-"""Token counts with tiktoken: offline-aware loading, the count of an example, and the exact
-byte bound that lets most examples skip tokenizing.
+"""OpenAI's models: tiktoken, offline-aware loading, and the count of an example.
 
 The count is an estimate of the server's, in the cookbook's way: every message costs 3 tokens of
 framing plus the tokens of its strings (role, content text, name + 1, tool call names, ids and
 arguments, refusal, tool_call_id); the reply priming costs 3; tool and function definitions cost
 the tokens of their compact JSON; an image costs 85 tokens (its low-detail price, a lower bound).
-
-The bound: BPE never makes more tokens than UTF-8 bytes, and every counted string, every
-definition and every message's framing is paid for by at least as many bytes of the line. So
-``len(line) + reply priming + 85 * images`` is never below the count, and an example whose bound
-is within the limit cannot exceed it.
 """
 from __future__ import annotations
 
@@ -17,18 +11,18 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
 from jsonl_lint.conversation import message_lists
-from jsonl_lint.problems import UsageError
+from jsonl_lint.tokens import bound, tiktoken_text
+from jsonl_lint.tokens.base import ExampleCount, TokenizerUnavailable
+from jsonl_lint.tokens.compact_json import compact_json
 
-TOKENS_PER_MESSAGE = 3
+TOKENS_PER_MESSAGE = bound.TOKENS_PER_MESSAGE
 TOKENS_PER_NAME = 1
-REPLY_PRIMING = 3
-TOKENS_PER_IMAGE = 85
+REPLY_PRIMING = bound.REPLY_PRIMING
+TOKENS_PER_IMAGE = bound.TOKENS_PER_IMAGE
 
 
-class EncodingUnavailable(UsageError):
+class EncodingUnavailable(TokenizerUnavailable):
     """tiktoken could not load an encoding (offline, no cache): a usage error, exit code 2."""
 
 
@@ -39,7 +33,7 @@ def encoding(name: str) -> Any:
         import tiktoken  # imported here: loading it costs time and memory most runs never need
 
         return tiktoken.get_encoding(name)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure to load is the same advice
         raise EncodingUnavailable(
             f"cannot load the tiktoken encoding {name!r} ({type(error).__name__}). On a machine without "
             "internet, set TIKTOKEN_CACHE_DIR to a folder that holds it under tiktoken's cache name, "
@@ -70,14 +64,8 @@ def message_strings(message: dict[str, Any]) -> Iterator[str]:
         yield message["function_call"]["arguments"]
 
 
-def count_images(messages: list[dict[str, Any]]) -> int:
-    return sum(
-        1
-        for message in messages
-        if isinstance(message.get("content"), list)
-        for part in message["content"]
-        if part.get("type") == "image_url"
-    )
+def _over(total: int, budget: int | None) -> bool:
+    return budget is not None and total > budget
 
 
 class TokenCounter:
@@ -86,79 +74,78 @@ class TokenCounter:
 
     REPEATED_ROLES = frozenset({"system", "developer"})
     CACHE_SIZE = 4096
+    estimate = None
 
     def __init__(self, encoding_name: str, data_format: str | None) -> None:
-        self.encode = encoding(encoding_name).encode_ordinary
+        self.name = encoding_name
+        self.encoding = encoding(encoding_name)
         self.data_format = data_format
         self.cache: dict[str, int] = {}
 
-    def text(self, text: str, repeated: bool = False) -> int:
+    def text(self, text: str, repeated: bool = False, budget: int | None = None) -> int:
         if not repeated:
-            return len(self.encode(text))
+            return tiktoken_text.count(self.encoding, text, budget)
         found = self.cache.get(text)
         if found is None:
             if len(self.cache) > self.CACHE_SIZE:
                 self.cache.clear()  # bounded: a file whose "repeated" strings never repeat
-            found = self.cache[text] = len(self.encode(text))
+            found = tiktoken_text.count(self.encoding, text, budget)
+            if not _over(found, budget):  # a count cut short by the budget is not the text's count
+                self.cache[text] = found
         return found
 
-    def message(self, message: dict[str, Any]) -> int:
+    def message(self, message: dict[str, Any], budget: int | None = None) -> int:
         repeated = message["role"] in self.REPEATED_ROLES
         total = TOKENS_PER_MESSAGE + (TOKENS_PER_NAME if "name" in message else 0)
         strings = message_strings(message)
         total += self.text(next(strings), repeated=True)  # the role: a handful of strings, repeated on every message
         for text in strings:
-            total += self.text(text, repeated)
-        return total + TOKENS_PER_IMAGE * count_images([message])
+            total += self.text(text, repeated, None if budget is None else budget - total)
+            if _over(total, budget):
+                return total
+        return total + TOKENS_PER_IMAGE * bound.count_images([message])
 
-    def example(self, value: dict[str, Any]) -> tuple[int, int, int]:
-        """(messages, all tokens, trained tokens) of a schema-valid example. Trained: a preference
-        pair's outputs, a completion, or assistant messages with weight 1."""
+    def example(self, value: dict[str, Any], budget: int | None = None) -> ExampleCount:
+        """Messages, all tokens, trained tokens and tokens per role of a schema-valid example.
+        Trained: a preference pair's outputs, a completion, or assistant messages with weight 1."""
         fmt = self.data_format
         if fmt == "completion":
-            prompt, completion = self.text(value["prompt"]), self.text(value["completion"])
-            return 2, prompt + completion, completion
+            prompt = self.text(value["prompt"], budget=budget)
+            if _over(prompt, budget):
+                return ExampleCount(2, prompt, 0, {"prompt": prompt}, complete=False)
+            completion = self.text(value["completion"], budget=None if budget is None else budget - prompt)
+            return ExampleCount(2, prompt + completion, completion, {"prompt": prompt, "completion": completion}, not _over(prompt + completion, budget))
         if fmt == "text":
-            count = self.text(value["text"])
-            return 1, count, count
+            count = self.text(value["text"], budget=budget)
+            return ExampleCount(1, count, count, {"text": count}, not _over(count, budget))
         total, trained, messages = REPLY_PRIMING, 0, 0
-        for number, (_, items) in enumerate(message_lists(value, fmt)):
-            for message in items:
-                count = self.message(message)
-                total += count
-                messages += 1
-                if (number > 0) if fmt == "preference" else (message["role"] == "assistant" and message.get("weight") != 0):
-                    trained += count
+        roles: dict[str, int] = {}
         holder = value["input"] if fmt == "preference" else value
         for key in ("tools", "functions"):
             if holder.get(key):
-                total += self.text(orjson.dumps(holder[key]).decode(), repeated=True)
-        return messages, total, trained
+                total += self.text(compact_json(holder[key]), repeated=True)
+        for number, (_, items) in enumerate(message_lists(value, fmt)):
+            for message in items:
+                count = self.message(message, None if budget is None else budget - total)
+                total += count
+                messages += 1
+                roles[message["role"]] = roles.get(message["role"], 0) + count
+                if (number > 0) if fmt == "preference" else (message["role"] == "assistant" and message.get("weight") != 0):
+                    trained += count
+                if _over(total, budget):
+                    return ExampleCount(messages, total, trained, roles, complete=False)
+        return ExampleCount(messages, total, trained, roles)
+
+    def upper_bound(self, raw: bytes, value: dict[str, Any], limit: int) -> int:
+        return bound.upper_bound(raw, value, self.data_format, limit)
 
 
 @functools.cache
-def _counter(encoding_name: str, data_format: str | None) -> TokenCounter:
+def counter(encoding_name: str, data_format: str | None) -> TokenCounter:
+    """One counter per encoding and format, kept (its cache of repeated strings with it)."""
     return TokenCounter(encoding_name, data_format)
 
 
 def count_tokens(value: dict[str, Any], data_format: str | None, encoding_name: str) -> int:
     """All tokens of a schema-valid example (one counter per encoding and format, kept)."""
-    return _counter(encoding_name, data_format).example(value)[1]
-
-
-# A schema-valid image part, {"type":"image_url","image_url":{"url":""}}, takes at least this many
-# bytes of the line, so a line cannot hold more images than its length over this.
-MIN_IMAGE_PART_BYTES = 40
-
-
-def upper_bound(raw: bytes, value: dict[str, Any], data_format: str | None, limit: int) -> int:
-    """Never below :func:`count_tokens` (see the module docs), and computed without tokenizing.
-
-    Checked in two steps so that the common case costs no scan of the line: first with the
-    most images the line could hold, then, only if that is over ``limit``, with the real number.
-    """
-    coarse = len(raw) + REPLY_PRIMING + TOKENS_PER_IMAGE * (len(raw) // MIN_IMAGE_PART_BYTES)
-    if coarse <= limit or data_format in ("completion", "text"):
-        return coarse if data_format not in ("completion", "text") else len(raw)
-    images = sum(count_images(messages) for _, messages in message_lists(value, data_format))
-    return len(raw) + REPLY_PRIMING + TOKENS_PER_IMAGE * images
+    return counter(encoding_name, data_format).example(value).total
