@@ -119,7 +119,7 @@ def test_a_tokenizer_failure_is_a_value_not_a_crash() -> None:
         name = "broken"
 
         def example(self, value: object, budget: int | None = None) -> tokens.ExampleCount:
-            raise BaseException("native panic")  # what pyo3 raises on a Rust panic
+            raise BaseException("native panic")  # noqa: TRY002 - what pyo3 raises on a Rust panic
 
     with pytest.raises(tokens.CountFailed, match=r"broken could not tokenize this example \(BaseException: native panic\)"):
         tokens.guarded(Panics(), {})  # type: ignore[arg-type]
@@ -127,7 +127,7 @@ def test_a_tokenizer_failure_is_a_value_not_a_crash() -> None:
 
 def test_hostile_lines_give_the_same_output_with_one_job_and_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     encoding_or_skip("o200k_base")
-    chat = lambda content: json.dumps({"messages": [{"role": "user", "content": content}, {"role": "assistant", "content": "ok"}]})  # noqa: E731
+    chat = lambda content: json.dumps({"messages": [{"role": "user", "content": content}, {"role": "assistant", "content": "ok"}]})
     spaces = tmp_path / "spaces.jsonl"
     spaces.write_text(chat(" " * 1_000_000) + "\n" + chat("fine") + "\n")
     deep = tmp_path / "deep.jsonl"

@@ -78,61 +78,76 @@ class TokenCounter:
 
     def __init__(self, encoding_name: str, data_format: str | None) -> None:
         self.name = encoding_name
-        self.encoding = encoding(encoding_name)
         self.data_format = data_format
         self.cache: dict[str, int] = {}
 
+    @property
+    def encoding(self) -> Any:
+        return encoding(self.name)  # loaded on first use: examples under the byte bound never need it
+
     def text(self, text: str, repeated: bool = False, budget: int | None = None) -> int:
+        return self.text_within(text, repeated, budget)[0]
+
+    def text_within(self, text: str, repeated: bool = False, budget: int | None = None) -> tuple[int, bool]:
         if not repeated:
-            return tiktoken_text.count(self.encoding, text, budget)
+            return tiktoken_text.count_within(self.encoding, text, budget)
         found = self.cache.get(text)
         if found is None:
             if len(self.cache) > self.CACHE_SIZE:
                 self.cache.clear()  # bounded: a file whose "repeated" strings never repeat
-            found = tiktoken_text.count(self.encoding, text, budget)
-            if not _over(found, budget):  # a count cut short by the budget is not the text's count
-                self.cache[text] = found
-        return found
+            found, complete = tiktoken_text.count_within(self.encoding, text, budget)
+            if not complete:  # a count cut short by the budget is not the text's count
+                return found, False
+            self.cache[text] = found
+        return found, True
 
-    def message(self, message: dict[str, Any], budget: int | None = None) -> int:
+    def message(self, message: dict[str, Any], budget: int | None = None) -> tuple[int, bool]:
+        """(tokens of the message, whether all of it was counted: see :meth:`example`)."""
         repeated = message["role"] in self.REPEATED_ROLES
         total = TOKENS_PER_MESSAGE + (TOKENS_PER_NAME if "name" in message else 0)
         strings = message_strings(message)
         total += self.text(next(strings), repeated=True)  # the role: a handful of strings, repeated on every message
         for text in strings:
-            total += self.text(text, repeated, None if budget is None else budget - total)
-            if _over(total, budget):
-                return total
-        return total + TOKENS_PER_IMAGE * bound.count_images([message])
+            count, complete = self.text_within(text, repeated, None if budget is None else budget - total)
+            total += count
+            if not complete:
+                return total, False
+        return total + TOKENS_PER_IMAGE * bound.count_images([message]), True
 
     def example(self, value: dict[str, Any], budget: int | None = None) -> ExampleCount:
         """Messages, all tokens, trained tokens and tokens per role of a schema-valid example.
-        Trained: a preference pair's outputs, a completion, or assistant messages with weight 1."""
+        Trained: a preference pair's outputs, a completion, or assistant messages with weight 1.
+
+        With a ``budget``, counting stops at the first message after which the count is over it
+        (and inside a long text): a huge line costs no more than the budget's worth of work."""
         fmt = self.data_format
         if fmt == "completion":
-            prompt = self.text(value["prompt"], budget=budget)
-            if _over(prompt, budget):
+            prompt, complete = self.text_within(value["prompt"], budget=budget)
+            if not complete or _over(prompt, budget):
                 return ExampleCount(2, prompt, 0, {"prompt": prompt}, complete=False)
-            completion = self.text(value["completion"], budget=None if budget is None else budget - prompt)
-            return ExampleCount(2, prompt + completion, completion, {"prompt": prompt, "completion": completion}, not _over(prompt + completion, budget))
+            completion, complete = self.text_within(value["completion"], budget=None if budget is None else budget - prompt)
+            return ExampleCount(2, prompt + completion, completion, {"prompt": prompt, "completion": completion}, complete)
         if fmt == "text":
-            count = self.text(value["text"], budget=budget)
-            return ExampleCount(1, count, count, {"text": count}, not _over(count, budget))
+            count, complete = self.text_within(value["text"], budget=budget)
+            return ExampleCount(1, count, count, {"text": count}, complete)
         total, trained, messages = REPLY_PRIMING, 0, 0
         roles: dict[str, int] = {}
         holder = value["input"] if fmt == "preference" else value
         for key in ("tools", "functions"):
             if holder.get(key):
                 total += self.text(compact_json(holder[key]), repeated=True)
-        for number, (_, items) in enumerate(message_lists(value, fmt)):
+        lists = message_lists(value, fmt)
+        remaining = sum(len(items) for _, items in lists)
+        for number, (_, items) in enumerate(lists):
             for message in items:
-                count = self.message(message, None if budget is None else budget - total)
+                count, complete = self.message(message, None if budget is None else budget - total)
                 total += count
                 messages += 1
+                remaining -= 1
                 roles[message["role"]] = roles.get(message["role"], 0) + count
                 if (number > 0) if fmt == "preference" else (message["role"] == "assistant" and message.get("weight") != 0):
                     trained += count
-                if _over(total, budget):
+                if not complete or (remaining and _over(total, budget)):
                     return ExampleCount(messages, total, trained, roles, complete=False)
         return ExampleCount(messages, total, trained, roles)
 

@@ -37,20 +37,25 @@ _CUT = re.compile(r"(?<=\S) ")
 
 
 def count(encoding: Any, text: str, budget: int | None = None) -> int:
-    """Tokens of ``text`` (tiktoken's ``encode_ordinary``). With a ``budget``, counting may stop
-    as soon as the count is over it: the result is then more than ``budget``, and at most the
-    full count."""
+    """Tokens of ``text`` (tiktoken's ``encode_ordinary``); see :func:`count_within`."""
+    return count_within(encoding, text, budget)[0]
+
+
+def count_within(encoding: Any, text: str, budget: int | None = None) -> tuple[int, bool]:
+    """(tokens of ``text``, whether all of it was counted). With a ``budget``, counting may stop
+    once the count is over it: the count is then more than ``budget`` and at most the full one."""
     if len(text) < LONG_TEXT_CHARS:
-        return len(encoding.encode_ordinary(text))
-    total = 0
+        return len(encoding.encode_ordinary(text)), True
+    total = done = 0
     for segment in segments(text):
+        done += len(segment)
         if len(segment) <= SEGMENT_CHARS and not _LONG_WHITESPACE.search(segment):
             total += len(encoding.encode_ordinary(segment))
         else:
             total += _count_by_pieces(encoding, segment, None if budget is None else budget - total)
         if budget is not None and total > budget:
-            break
-    return total
+            return total, done == len(text) and len(segment) <= SEGMENT_CHARS
+    return total, True
 
 
 def segments(text: str) -> Iterator[str]:
