@@ -1,37 +1,89 @@
-"""Write a file completely or not at all: a temporary file beside it, renamed over it on success."""
+"""Write a file completely or not at all, and never over an input.
+
+:func:`atomic_write` writes a temporary file beside the target and renames it over the target
+on success; on any error the temporary file is removed and the target is untouched. A symbolic
+link is written through (its target is replaced, the link stays). Errors of its own name the
+target, never the temporary file.
+"""
 from __future__ import annotations
 
 import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, BinaryIO, Literal, TextIO, overload
+
+from jsonl_lint.problems import UsageError
+
+
+@overload
+def atomic_write(path: str | Path, *, binary: Literal[True] = ...) -> contextlib.AbstractContextManager[BinaryIO]: ...
+@overload
+def atomic_write(path: str | Path, *, binary: Literal[False]) -> contextlib.AbstractContextManager[TextIO]: ...
+
+
+def atomic_write(path: str | Path, *, binary: bool = True) -> contextlib.AbstractContextManager[Any]:
+    """Open a temporary file next to ``path``; on a clean exit it replaces ``path`` (keeping an
+    existing file's permissions), on an exception it is removed and ``path`` is untouched.
+    A failure to create, flush or rename is a UsageError naming ``path``."""
+    return _atomic_write(path, binary=binary)
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | Path, *, binary: bool = True) -> Iterator[IO[bytes] | IO[str]]:
-    """Open a temporary file next to ``path``; on a clean exit it replaces ``path`` (keeping an
-    existing file's permissions), on an exception it is removed and ``path`` is untouched."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+def _atomic_write(path: str | Path, *, binary: bool) -> Iterator[IO[Any]]:
+    target = Path(os.path.realpath(path))  # through a symlink: replace what it points at
     try:
-        out: IO[bytes] | IO[str]
-        out = os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
+    try:
+        out: IO[Any] = os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")
         with out:
             yield out
-            out.flush()
-            os.fsync(out.fileno())
-        if target.exists():
-            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
-        else:
-            os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
+            try:
+                out.flush()
+                os.fsync(out.fileno())
+            except OSError as error:
+                raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+            os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except OSError as error:
+            raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def refuse_overwriting(outputs: Iterable[str | None], inputs: Iterable[str | None]) -> None:
+    """UsageError (exit 2) if an output names an input, or another output: by name, or through
+    a symbolic or hard link (the same file on disk). ``-`` and None are skipped."""
+    named = [str(p) for p in inputs if p and p != "-"]
+    seen: list[str] = []
+    for output in outputs:
+        if not output or output == "-":
+            continue
+        for other in named:
+            if _same_file(output, other):
+                link = "" if os.path.abspath(output) == os.path.abspath(other) else f" ({other}, through a link)"
+                raise UsageError(f"{output}: is an input file{link}; refusing to overwrite it")
+        for other in seen:
+            if _same_file(output, other):
+                raise UsageError(f"{output}: is also named as another output ({other})")
+        seen.append(output)
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False  # one does not exist yet: not the same file
 
 
 def _umask() -> int:

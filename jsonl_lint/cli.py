@@ -6,6 +6,7 @@ Exit codes: 0 no error-severity problem, 1 at least one, 2 usage or I/O error.
 from __future__ import annotations
 
 import collections
+import io
 import os
 import re
 import sys
@@ -15,7 +16,7 @@ from typing import Any, TextIO
 import click
 
 from jsonl_lint import formats
-from jsonl_lint.atomic import atomic_write
+from jsonl_lint.atomic import atomic_write, refuse_overwriting
 from jsonl_lint.checker import Report, check_many, check_or_error
 from jsonl_lint.config import selectors
 from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
@@ -47,7 +48,23 @@ def _selectors(text: str | None, option: str) -> tuple[str, ...] | None:
     return found
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The group, with writes to standard output checked: a closed pipe or a full disk is one
+    line on stderr and exit 2 (click alone would exit 1 in silence on a closed pipe)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+            return result
+        except OSError as error:
+            if error.filename is not None:
+                raise
+            _silence_stdout()
+            raise UsageError(f"standard output: cannot write: {error.strerror or error}") from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jsonl-lint", prog_name="jsonl-lint")
 def cli() -> None:
     """Lint and convert fine-tuning datasets for OpenAI-style chat models."""
@@ -100,8 +117,8 @@ def check(
     # Every file's target before any work: a bad profile, model or selector stops here, exit 2.
     targets = [(name, resolve_target(name, overrides)) for name in files]
     validation = _validation_file(targets)
-    if fix:
-        _fix_files(files, notes)
+    refuse_overwriting([output_file], [*files, validation])
+    fixed = _fix_files(targets, notes) if fix else True
     if validation:  # the validation file is compared with the training files: one process, in order
         shared: dict[str, Any] = {}
         results: list[Report | UsageError] = [_checked(name, target, shared) for name, target in targets]
@@ -115,7 +132,7 @@ def check(
     _render(reports, output_format, output_file, io_failed=len(reports) < len(results))
     if statistics:
         _print_statistics(reports, notes)
-    if len(reports) < len(results):
+    if len(reports) < len(results) or not fixed:
         return EXIT_USAGE
     return EXIT_PROBLEMS if any(r.has_errors for r in reports) and not exit_zero else EXIT_OK
 
@@ -135,16 +152,23 @@ def _checked(name: str, target: Target, shared: dict[str, Any], *, is_validation
     return result
 
 
-def _fix_files(files: Sequence[str], notes: TextIO) -> None:
+def _fix_files(targets: Sequence[tuple[str, Target]], notes: TextIO) -> bool:
+    """Fix each file in place; False when one could not be written (said on stderr)."""
     from jsonl_lint.fix import fix_file
 
-    for name in files:
-        try:
-            summary = fix_file(name)
-        except OSError:
+    written = True
+    for name, config in targets:
+        if not os.path.isfile(name):
             continue  # the check reports the file it cannot read
-        if summary.changed:
-            notes.write(f"{name}: fixed: {summary.describe()}\n")
+        try:
+            summary = fix_file(name, max_line_bytes=config.max_line_bytes)
+        except UsageError as error:
+            _fail(f"--fix: {error}")
+            written = False
+            continue
+        if summary.changed or summary.refused is not None:
+            notes.write(f"{name}: {'' if summary.refused is not None else 'fixed: '}{summary.describe()}\n")
+    return written
 
 
 def _render(reports: list[Report], output_format: str, output_file: str | None, *, io_failed: bool) -> None:
@@ -160,7 +184,7 @@ def _write_report(output_file: str | None, render: Callable[[TextIO], None]) -> 
         return
     try:
         with atomic_write(output_file, binary=False) as out:
-            render(out)  # type: ignore[arg-type]
+            render(out)
     except OSError as error:
         raise UsageError(f"{output_file}: {error.strerror or error}") from None
 
@@ -244,9 +268,11 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
     """Token statistics, default epochs, billed tokens and estimated cost of FILES."""
     from jsonl_lint.stats import Progress, compute
 
+    refuse_overwriting([output_file], [*files, options["validation"]])
     flags = {key: options.pop(key) for key in ("profile", "model", "encoding", "max_tokens")}
     target = resolve_target(files[0], flags)
     options["validation"] = options["validation"] or target.validation
+    refuse_overwriting([output_file], [options["validation"]])
     total = sum(os.path.getsize(f) for f in (*files, options["validation"] or "") if f and os.path.exists(f))
     progress = Progress(total)
     try:
@@ -288,12 +314,13 @@ def rules(code: str | None) -> int:
 
     if code is None:
         for rule in all_rules().values():
-            click.echo(f"{rule.code}  {rule.name:<36} {rule.severity.label:<8} {rule.summary}")
+            click.echo(f"{rule.code}  {rule.name:<36} {rule.severity.label:<8} {rule.summary}{' (fixable)' if rule.fixable else ''}")
         return EXIT_OK
     found = find_rule(code)
     if found is None:
         raise UsageError(f"unknown rule {code!r}; `jsonl-lint rules` lists them")
-    click.echo(f"{found.code} {found.name} (default severity: {found.severity.label})\n\n{found.doc.rstrip()}")
+    fixable = "; `check --fix` repairs it" if found.fixable else ""
+    click.echo(f"{found.code} {found.name} (default severity: {found.severity.label}{fixable})\n\n{found.doc.rstrip()}")
     if found.parameters:  # set in a profile's or the config's [params.NAME]
         click.echo(f"\nParameters ([params.{found.name}]):")
         for parameter in found.parameters:
@@ -337,6 +364,15 @@ def schema(name: str) -> int:
     return EXIT_OK
 
 
+def _silence_stdout() -> None:
+    """What is still buffered for standard output goes nowhere, so exit adds no second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file descriptor (a test's capture): nothing will flush at exit
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return its exit code instead of raising, and never show a traceback."""
     try:
@@ -355,11 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         _fail(str(error))
         return EXIT_USAGE
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, without a second error at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_PROBLEMS
+    except OSError as error:  # an I/O error no command turned into a UsageError
+        _fail(f"{error.filename or 'I/O error'}: {error.strerror or error}")
+        return EXIT_USAGE
     except Exception as error:  # a bug: say so in one line, keep the traceback for who asks
         if os.environ.get("JSONL_LINT_DEBUG"):
             raise

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import orjson
 
-from jsonl_lint.atomic import atomic_write
+from jsonl_lint.atomic import atomic_write, refuse_overwriting
 from jsonl_lint.problems import UsageError
 from jsonl_lint.reader import canonical_json
+from jsonl_lint.source import UTF8_BOM, LongLine, Source
 
 _SCALE = float(1 << 64)
 
@@ -45,17 +46,23 @@ def goes_to_validation(key: bytes, fraction: float, seed: int) -> bool:
 
 
 def split_file(path: str, *, train: str, validation: str, fraction: float, seed: int = 0) -> SplitSummary:
+    """Split ``path`` (``-``: standard input) into ``train`` and ``validation``, both written
+    atomically; neither may name the input or each other (UsageError)."""
     if not 0 < fraction < 1:
         raise UsageError(f"the validation fraction must be between 0 and 1, not {fraction}")
-    names = [os.path.abspath(p) for p in (path, train, validation)]
-    if len(set(names)) < 3:
+    if "-" in (train, validation):
+        raise UsageError("--train and --validation must name files: standard output cannot take both")
+    if os.path.abspath(train) == os.path.abspath(validation):
         raise UsageError("the input, --train and --validation must be three different files")
+    refuse_overwriting([train, validation], [path])
     summary = SplitSummary()
-    try:
-        with open(path, "rb") as source, atomic_write(train) as train_out, atomic_write(validation) as validation_out:
-            for number, raw in enumerate(source, 1):
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
+    with Source.open(path) as source, atomic_write(train) as train_out, atomic_write(validation) as validation_out:
+        try:
+            for number, raw in source.lines():
+                if type(raw) is LongLine:
+                    raise UsageError(f"{path}:{number}: the line is longer than {source.max_line_bytes:,} bytes: `jsonl-lint check` it first")
+                if number == 1:
+                    raw = raw.removeprefix(UTF8_BOM)
                 if not raw.strip():
                     summary.blank_lines += 1
                     continue
@@ -64,13 +71,13 @@ def split_file(path: str, *, train: str, validation: str, fraction: float, seed:
                 key, parsed = example_key(raw)
                 summary.unparsed += not parsed
                 if goes_to_validation(key, fraction, seed):
-                    validation_out.write(raw)  # type: ignore[arg-type]
+                    validation_out.write(raw)
                     summary.validation += 1
                     summary.validation_bytes += len(raw)
                 else:
-                    train_out.write(raw)  # type: ignore[arg-type]
+                    train_out.write(raw)
                     summary.train += 1
                     summary.train_bytes += len(raw)
-    except OSError as error:
-        raise UsageError(f"{error.filename or path}: {error.strerror or error}") from None
+        except OSError as error:  # writing: a full disk (both outputs are dropped)
+            raise UsageError(f"{error.filename or train}: cannot write: {error.strerror or error}") from None
     return summary

@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jsonl_lint import check_file
 from jsonl_lint.cli import main
-from jsonl_lint.fix import fix_lines
+from jsonl_lint.fix import fix_file, fix_lines
+from jsonl_lint.report.sarif_format import sarif_log
+from jsonl_lint.rules import all_rules
 
 R1 = b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}'
 R2 = b'{"messages": [{"role": "user", "content": "a\\r\\nb"}, {"role": "assistant", "content": "x"}]}'
@@ -26,6 +29,9 @@ TESTS = [
      "removed the byte order mark; turned 2 CRLF line endings into LF; removed 1 blank line; added the final newline"),
     (b"{bad\r\n" + b"\xff\n", b"{bad\n" + b"\xff\n", "turned 1 CRLF line ending into LF"),  # broken lines kept as they are
     (b"", b"", ""),
+    (R1 + b"\n" + R2 + b"\r", R1 + b"\n" + R2 + b"\n", "added the final newline"),  # a lone CR at the end: one run
+    (R1 + b"\r\r\n", R1 + b"\n", "turned 1 CRLF line ending into LF"),
+    (b"\n\xef\xbb\xbf" + R1 + b"\n", R1 + b"\n", "removed the byte order mark; removed 1 blank line"),
 ]
 
 
@@ -107,3 +113,45 @@ def test_fix_never_changes_a_value(lines: list[bytes], endings: list[bytes], bom
     assert b"\r\n" not in fixed and not fixed.startswith(b"\xef\xbb\xbf") and (fixed == b"" or fixed.endswith(b"\n"))
     out_again = io.BytesIO()
     assert not fix_lines(io.BytesIO(fixed), out_again).changed  # fixing twice changes nothing
+
+
+BYTES = st.lists(st.sampled_from([b"\n", b"\r", b"\r\n", b" ", b"\xef\xbb\xbf", b"{}", b"[1]", b"{bad", b"\xff", R1]), max_size=12).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(BYTES, st.binary(max_size=60)))
+def test_fix_is_idempotent_on_any_bytes(data: bytes) -> None:
+    out = io.BytesIO()
+    fix_lines(io.BytesIO(data), out)
+    again = io.BytesIO()
+    assert not fix_lines(io.BytesIO(out.getvalue()), again).changed
+    assert again.getvalue() == out.getvalue()
+
+
+FIXABLE = {rule.code for rule in all_rules().values() if rule.fixable}
+
+
+@settings(max_examples=200, deadline=None)
+@given(BYTES)
+def test_fix_changes_exactly_what_check_reports_as_fixable(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    path = tmp_path_factory.mktemp("agree") / "t.jsonl"
+    path.write_bytes(data)
+    reported = {p.code for p in check_file(path, data_format="completion", select=("JL0",)).problems}
+    summary = fix_file(path)
+    if "JL011" in reported or "JL012" in reported:  # a line too long or not JSONL: left alone
+        assert not summary.changed
+        return
+    assert summary.changed == bool(reported & FIXABLE), (reported, summary)
+    if summary.changed:
+        assert not {p.code for p in check_file(path, data_format="completion", select=("JL0",)).problems} & FIXABLE
+
+
+def test_rules_and_sarif_say_which_rules_are_fixable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert FIXABLE == {"JL002", "JL003", "JL013", "JL014"}
+    assert main(["rules"]) == 0
+    listed = {line.split()[0] for line in capsys.readouterr().out.splitlines() if line.endswith("(fixable)")}
+    assert listed == FIXABLE
+    log = sarif_log([])
+    assert {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"] if r["properties"]["fixable"]} == FIXABLE
+    assert main(["rules", "JL013"]) == 0
+    assert capsys.readouterr().out.startswith("JL013 crlf-line-ending (default severity: warning; `check --fix` repairs it)")

@@ -85,3 +85,10 @@ def test_fix_hook_repairs_and_reports(hook_repo: Path, pre_commit_env: dict[str,
     assert (tmp_path / "data" / "data.jsonl").read_bytes() == GOOD.encode()
     again = try_repo(hook_repo, pre_commit_env, "jsonl-lint-fix", tmp_path / "again", {"data.jsonl": GOOD})
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_file_names_that_look_like_options_stay_file_names(hook_repo: Path, pre_commit_env: dict[str, str], tmp_path: Path) -> None:
+    files = {"v.jsonl": GOOD, "--output-file=v.jsonl": GOOD, "-x.jsonl": GOOD}
+    result = try_repo(hook_repo, pre_commit_env, "jsonl-lint", tmp_path, files)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "data" / "v.jsonl").read_text() == GOOD  # not overwritten by a report

@@ -62,5 +62,5 @@ def test_cli_reports_sizes_and_refuses_overwriting(tmp_path: Path, capsys: pytes
     err = capsys.readouterr().err
     assert err.startswith(f"{tmp_path / 't.jsonl'}: ") and "1 blank lines left out" in err and "1 lines are not JSON" in err
     assert main(["split", str(source), "--train", str(source), "--validation", str(tmp_path / "v.jsonl")]) == 2
-    assert "three different files" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"jsonl-lint: {source}: is an input file; refusing to overwrite it\n"
     assert main(["split", str(source), "--train", "a", "--validation", "b", "--validation-fraction", "1.5"]) == 2

@@ -34,7 +34,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": _first_paragraph(rule.doc)},
         "help": {"text": rule.doc.strip(), "markdown": rule.doc.strip()},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.name]},
+        "properties": {"tags": [rule.name], "fixable": rule.fixable},  # fixable: `check --fix` repairs it
     }
 
 
