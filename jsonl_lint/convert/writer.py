@@ -96,7 +96,7 @@ def _output(path: str) -> Iterator[_Checked]:
                     _fail_write(path, error)
         else:
             with atomic_write(path) as out_file:
-                yield _Checked(out_file, path)  # type: ignore[arg-type]
+                yield _Checked(out_file, path)
                 in_body = False
     except OSError as error:
         if in_body:
