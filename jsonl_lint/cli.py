@@ -204,10 +204,22 @@ def _unescape(text: str | None) -> str | None:
     return re.sub(r"\\[ntr\\]", lambda match: _ESCAPES[match.group(0)], text)
 
 
+def _allowed_losses(text: str | None) -> tuple[str, ...]:
+    from jsonl_lint.convert.targets import LOSSES
+
+    names = tuple(part.strip() for part in (text or "").split(",") if part.strip())
+    for name in names:
+        if name not in LOSSES:
+            raise UsageError(f"--allow-loss: unknown loss {name!r}; known: {', '.join(LOSSES)}")
+    return names
+
+
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="Chat JSONL to write (\"-\": standard output); written only when complete.")
 @click.option("--from", "source", type=click.Choice(list(REGISTRY)), help="Input format (default: from the extension and the first record).")
+@click.option("--to", "to", type=click.Choice(["openai", "gemini", "bedrock", "bedrock-claude", "hf"]), default="openai", show_default=True, help="Target format: OpenAI chat, Vertex AI Gemini, Bedrock Nova, Bedrock Claude or Hugging Face TRL.")
+@click.option("--allow-loss", help="Comma-separated losses the target may make instead of rejecting the row: weight, image-detail, name, strict, schema-keywords.")
 @click.option("--system", help="A system message to put first in every example.")
 @click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True), help="JSONL of the rows that could not be converted: line, text, reason (written only if a row is rejected).")
 @click.option("--prompt-suffix", help="completion, tables: the prompt separator to strip, instead of detecting it (\\n escapes work).")
@@ -223,7 +235,7 @@ def _unescape(text: str | None) -> str | None:
 @click.option("--conversation-column", help="long tables: the column that groups rows into conversations.")
 @click.option("--role-column", help="long tables: the column of each message's role.")
 @click.option("--content-column", help="long tables: the column of each message's text.")
-def convert(input_path: str, output_path: str, rejects: str | None, columns: str | None, **options: Any) -> int:
+def convert(input_path: str, output_path: str, rejects: str | None, columns: str | None, allow_loss: str | None, **options: Any) -> int:
     """Convert INPUT (legacy prompt-completion, CSV/TSV/XLSX, ShareGPT, Alpaca, older chat) to chat JSONL.
 
     Nothing is dropped silently: every row that cannot be converted is listed with its line and
@@ -231,6 +243,7 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
     """
     options["prompt_suffix"], options["stop"] = _unescape(options["prompt_suffix"]), _unescape(options["stop"])
     options["columns"] = tuple(c.strip() for c in columns.split(",")) if columns is not None else None
+    options["allow_loss"] = _allowed_losses(allow_loss)
     name = "standard input" if input_path == "-" else input_path
 
     def report(row: Rejected) -> None:
@@ -243,6 +256,8 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
     summary = convert_file(input_path, output_path, rejects_path=rejects, options=ConvertOptions(**options), on_reject=report, on_flag=warn)
     where = "standard output" if output_path == "-" else output_path
     message = f"converted {summary.converted} row{'s' if summary.converted != 1 else ''} ({summary.source}) to {where}"
+    if options["to"] != "openai":
+        message += f" as {options['to']}"
     if summary.rejected:
         message += f"; rejected {summary.rejected}" + (f" (see {rejects})" if rejects else " (listed above)")
     if summary.flagged:

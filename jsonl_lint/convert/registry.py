@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from jsonl_lint.convert import alpaca, chat, completion, sharegpt, table
+from jsonl_lint.convert import alpaca, chat, completion, foreign, sharegpt, table
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import ConvertOptions, Notes, Row
 from jsonl_lint.problems import UsageError
@@ -28,6 +28,11 @@ class Converter:
 
 # Sniffed in this order: the first that claims a file converts it.
 REGISTRY: dict[str, Converter] = {
+    "gemini": Converter("Vertex AI Gemini JSONL (contents, systemInstruction)", foreign.sniff_gemini, foreign.reader("gemini")),
+    "bedrock": Converter("Amazon Bedrock Nova JSONL (bedrock-conversation-2024)", foreign.sniff_bedrock, foreign.reader("bedrock")),
+    "bedrock-claude": Converter("Amazon Bedrock Claude 3 Haiku JSONL (system, messages); only with --from", foreign.never, foreign.reader("bedrock-claude")),
+    "hf": Converter("Hugging Face TRL JSONL (object tool arguments, no call ids); only with --from", foreign.never, foreign.reader("hf")),
+    "preference": Converter("OpenAI preference JSONL (input, preferred_output, non_preferred_output)", foreign.sniff_preference, foreign.passthrough),
     "chat": Converter("chat JSONL: legacy functions to tools, bare message arrays wrapped", chat.sniff, chat.convert),
     "sharegpt": Converter('ShareGPT JSONL ({"conversations": [{"from", "value"}]})', sharegpt.sniff, sharegpt.convert),
     "alpaca": Converter("Alpaca JSONL (instruction, input, output)", alpaca.sniff, alpaca.convert),

@@ -16,6 +16,8 @@ class ConvertOptions:
     """Options of a conversion; each converter reads the ones that concern it."""
 
     source: str | None = None  # None: detect from the extension and the first record
+    to: str = "openai"  # the target format written (convert.targets)
+    allow_loss: tuple[str, ...] = ()  # what the target may drop (convert.targets.LOSSES)
     system: str | None = None
     prompt_suffix: str | None = None  # completion and tables: None detects it
     stop: str | None = None  # completion and tables: None detects it

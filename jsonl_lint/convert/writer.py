@@ -14,6 +14,7 @@ from typing import IO, Any
 import orjson
 
 from jsonl_lint.atomic import atomic_write
+from jsonl_lint.convert.foreign import Retarget, describe
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.registry import REGISTRY, detect_source
 from jsonl_lint.convert.rows import (
@@ -149,8 +150,12 @@ def _write_lines(out: _Checked, lines: list[bytes]) -> None:
     lines.clear()
 
 
-def _write_rows(rows: Iterator[Row], out: _Checked, spool: _Checked, summary: ConversionSummary, options: ConvertOptions) -> None:
+def _write_rows(
+    rows: Iterator[Row], out: _Checked, spool: _Checked, summary: ConversionSummary, options: ConvertOptions, retarget: Retarget | None
+) -> None:
     system = system_prefix(options.system)
+    if retarget is not None:
+        rows = Retarget.expanded(rows)
     pending: list[bytes] = []  # written in blocks: one write per row costs more than the row
     dumps = orjson.dumps
     for row in rows:
@@ -163,6 +168,8 @@ def _write_rows(rows: Iterator[Row], out: _Checked, spool: _Checked, summary: Co
         if isinstance(row, Converted):
             if system:
                 row = _with_system(row, system)
+            if retarget is not None and isinstance(row, Converted):
+                row = retarget.row(row)
             if isinstance(row, Converted):
                 try:
                     pending.append(dumps(row.record))
@@ -214,10 +221,11 @@ def convert_file(
         notes = Notes()
         summary = ConversionSummary(source=name)
         rows = REGISTRY[name].convert(source, options, notes)
+        retarget = Retarget(options) if options.to != "openai" else None
         with tempfile.TemporaryFile() as spool_file:
             spool = _Checked(spool_file, "a temporary file")
             with _output(output_path) as out:
-                _write_rows(rows, out, spool, summary, options)
+                _write_rows(rows, out, spool, summary, options, retarget)
             spool_file.seek(0)
             if rejects_path and summary.rejected:
                 with _output(rejects_path) as rejects:
@@ -235,6 +243,8 @@ def convert_file(
                 elif item is None and on_reject is not None:
                     reject = orjson.loads(line[1:])
                     on_reject(Rejected(reject["line"], reject["text"], reject["reason"]))
+    if retarget is not None:
+        describe(retarget.conversion, notes)
     if summary.blanks:
         named = ", ".join(map(str, summary.blank_lines)) + (" ..." if summary.blanks > len(summary.blank_lines) else "")
         notes.lines.insert(0, f"{summary.blanks} blank line{'s' if summary.blanks != 1 else ''} skipped (line{'s' if summary.blanks != 1 else ''} {named})")

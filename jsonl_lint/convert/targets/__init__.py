@@ -21,6 +21,8 @@ LOSSES: Mapping[str, str] = {
     "image-detail": "the `detail` of image parts is dropped (the target has no such setting)",
     "name": "message `name`s are dropped (the target has no participant names)",
     "strict": "the `strict` flag of function definitions is dropped",
+    "parallel-tool-calls": "`parallel_tool_calls: false` is dropped (the target cannot forbid parallel calls)",
+    "schema-keywords": "JSON Schema keywords Gemini's schema lacks ($ref, additionalProperties, oneOf ...) are dropped",
 }
 
 
@@ -59,6 +61,8 @@ class Target:
     data_formats: tuple[str, ...]  # the jsonl-lint formats of its records, chat first
     from_openai: Callable[[Record, Conversion], Record]
     to_openai: Callable[[Record, Conversion], Record]
+    # Why a converted record would still be refused by the trainer (turn order ...), or None.
+    refusal: Callable[[Record], str | None] = lambda record: None
 
 
 def targets() -> dict[str, Target]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible
 from jsonl_lint.convert.targets.common import (
-    arguments_object, arguments_text, check_keys, messages_of, split_system, text_content, texts,
+    arguments_object, arguments_text, check_keys, messages_of, split_system, text_content, texts, top_level, turn_order,
 )
 
 SCHEMA_VERSION = "bedrock-conversation-2024"
@@ -25,13 +25,7 @@ IMAGE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", 
 def from_openai(record: Record, conversion: Conversion) -> Record:
     if "input" in record:
         raise Unconvertible("Bedrock's conversation format has no preference records", "input")
-    for key in record:
-        if key == "parallel_tool_calls":
-            if record[key] is not True:
-                raise Unconvertible("Bedrock has no way to forbid parallel tool calls", key)
-            conversion.note("parallel_tool_calls: true (the default) dropped")
-        elif key not in ("messages", "tools"):
-            raise Unconvertible(f"`{key}` has no equivalent in Bedrock's conversation format", key)
+    top_level(record, {"messages", "tools"}, conversion, "Bedrock's conversation format")
     messages = messages_of(record)
     system, _ = split_system(messages)
     out: Record = {"schemaVersion": SCHEMA_VERSION}
@@ -268,9 +262,7 @@ def _function(tool: Any, path: str) -> Record:
 
 
 def claude_from_openai(record: Record, conversion: Conversion) -> Record:
-    for key in record:
-        if key != "messages":
-            raise Unconvertible(f"`{key}` has no equivalent in Bedrock's Claude format (system and text messages only)", key)
+    top_level(record, {"messages"}, conversion, "Bedrock's Claude format (system and text messages only)")
     messages = messages_of(record)
     system, _ = split_system(messages)
     out: Record = {}
@@ -305,5 +297,19 @@ def claude_to_openai(record: Record, conversion: Conversion) -> Record:
     return {"messages": messages}
 
 
-TARGET = Target(name="bedrock", title="Amazon Bedrock (Nova, bedrock-conversation-2024)", data_formats=("bedrock-nova",), from_openai=from_openai, to_openai=to_openai)
-CLAUDE_TARGET = Target(name="bedrock-claude", title="Amazon Bedrock (Claude 3 Haiku)", data_formats=("bedrock-claude",), from_openai=claude_from_openai, to_openai=claude_to_openai)
+def refusal(record: Record) -> str | None:
+    """Bedrock (Nova and Claude) needs user-first, alternating turns that end with the assistant,
+    and Claude at least two messages."""
+    if "schemaVersion" not in record and len(record["messages"]) < 2:
+        return "Bedrock's Claude format needs at least two messages"
+    return turn_order([m["role"] for m in record["messages"]], "assistant", last="assistant")
+
+
+TARGET = Target(
+    name="bedrock", title="Amazon Bedrock (Nova, bedrock-conversation-2024)", data_formats=("bedrock-nova",),
+    from_openai=from_openai, to_openai=to_openai, refusal=refusal,
+)
+CLAUDE_TARGET = Target(
+    name="bedrock-claude", title="Amazon Bedrock (Claude 3 Haiku)", data_formats=("bedrock-claude",),
+    from_openai=claude_from_openai, to_openai=claude_to_openai, refusal=refusal,
+)

@@ -84,3 +84,31 @@ def call_ids(counter: list[int]) -> str:
     """The next generated tool call id of an example: call_1, call_2 ... (stable across runs)."""
     counter[0] += 1
     return f"call_{counter[0]}"
+
+
+def top_level(record: Record, allowed: set[str], conversion: Conversion, title: str) -> None:
+    """Keys of an OpenAI record the target has no place for: ``parallel_tool_calls: true`` is the
+    default everywhere (dropped, counted); false is an allowed loss or a reject; others reject."""
+    for key in record:
+        if key == "parallel_tool_calls":
+            if record[key] is True:
+                conversion.note("parallel_tool_calls: true (the default) dropped")
+            else:
+                conversion.lose("parallel-tool-calls", f"{title} has no way to forbid parallel tool calls", key)
+        elif key not in allowed:
+            raise Unconvertible(f"`{key}` has no equivalent in {title}", key)
+
+
+def turn_order(roles: list[str], model: str, *, last: str) -> str | None:
+    """Why a target that needs user-first, alternating turns ending with ``last`` cannot take
+    these roles, or None."""
+    if not roles:
+        return "no turns"
+    if roles[0] != "user":
+        return f"the first turn is the {roles[0]}'s; the target needs the user's first"
+    for before, after in zip(roles, roles[1:]):
+        if before == after:
+            return f"two {after} turns in a row; the target needs user and {model} turns to alternate"
+    if roles[-1] != last:
+        return f"the last turn is the {roles[-1]}'s; the target needs it to be the {last}'s"
+    return None

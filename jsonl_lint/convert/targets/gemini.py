@@ -16,13 +16,14 @@ from typing import Any
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible, openapi
 from jsonl_lint.convert.targets.common import (
     arguments_object, arguments_text, call_ids, check_keys, image_mime_type, messages_of, split_system, text_content, texts,
+    top_level, turn_order,
 )
 
 
 def from_openai(record: Record, conversion: Conversion) -> Record:
     if "input" in record:
         return _preference_from_openai(record, conversion)
-    _top_level(record, {"messages", "tools", "parallel_tool_calls"}, conversion)
+    top_level(record, {"messages", "tools"}, conversion, "Gemini's format")
     out: Record = {}
     system, contents = _contents(messages_of(record), conversion, "messages")
     if system is not None:
@@ -31,16 +32,6 @@ def from_openai(record: Record, conversion: Conversion) -> Record:
     if "tools" in record:
         out["tools"] = [{"functionDeclarations": _declarations(record["tools"], conversion)}]
     return out
-
-
-def _top_level(record: Record, allowed: set[str], conversion: Conversion) -> None:
-    for key in record:
-        if key == "parallel_tool_calls" and key in allowed:
-            if record[key] is not True:
-                raise Unconvertible("Gemini has no way to forbid parallel tool calls", key)
-            conversion.note("parallel_tool_calls: true (the default) dropped")
-        elif key not in allowed:
-            raise Unconvertible(f"`{key}` has no equivalent in Gemini's format", key)
 
 
 def _contents(messages: list[dict[str, Any]], conversion: Conversion, path: str) -> tuple[Record | None, list[Record]]:
@@ -342,4 +333,11 @@ def _preference_to_openai(record: Record, conversion: Conversion) -> Record:
     return {"input": {"messages": _messages({k: v for k, v in record.items() if k != "completions"}, conversion)}, **outputs}
 
 
-TARGET = Target(name="gemini", title="Vertex AI Gemini", data_formats=("gemini", "gemini-preference"), from_openai=from_openai, to_openai=to_openai)
+def refusal(record: Record) -> str | None:
+    roles = [content["role"] for content in record["contents"]]
+    return turn_order(roles, "model", last="user" if "completions" in record else "model")
+
+
+TARGET = Target(
+    name="gemini", title="Vertex AI Gemini", data_formats=("gemini", "gemini-preference"), from_openai=from_openai, to_openai=to_openai, refusal=refusal
+)

@@ -8,15 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible
-from jsonl_lint.convert.targets.common import arguments_object, arguments_text, call_ids, check_keys, messages_of, texts
+from jsonl_lint.convert.targets.common import arguments_object, arguments_text, call_ids, check_keys, messages_of, texts, top_level
 
 
 def from_openai(record: Record, conversion: Conversion) -> Record:
     if "input" in record:
         return _preference_from_openai(record, conversion)
-    for key in record:
-        if key not in ("messages", "tools"):
-            raise Unconvertible(f"`{key}` has no equivalent in TRL's conversational format", key)
+    top_level(record, {"messages", "tools"}, conversion, "TRL's conversational format")
     out: Record = {"messages": _messages(messages_of(record), conversion, "messages")}
     if "tools" in record:
         out["tools"] = record["tools"]  # TRL's tools are the same JSON schemas
