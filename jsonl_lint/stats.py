@@ -78,7 +78,7 @@ class Distribution:
     def of(cls, values: Iterable[int]) -> Distribution:
         ordered = sorted(values)
         if not ordered:
-            return cls(0, {p: 0 for p in PERCENTILES}, 0, 0.0, 0)
+            return cls(0, dict.fromkeys(PERCENTILES, 0), 0, 0.0, 0)
         return cls(ordered[0], {p: percentile(ordered, p) for p in PERCENTILES}, ordered[-1], sum(ordered) / len(ordered), sum(ordered))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,9 +15,9 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 EXAMPLES = ROOT / "examples"
 
-# Offline machines: use the shared tiktoken cache when the caller did not name one.
-if "TIKTOKEN_CACHE_DIR" not in os.environ and (SHARED / "tiktoken-cache").is_dir():
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(SHARED / "tiktoken-cache")
+# Tests about counting use this encoding, built by the tests (tests/tiktoken_ext/jsonl_lint_test.py):
+# no download, no cache. Pass it as ``encoding=TEST_ENCODING`` or ``--encoding``.
+TEST_ENCODING = "jsonl_lint_test"
 
 
 def corpus_file(relative: str) -> Path:
@@ -26,6 +27,17 @@ def corpus_file(relative: str) -> Path:
             pytest.fail(f"shared corpus not found at {CORPUS}")
         pytest.skip(f"shared corpus not found at {CORPUS}")
     return path
+
+
+def real_encoding(name: str) -> Any:
+    """tiktoken's real encoding ``name``, for tests whose point is an exact OpenAI figure; they
+    skip, saying why, where it cannot be loaded (no network and no TIKTOKEN_CACHE_DIR holding it)."""
+    from jsonl_lint.tokens import EncodingUnavailable, encoding
+
+    try:
+        return encoding(name)
+    except EncodingUnavailable:
+        pytest.skip(f"tiktoken cannot load {name} here (offline, and TIKTOKEN_CACHE_DIR does not hold it)")
 
 
 def lines_of(text: str | bytes) -> list[bytes]:

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, problems
-from strategies import VALID, any_record
 from jsonl_lint import check_record, formats
+from strategies import VALID, any_record
 
 
 @pytest.mark.parametrize("name", list(formats.FORMATS))

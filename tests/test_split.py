@@ -37,7 +37,7 @@ def test_disjoint_and_complete(tmp_path: Path) -> None:
 def test_duplicates_whatever_their_spelling_land_together(tmp_path: Path) -> None:
     data = lines(300)
     again = [json.dumps(json.loads(line), indent=None, separators=(",", ":"), sort_keys=True) + "\n" for line in data]
-    train, valid = run(tmp_path, "".join(data + again))
+    train, _ = run(tmp_path, "".join(data + again))
     for original, respelled in zip(data, again):
         assert (original in train) == (respelled in train)
 
@@ -51,7 +51,7 @@ def test_appending_never_moves_existing_examples(tmp_path: Path) -> None:
 def test_seed_and_fraction(tmp_path: Path) -> None:
     data = "".join(lines(400))
     assert run(tmp_path, data, "a", seed=1) != run(tmp_path, data, "b", seed=2)
-    train, valid = run(tmp_path, data, "c", fraction=0.5)
+    _, valid = run(tmp_path, data, "c", fraction=0.5)
     assert 160 <= len(valid) <= 240
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from conftest import TEST_ENCODING
 from jsonl_lint import parallel, source, tokens
 from jsonl_lint.cli import main
 from jsonl_lint.stats import compute, default_epochs, percentile
@@ -15,7 +16,7 @@ from strategies import VALID
 
 
 def enc(text: str) -> int:
-    return len(tokens.encoding("o200k_base").encode_ordinary(text))
+    return len(tokens.encoding(TEST_ENCODING).encode_ordinary(text))
 
 
 @pytest.mark.parametrize(
@@ -43,7 +44,7 @@ def test_numbers_by_hand(tmp_path: Path) -> None:
     two = {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "x", "weight": 0},
                         {"role": "user", "content": "Really?"}, {"role": "assistant", "content": "Goodbye"}]}
     data = write(tmp_path / "t.jsonl", one, two, {"not": "an example"})
-    report = compute([str(data)])
+    report = compute([str(data)], encoding=TEST_ENCODING)
     [stats] = report.training
     system = 3 + enc("system") + enc("Be brief.")
     user = lambda t: 3 + enc("user") + enc(t)  # noqa: E731
@@ -63,7 +64,7 @@ def test_numbers_by_hand(tmp_path: Path) -> None:
 def test_truncation_and_billing_cap(tmp_path: Path) -> None:
     long = {"messages": [{"role": "user", "content": "count"}, {"role": "assistant", "content": "one two three four five six seven eight"}]}
     data = write(tmp_path / "t.jsonl", long)
-    report = compute([str(data)], max_tokens=10, epochs=2)
+    report = compute([str(data)], max_tokens=10, epochs=2, encoding=TEST_ENCODING)
     [stats] = report.training
     count = stats.token_counts[0]
     assert count > 10 and (stats.over_limit, stats.truncated_tokens) == (1, count - 10)
@@ -73,19 +74,19 @@ def test_truncation_and_billing_cap(tmp_path: Path) -> None:
 def test_validation_is_counted_not_billed(tmp_path: Path) -> None:
     record = {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}
     train, valid = write(tmp_path / "t.jsonl", record), write(tmp_path / "v.jsonl", record, record)
-    report = compute([str(train)], validation=str(valid), epochs=1)
+    report = compute([str(train)], validation=str(valid), epochs=1, encoding=TEST_ENCODING)
     assert report.validation is not None and report.validation.examples == 2
     assert report.estimate.billed_tokens == report.training[0].tokens.total
 
 
 def test_prompt_completion_and_preference(tmp_path: Path) -> None:
     data = write(tmp_path / "c.jsonl", {"prompt": "a b", "completion": " c"})
-    [stats] = compute([str(data)], model="davinci-002").training
-    cl = tokens.encoding("cl100k_base").encode_ordinary
+    [stats] = compute([str(data)], model="davinci-002", encoding=TEST_ENCODING).training
+    cl = tokens.encoding(TEST_ENCODING).encode_ordinary
     assert stats.token_counts == (len(cl("a b")) + len(cl(" c")),) and stats.trained_counts == (len(cl(" c")),)
     pref = {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello"}],
             "non_preferred_output": [{"role": "assistant", "content": "Go"}]}
-    [stats] = compute([str(write(tmp_path / "p.jsonl", pref))]).training
+    [stats] = compute([str(write(tmp_path / "p.jsonl", pref))], encoding=TEST_ENCODING).training
     assert stats.trained_counts == (3 + enc("assistant") + enc("Hello") + 3 + enc("assistant") + enc("Go"),)
 
 
@@ -94,7 +95,7 @@ def test_prompt_completion_and_preference(tmp_path: Path) -> None:
 def test_stats_count_equals_the_checkers(record: dict[str, object]) -> None:
     """A fresh counter (as stats makes per block) gives the same total as the token-budget rule's,
     whose cache is warm from earlier examples."""
-    assert tokens.TokenCounter("o200k_base", "chat").example(record)[1] == tokens.count_tokens(record, "chat", "o200k_base")
+    assert tokens.TokenCounter(TEST_ENCODING, "chat").example(record)[1] == tokens.count_tokens(record, "chat", TEST_ENCODING)
 
 
 def test_workers_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,7 +104,7 @@ def test_workers_give_the_same_report(tmp_path: Path, monkeypatch: pytest.Monkey
     records = [{"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": f"q{i} " * (i % 40)},
                              {"role": "assistant", "content": f"a{i} " * (i % 25 + 1)}]} for i in range(800)]
     data = write(tmp_path / "t.jsonl", *records)
-    assert compute([str(data)], jobs=2) == compute([str(data)], jobs=1)
+    assert compute([str(data)], jobs=2, encoding=TEST_ENCODING) == compute([str(data)], jobs=1, encoding=TEST_ENCODING)
 
 
 class _Tags(html.parser.HTMLParser):
@@ -120,7 +121,7 @@ class _Tags(html.parser.HTMLParser):
 def test_html_report_is_self_contained(tmp_path: Path) -> None:
     record = {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b c"}]}
     data = write(tmp_path / "t.jsonl", record, record)
-    assert main(["stats", "--format", "html", "--output-file", str(tmp_path / "r.html"), str(data)]) == 0
+    assert main(["stats", "--encoding", TEST_ENCODING, "--format", "html", "--output-file", str(tmp_path / "r.html"), str(data)]) == 0
     page = (tmp_path / "r.html").read_text()
     parser = _Tags()
     parser.feed(page)
@@ -131,7 +132,7 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
 
 def test_json_report_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
-    assert main(["stats", "--format", "json", str(data)]) == 0
+    assert main(["stats", "--encoding", TEST_ENCODING, "--format", "json", str(data)]) == 0
     report = json.loads(capsys.readouterr().out)
     for key in ("examples", "tokens_total", "tokens_trained", "epochs", "billed_tokens", "estimated_cost_usd", "price_date"):
         assert key in report
@@ -141,7 +142,7 @@ def test_json_report_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 def test_text_report_draws_a_histogram(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = write(tmp_path / "t.jsonl", *({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b " * i}]} for i in range(1, 30)))
-    assert main(["stats", str(data)]) == 0
+    assert main(["stats", "--encoding", TEST_ENCODING, str(data)]) == 0
     out = capsys.readouterr().out
     assert "tokens per example:" in out and "█" in out
     assert "estimated cost ≈ $" in out and "(prices of 2025-11)" in out
@@ -149,7 +150,7 @@ def test_text_report_draws_a_histogram(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_model_without_price(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = write(tmp_path / "t.jsonl", {"messages": [{"role": "developer", "content": "x"}, {"role": "user", "content": "q"}], "answer": "4"})
-    assert main(["stats", "--model", "o4-mini", str(data)]) == 0
+    assert main(["stats", "--encoding", TEST_ENCODING, "--model", "o4-mini", str(data)]) == 0
     assert "estimated cost: no price known for this model" in capsys.readouterr().out
 
 
@@ -171,5 +172,6 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys
 
 def test_output_file_in_a_missing_folder_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
-    assert main(["stats", "--output-file", str(tmp_path / "no" / "r.txt"), str(data)]) == 2
-    assert capsys.readouterr().err == f"jsonl-lint: {tmp_path / 'no' / 'r.txt'}: cannot write: No such file or directory\n"
+    assert main(["stats", "--encoding", TEST_ENCODING, "--output-file", str(tmp_path / "no" / "r.txt"), str(data)]) == 2
+    assert capsys.readouterr().err == f"jsonl-lint: {tmp_path / 'no' / 'r.txt'}: cannot write: No such file or directory
+"

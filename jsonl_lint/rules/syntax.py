@@ -174,7 +174,7 @@ EMPTY_FILE = Rule(
 
 Fails:
 
-    
+
 
 Passes:
 

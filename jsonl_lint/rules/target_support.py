@@ -40,7 +40,7 @@ _SCHEMA_ROLES = frozenset({"system", "user", "assistant", "tool", "function"})
 
 @functools.cache
 def _accepts_every_role(roles: tuple[str, ...]) -> bool:
-    return _SCHEMA_ROLES <= set(roles)
+    return set(roles) >= _SCHEMA_ROLES
 FORMATS = frozenset({"chat", "preference"})  # the data formats check() looks at
 
 
