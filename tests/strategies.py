@@ -5,7 +5,6 @@ import copy
 from typing import Any
 
 from hypothesis import strategies as st
-
 from strategies_trainers import VALID_TRAINER_FORMATS
 
 TEXT = st.text(max_size=12)

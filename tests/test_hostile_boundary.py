@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import lines_of
 
+from conftest import lines_of
 from jsonl_lint import check_file, check_lines, parallel
 from jsonl_lint.rules import learnable
 
