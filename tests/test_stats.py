@@ -173,5 +173,4 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys
 def test_output_file_in_a_missing_folder_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
     assert main(["stats", "--encoding", TEST_ENCODING, "--output-file", str(tmp_path / "no" / "r.txt"), str(data)]) == 2
-    assert capsys.readouterr().err == f"jsonl-lint: {tmp_path / 'no' / 'r.txt'}: cannot write: No such file or directory
-"
+    assert capsys.readouterr().err == f"jsonl-lint: {tmp_path / 'no' / 'r.txt'}: cannot write: No such file or directory\n"

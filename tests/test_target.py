@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import lines_of
+from conftest import TEST_ENCODING, lines_of
 
 from jsonl_lint import Config, check_lines, profiles
 from jsonl_lint.cli import main
@@ -141,9 +141,10 @@ def test_validation_in_config_is_used_by_check(tmp_path: Path, capsys: pytest.Ca
 def test_stats_uses_profile_and_model_from_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     example = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
     (tmp_path / "data.jsonl").write_text(json.dumps(example) + "\n")
-    # gpt-35-turbo is a name only the azure-openai profile knows.
-    (tmp_path / "pyproject.toml").write_text('[tool.jsonl-lint]\nprofile = "azure-openai"\nmodel = "gpt-35-turbo"\n')
+    # gpt-35-turbo is a name only the azure-openai profile knows; the encoding the tests build counts offline.
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.jsonl-lint]\nprofile = "azure-openai"\nmodel = "gpt-35-turbo"\nencoding = "{TEST_ENCODING}"\n')
     _config_in.cache_clear()
     assert main(["stats", "--format", "json", str(tmp_path / "data.jsonl")]) == 0
     estimate = json.loads(capsys.readouterr().out)
-    assert (estimate["model"], estimate["encoding"]) == ("gpt-3.5-turbo-0125", "cl100k_base")
+    assert (estimate["model"], estimate["encoding"]) == ("gpt-3.5-turbo-0125", TEST_ENCODING)
