@@ -31,6 +31,7 @@ from jsonl_lint.convert.conventions import (
     separator_tail,
     stop_tail,
 )
+from jsonl_lint.convert.escapes import Escapes, has_escaped_newlines, unescape
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import (
     Blank,
@@ -59,10 +60,13 @@ def sniff(suffix: str, first: Any) -> bool:
     return isinstance(first, dict) and ("prompt" in first or "completion" in first)
 
 
-def _convert_block(conventions: Conventions, options: ConvertOptions, first_line: int, lines: Iterable[bytes]) -> tuple[list[Row], Lacking, Tally]:
+Block = tuple[list[Row], Lacking, Tally, Escapes]
+
+
+def _convert_block(conventions: Conventions, options: ConvertOptions, first_line: int, lines: Iterable[bytes]) -> Block:
     """A block of lines converted in one tight loop: the records serialised into one
     :class:`Written`, then the rejections and warnings in line order; what the block lacked,
-    and the tally of its rows' conventions. Most of the time of a conversion is here, so it
+    the tally of its rows' conventions, and the rows with escaped newlines. Most of the time of a conversion is here, so it
     makes no object per row that it does not write."""
     loads, dumps, decode_error = orjson.loads, orjson.dumps, orjson.JSONDecodeError
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
@@ -72,6 +76,7 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
     others: list[Row] = []
     lacking = Lacking()
     tally = Tally()
+    escapes = Escapes()
     separators, stops = tally.separators, tally.stops
     # the last tail seen of each kind: most rows end the same way, and endswith settles them
     last_separator = last_stop = "\0"
@@ -155,15 +160,20 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
             messages = [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
         else:
             messages = [*system, {"role": "assistant", "content": completion}]
-        records.append(dumps({"messages": messages}))
+        data = dumps({"messages": messages})
+        if b"\\\\n" in data and (has_escaped_newlines(prompt + completion) or has_escaped_newlines(options.system or "")):
+            escapes.add(number)
+            if options.unescape:
+                data = dumps({"messages": [{**m, "content": unescape(m["content"])} for m in messages]})
+        records.append(data)
     tally.leading_spaces = leading_spaces
     count = len(records)
     records.append(b"")  # the join then ends with a newline, without copying the block again
     written: list[Row] = [Written(count, b"\n".join(records))] if count else []
-    return written + others, lacking, tally
+    return written + others, lacking, tally, escapes
 
 
-def _blocks(work: Any, batches: Iterable[tuple[int, bytes]]) -> Iterator[tuple[list[Row], Lacking, Tally]]:
+def _blocks(work: Any, batches: Iterable[tuple[int, bytes]]) -> Iterator[Block]:
     return (work(first_line, lines_of(block)) for first_line, block in batches)
 
 
@@ -177,20 +187,23 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
         return
     first = _convert_block(Conventions("", "", False), options, head[0], lines_of(head[1]))[2]
     conventions = resolve(first.conventions(), options)
-    whole, lacking = Tally(), Lacking()
-    for rows, missing, tally in _blocks(functools.partial(_convert_block, conventions, options), itertools.chain([head], batches)):
+    whole, lacking, escapes = Tally(), Lacking(), Escapes()
+    for rows, missing, tally, escaped in _blocks(functools.partial(_convert_block, conventions, options), itertools.chain([head], batches)):
         whole.merge(tally)
         lacking.add(missing)
+        escapes.merge(escaped)
         yield from rows
     final = resolve(whole.conventions(), options)
     if final != conventions:
         notes.add("converted twice: the first rows do not share the conventions of the whole file")
         yield Restart()
-        lacking = Lacking()
-        for rows, missing, _ in _blocks(functools.partial(_convert_block, final, options), parallel.blocks(source.again())):
+        lacking, escapes = Lacking(), Escapes()
+        for rows, missing, _, escaped in _blocks(functools.partial(_convert_block, final, options), parallel.blocks(source.again())):
             lacking.add(missing)
+            escapes.merge(escaped)
             yield from rows
     describe(final, options, notes, f"all {whole.stops.total} usable rows", lacking)
+    escapes.describe(notes, options.unescape)
 
 
 def _unusable(value: Any) -> str | None:

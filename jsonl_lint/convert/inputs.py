@@ -88,13 +88,13 @@ class Input:
         self._again = False
         self._drained = False
 
-    def head(self, limit: int = 20) -> bytes:
-        """The first lines, up to and including the first non-blank one (to tell the format)."""
+    def head(self, lines: int = 20, size: int = 2 << 20) -> bytes:
+        """The first ``lines`` lines, or fewer past ``size`` bytes (to tell the format)."""
         if not self._head:
-            for _ in range(limit):
+            for _ in range(lines):
                 line = self._reader.readline()
                 self._head += line
-                if not line or line.strip():
+                if not line or len(self._head) >= size:
                     break
         return self._head
 

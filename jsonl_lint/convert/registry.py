@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from jsonl_lint import source
 from jsonl_lint.convert import alpaca, chat, completion, foreign, sharegpt, table
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import ConvertOptions, Notes, Row
@@ -25,6 +24,8 @@ class Converter:
     sniff: Callable[[str, Any], bool]
     convert: Callable[[Input, ConvertOptions, Notes], Iterator[Row]]
 
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")  # told by their extension alone
 
 # Sniffed in this order: the first that claims a file converts it.
 REGISTRY: dict[str, Converter] = {
@@ -43,21 +44,16 @@ REGISTRY: dict[str, Converter] = {
 }
 
 
-def first_value(head: bytes) -> Any:
-    """The first JSON value of ``head`` (lines), or None."""
-    for line in head.splitlines():
-        if line.strip():
-            try:
-                return orjson.loads(line.removeprefix(b"\xef\xbb\xbf"))
-            except orjson.JSONDecodeError:
-                return None
-    return None
-
-
 def detect_source(path: str, head: bytes) -> str:
-    """The source format from the file's extension, else from its first JSON line."""
+    """The source format from the file's extension, else from its first JSON line (found by
+    the one sniffer, which also names files that are not JSONL at all)."""
     suffix = Path(path).suffix.lower()
-    first = None if suffix in (".csv", ".tsv", ".xlsx") else first_value(head)
+    first = None
+    if suffix not in TABLE_SUFFIXES:
+        sniffed = source.sniff(head)
+        if sniffed.shape is not None:
+            raise UsageError(f"{path}: {source.SHAPES[sniffed.shape]}")
+        first = sniffed.value
     for name, converter in REGISTRY.items():
         if converter.sniff(suffix, first):
             return name

@@ -15,8 +15,10 @@ original bytes; an unnamed index column (a pandas export) is ignored.
 from __future__ import annotations
 
 import csv
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from jsonl_lint.convert import conventions
 from jsonl_lint.convert.inputs import Input
@@ -102,8 +104,14 @@ def _sheet_rows(source: Input) -> Iterator[TableRow]:
         import openpyxl  # an optional extra: jsonl-lint[xlsx]
     except ImportError:
         raise ColumnError("reading .xlsx needs openpyxl: pip install 'jsonl-lint[xlsx]'") from None
+    with tempfile.TemporaryFile() as copy:  # a workbook is a ZIP archive: it needs a file to seek in
+        shutil.copyfileobj(source.stream(), copy)
+        yield from _workbook_rows(openpyxl, copy, source.name)
+
+
+def _workbook_rows(openpyxl: Any, file: IO[bytes], name: str) -> Iterator[TableRow]:
     try:
-        book = openpyxl.load_workbook(source.stream(), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         for line, values in enumerate(rows, 1):
@@ -114,7 +122,7 @@ def _sheet_rows(source: Input) -> Iterator[TableRow]:
     except ColumnError:
         raise
     except Exception as error:  # openpyxl raises many types for a damaged file  # noqa: BLE001
-        raise ColumnError(f"{source.name}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+        raise ColumnError(f"{name}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
 
 
 def convert_csv(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:

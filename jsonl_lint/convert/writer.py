@@ -14,6 +14,11 @@ from typing import IO, Any
 import orjson
 
 from jsonl_lint.atomic import atomic_write
+from jsonl_lint.convert.escapes import (
+    Escapes,
+    record_has_escaped_newlines,
+    unescape_record,
+)
 from jsonl_lint.convert.foreign import Retarget, describe
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.registry import REGISTRY, detect_source
@@ -151,7 +156,7 @@ def _write_lines(out: _Checked, lines: list[bytes]) -> None:
 
 
 def _write_rows(
-    rows: Iterator[Row], out: _Checked, spool: _Checked, summary: ConversionSummary, options: ConvertOptions, retarget: Retarget | None
+    rows: Iterator[Row], out: _Checked, spool: _Checked, summary: ConversionSummary, options: ConvertOptions, retarget: Retarget | None, escapes: Escapes
 ) -> None:
     system = system_prefix(options.system)
     if retarget is not None:
@@ -172,10 +177,15 @@ def _write_rows(
                 row = retarget.row(row)
             if isinstance(row, Converted):
                 try:
-                    pending.append(dumps(row.record))
+                    data = dumps(row.record)
+                    if b"\\\\n" in data and record_has_escaped_newlines(row.record):  # the JSON of a backslash and n
+                        escapes.add(row.line)
+                        if options.unescape:
+                            data = dumps(unescape_record(row.record))
                 except TypeError as error:  # nested deeper than JSON writers go, or not UTF-8
                     row = Rejected(row.line, row.text, f"cannot be written as JSON: {error}")
                 else:
+                    pending.append(data)
                     summary.converted += 1
                     if len(pending) >= 1024:
                         _write_lines(out, pending)
@@ -192,6 +202,7 @@ def _write_rows(
                 summary.blank_lines.append(row.line)
         elif isinstance(row, Restart):  # never for standard output: the converter knows
             pending.clear()
+            escapes.count, escapes.lines = 0, []
             out.rewind()
             spool.rewind()
             summary.converted = summary.rejected = summary.flagged = summary.blanks = 0
@@ -222,10 +233,12 @@ def convert_file(
         summary = ConversionSummary(source=name)
         rows = REGISTRY[name].convert(source, options, notes)
         retarget = Retarget(options) if options.to != "openai" else None
+        escapes = Escapes()
         with tempfile.TemporaryFile() as spool_file:
             spool = _Checked(spool_file, "a temporary file")
             with _output(output_path) as out:
-                _write_rows(rows, out, spool, summary, options, retarget)
+                _write_rows(rows, out, spool, summary, options, retarget, escapes)
+            escapes.describe(notes, options.unescape)
             spool_file.seek(0)
             if rejects_path and summary.rejected:
                 with _output(rejects_path) as rejects:
