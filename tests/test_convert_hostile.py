@@ -190,7 +190,7 @@ def test_a_full_disk_on_standard_output_is_an_error(tmp_path: Path) -> None:
     with open("/dev/full", "wb") as full:
         done = subprocess.run([sys.executable, "-m", "jsonl_lint", "convert", str(source), "-o", "-"], stdout=full, stderr=subprocess.PIPE, check=False)
     assert done.returncode == 2
-    assert done.stderr.decode() == "jsonl-lint: standard output: No space left on device\n"
+    assert done.stderr.decode() == "jsonl-lint: standard output: cannot write: No space left on device\n"
 
 
 def test_a_closed_pipe_on_standard_output_is_an_error(tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_a_closed_pipe_on_standard_output_is_an_error(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "jsonl_lint", "convert", str(source), "-o", "-"], stdout=writer, stderr=subprocess.PIPE, check=False)
     os.close(writer)
     assert done.returncode == 2
-    assert done.stderr.decode() == "jsonl-lint: standard output: Broken pipe\n"
+    assert done.stderr.decode() == "jsonl-lint: standard output: cannot write: Broken pipe\n"
 
 
 def test_a_failed_write_names_the_target_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -216,7 +216,7 @@ def test_a_failed_write_names_the_target_and_leaves_no_temporary_file(tmp_path: 
     monkeypatch.setattr(os, "fsync", no_space)
     out = tmp_path / "new.jsonl"
     assert main(["convert", str(source), "-o", str(out)]) == 2
-    assert capsys.readouterr().err == f"jsonl-lint: {out}: No space left on device\n"
+    assert capsys.readouterr().err == f"jsonl-lint: {out}: cannot write: No space left on device\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.jsonl"]
 
 

@@ -8,7 +8,7 @@ follow: it is stripped where present, and the rows without it are named.
 
 A separator is made of ``[ \\t\\r\\n#=\\-~>*|_]`` only (never letters, digits or sentence
 punctuation). A stop sequence is optional whitespace, one marker, optional whitespace, or
-newlines alone; a marker is a run of three or more of ``#=-~*+&$@%^|_``, a token such as
+newlines alone; a marker is one of ``#=-~*+&$@%^|_`` three or more times, a token such as
 ``<|end|>``, ``</s>``, ``<END>`` or ``[END]``, or one of the words END, STOP, EOS, EOT standing
 alone. Shared real text is never taken for a stop: label endings (`` positive\\n`` and
 `` negative\\n`` share only ``"\\n"``), full stops and shared last words are not markers.
@@ -39,7 +39,7 @@ FIRST_ROWS = 2000  # rows the provisional conventions are detected on, before th
 
 SEPARATOR_CHARS = " \t\r\n#=-~>*|_"
 _SEPARATOR_TAIL = re.compile(r"[ \t\r\n#=\-~>*|_]+")  # matched on the reversed text
-_MARKERS_REVERSED = r"[#=\-~*+&$@%^|_]{3,}|>\|[^|<>\s]{1,20}\|<|>[A-Za-z]{1,10}/?<|\][A-Z_]{2,10}\[|(?:DNE|POTS|SOE|TOE)\b"
+_MARKERS_REVERSED = r"([#=\-~*+&$@%^|_])\1{2,}|>\|[^|<>\s]{1,20}\|<|>[A-Za-z]{1,10}/?<|\][A-Z_]{2,10}\[|(?:DNE|POTS|SOE|TOE)\b"
 _STOP_TAIL = re.compile(rf"[ \t\r\n]*(?:{_MARKERS_REVERSED})[ \t\r\n]*|[ \t\r\n]*\n[ \t\r]*")  # on the reversed text
 _STOP_BEFORE = " \t\r\n#=-~*+&$@%^|_<>[]"  # a tail is whole when the text before it is none of these
 

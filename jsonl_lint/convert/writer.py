@@ -78,7 +78,7 @@ def _fail_write(path: str, error: OSError) -> None:
     if path == "-":  # nothing more can reach standard output: no second error when Python exits
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    raise UsageError(f"{_target(path)}: {error.strerror or error}") from None
+    raise UsageError(f"{_target(path)}: cannot write: {error.strerror or error}") from None
 
 
 @contextlib.contextmanager
