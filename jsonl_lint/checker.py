@@ -138,7 +138,7 @@ class _LineChecker:
                 self.check(item, append)
             except (UsageError, KeyboardInterrupt, SystemExit, GeneratorExit):
                 raise  # about the run (e.g. a missing encoding), not this record
-            except BaseException as error:  # native code panics (pyo3) derive from BaseException
+            except BaseException as error:  # noqa: BLE001 -- native panics (pyo3) are BaseExceptions
                 _append(append, _internal_error(self.ctx, item, error))
 
     def check(self, record: Record, append: Callable[[Problem], None]) -> None:

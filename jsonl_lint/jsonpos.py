@@ -122,16 +122,45 @@ def locate(text: str, path: Sequence[PathPart], *, key: bool = False) -> int | N
     """
     wanted = tuple(path)
     found: Node | None = None
-    try:
-        for node in iter_nodes(text):
-            if node.path == wanted:
-                found = node
-    except (ValueError, IndexError):
-        return None
+    if _index.text == text:  # a second problem in the same line: look it up, not walk again
+        found = _index.nodes.get(wanted)
+    elif _index.first == text:
+        _index.text, _index.nodes = text, _nodes_by_path(text)
+        found = _index.nodes.get(wanted)
+    else:
+        _index.first, _index.text, _index.nodes = text, None, {}
+        try:
+            for node in iter_nodes(text):
+                if node.path == wanted:
+                    found = node
+        except (ValueError, IndexError):
+            return None
     if found is None:
         return None
     offset = found.key_offset if key and found.key_offset is not None else found.value_offset
     return offset + 1
+
+
+@dataclass(slots=True)
+class _LineIndex:
+    """The line located in last: a line with many problems is walked twice, not once a problem."""
+
+    first: str | None = None  # located in once
+    text: str | None = None  # located in again: ``nodes`` indexes it
+    nodes: dict[JsonPath, Node] = field(default_factory=dict)
+
+
+_index = _LineIndex()
+
+
+def _nodes_by_path(text: str) -> dict[JsonPath, Node]:
+    nodes: dict[JsonPath, Node] = {}
+    try:
+        for node in iter_nodes(text):
+            nodes[node.path] = node  # a repeated key: the last one wins, as in the parsed value
+    except (ValueError, IndexError):
+        return {}
+    return nodes
 
 
 def duplicate_keys(text: str) -> list[Node]:

@@ -5,7 +5,7 @@ This is the boundary: nothing past it sees a ``jsonschema.ValidationError``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -165,3 +165,53 @@ def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root:
         yield SchemaIssue(path, f"{place} {_short(instance)} is not valid: {why}")
     else:
         yield SchemaIssue(path, f"{place}: {error.message}")
+
+
+def explain_native(errors: Iterable[Any], instance: Any, *, root: str = "the record") -> list[SchemaIssue]:
+    """The same, from jsonschema-rs's errors (user-declared schemas are checked with it: its
+    regex engines are bounded and it fetches nothing when told so). One issue per place."""
+    issues: list[SchemaIssue] = []
+    seen: set[JsonPath] = set()
+    for error in errors:
+        issue = _describe_native(error, instance, root)
+        if issue.path not in seen:
+            seen.add(issue.path)
+            issues.append(issue)
+    return issues
+
+
+def _describe_native(error: Any, document: Any, root: str) -> SchemaIssue:
+    path: JsonPath = tuple(error.instance_path)
+    place = describe_place(document, path, root)
+    kind: str = error.kind.name
+    details: dict[str, Any] = error.kind.as_dict()
+    instance: Any = error.instance
+    if kind in ("anyOf", "oneOf") and details.get("context"):
+        branches = [branch for branch in details["context"] if branch]
+        if branches:  # the alternative that came closest: fewest errors, then the deepest one
+            closest = min(branches, key=len)
+            return _describe_native(max(closest, key=lambda e: len(e.instance_path)), document, root)
+    if kind == "required":
+        return SchemaIssue(path, f'{place} is missing the required key {_short(details.get("property"))}')
+    if kind == "type":
+        types = details.get("types") or []
+        wanted = _or_list([_TYPE_NAMES.get(t, t) for t in types], quote=False) if types else "another type"
+        return SchemaIssue(path, f"{place} must be {wanted}, found {kind_of(instance)}")
+    if kind == "enum":
+        return SchemaIssue(path, f"{place} is {_short(instance)}; expected {_or_list(details.get('options') or ['?'])}")
+    if kind == "const":
+        return SchemaIssue(path, f"{place} is {_short(instance)}; expected {_short(details.get('expected_value'))}")
+    if kind == "additionalProperties":
+        unexpected = details.get("unexpected") or []
+        keys = ", ".join(_short(key) for key in unexpected[:5])
+        return SchemaIssue(path, f"unexpected key{'s' if len(unexpected) > 1 else ''} {keys} in {place}")
+    if kind == "pattern":
+        if "backtracking" in error.message:
+            return SchemaIssue(path, f"{place} {_short(instance)} could not be checked: its pattern needs too much backtracking")
+        return SchemaIssue(path, f"{place} {_short(instance)} is not valid: it must match {_short(details.get('pattern'))}")
+    return SchemaIssue(path, f"{place}: {_message(error.message)}")
+
+
+def _message(text: str) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= 200 else line[:197] + "..."

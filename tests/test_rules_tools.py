@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import messages_line, problems
 
 U = {"role": "user", "content": "Weather in Paris?"}
@@ -56,8 +55,8 @@ def test_tool_rules(name: str, line: str, expected: list[tuple[str, str]]) -> No
 def test_argument_messages_name_the_property() -> None:
     line = messages_line(U, calls(call("c1", arguments='{"days": "two"}')), tools=TOOLS)
     assert [p.message for p in problems(line, select=("JL306",))] == [
-        "arguments of weather do not match its parameters: days must be an integer, found a string",
         'arguments of weather do not match its parameters: the arguments object is missing the required key "city"',
+        "arguments of weather do not match its parameters: days must be an integer, found a string",
     ]
 
 
@@ -71,10 +70,10 @@ def test_unanswered_message_and_column() -> None:
 def test_drone_style_parameters_are_compiled_once() -> None:
     from jsonl_lint.rules import tool_arguments
 
-    tool_arguments._parameters_check.cache_clear()
+    tool_arguments.tool_schema.compile_parameters.cache_clear()
     text = "\n".join(messages_line(U, calls(call(f"c{i}")), tools=TOOLS) for i in range(20))
     problems(text, select=("JL306",))
-    assert tool_arguments._parameters_check.cache_info().misses == 1
+    assert tool_arguments.tool_schema.compile_parameters.cache_info().misses == 1
 
 
 def test_preference_input_tools_are_checked() -> None:

@@ -1,21 +1,19 @@
 """Tool call arguments: JSON-encoded objects, for declared functions, matching their parameters."""
 from __future__ import annotations
 
-import functools
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
 import orjson
 
+from jsonl_lint import tool_schema
 from jsonl_lint.conversation import all_messages, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.schema_errors import explain
+from jsonl_lint.schema_errors import explain_native
 
 if TYPE_CHECKING:
-    import jsonschema
-
     from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
 
@@ -62,7 +60,9 @@ ARGUMENTS_MISMATCH = Rule(
     summary="call arguments do not validate against the function's declared parameters",
     doc="""A call's arguments do not validate against the JSON Schema the function declares as
 `parameters`; the message names the failing argument. A `parameters` that is not a valid JSON
-Schema is reported too.
+Schema is reported too, and so is one that cannot be checked safely: a `$ref` or `$schema` that
+points outside the schema (jsonl-lint never fetches or opens one), or nesting deeper than 64
+levels. Patterns run in linear time, or under a backtracking limit (see the README).
 
 Fails:
 
@@ -75,6 +75,8 @@ Passes:
 )
 
 RULES = (INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH)
+MAX_ISSUES = 5  # mismatches shown per call; the rest are counted, so one call cannot flood the report
+MAX_ERRORS = 100  # validation errors read per call
 FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
 
@@ -89,30 +91,10 @@ def _declarations(value: dict[str, Any], data_format: str | None) -> dict[str, A
     return declared
 
 
-@functools.lru_cache(maxsize=256)
-def _parameters_check(parameters_json: bytes) -> Any:
-    """jsonschema-rs's validator for a declared parameters schema (valid or not, quickly), or why
-    the schema cannot be one. Cached: datasets repeat the same tool definitions on every line."""
-    try:
-        return jsonschema_rs.validator_for(orjson.loads(parameters_json))
-    except Exception:  # not a schema jsonschema-rs takes: let jsonschema say why, or do the work
-        explaining = _explaining_check(parameters_json)
-        return explaining if isinstance(explaining, str) else None
-
-
-@functools.lru_cache(maxsize=256)
-def _explaining_check(parameters_json: bytes) -> jsonschema.protocols.Validator | str:
-    """jsonschema's validator for the same schema, to say what is wrong (failures only)."""
-    import jsonschema  # only failing arguments need it (its import costs 60 ms)
-
-    parameters = orjson.loads(parameters_json)
-    cls = jsonschema.validators.validator_for(parameters, default=jsonschema.Draft202012Validator)
-    try:
-        cls.check_schema(parameters)
-    except jsonschema.SchemaError as error:
-        return f"is not a valid JSON Schema ({error.message})"
-    validator: jsonschema.protocols.Validator = cls(parameters)
-    return validator
+def _parameters_check(parameters: dict[str, Any]) -> Any:
+    """The compiled validator for a declared parameters schema, or why it cannot be used."""
+    key = tool_schema.cache_key(parameters)
+    return key if isinstance(key, str) else tool_schema.compile_parameters(key)
 
 
 def _calls(message: dict[str, Any], path: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -158,25 +140,20 @@ def _match_parameters(
 ) -> Iterator[Problem | None]:
     if not isinstance(parameters, dict):
         return
-    key = orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)
-    fast = _parameters_check(key)
-    if isinstance(fast, str):
-        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {fast}", path)
+    validator = _parameters_check(parameters)
+    if isinstance(validator, str):
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {validator}", path)
         return
-    if fast is not None and fast.is_valid(arguments):
-        return
-    explaining = _explaining_check(key)
-    if isinstance(explaining, str):
-        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} {explaining}", path)
-        return
-    import referencing.exceptions
-
     try:
-        issues = explain(explaining, arguments, root="the arguments object")
-    except referencing.exceptions.Unresolvable:
-        return  # a $ref we cannot follow: the schema is not ours to fetch
-    except Exception as error:  # a user's schema can break a validator in many ways; say so, go on
-        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the parameters declared for {name} cannot be used to check arguments ({error})", path)
+        if validator.is_valid(arguments):
+            return
+        errors = list(itertools.islice(validator.iter_errors(arguments), MAX_ERRORS))
+    except ValueError as error:  # arguments too deeply nested for the validator to take
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"the arguments of {name} cannot be checked ({error})", path)
         return
-    for issue in issues:
+    issues = explain_native(errors, arguments, root="the arguments object")
+    for issue in issues[:MAX_ISSUES]:
         yield ctx.at(ARGUMENTS_MISMATCH, record, f"arguments of {name} do not match its parameters: {issue.message}", path)
+    if len(issues) > MAX_ISSUES:
+        more = f"{len(issues) - MAX_ISSUES}{' or more' if len(errors) == MAX_ERRORS else ''}"
+        yield ctx.at(ARGUMENTS_MISMATCH, record, f"arguments of {name} do not match its parameters in {more} more places", path)
