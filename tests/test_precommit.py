@@ -92,3 +92,24 @@ def test_file_names_that_look_like_options_stay_file_names(hook_repo: Path, pre_
     result = try_repo(hook_repo, pre_commit_env, "jsonl-lint", tmp_path, files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "data" / "v.jsonl").read_text() == GOOD  # not overwritten by a report
+
+
+def test_the_readme_snippet_installs_and_runs(hook_repo: Path, pre_commit_env: dict[str, str], tmp_path: Path) -> None:
+    """The README's configuration as written, with its repo pointing at a copy tagged as releases are."""
+    import yaml
+    from test_readme_precommit import readme_snippet
+
+    config = readme_snippet()
+    [repo] = config["repos"]  # type: ignore[misc]
+    git(hook_repo, "tag", "-f", repo["rev"])
+    repo["repo"] = str(hook_repo)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "good.jsonl").write_text(GOOD)
+    (data / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    git(data, "init", "-q")
+    git(data, "add", "-A")
+    result = subprocess.run(["pre-commit", "run", "--all-files", "--color", "never"],
+                            cwd=data, env=pre_commit_env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("Passed") == 2
