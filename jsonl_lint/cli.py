@@ -21,6 +21,7 @@ from jsonl_lint.checker import Report, check_many, check_or_error
 from jsonl_lint.config import selectors
 from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
 from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
+from jsonl_lint.discover import expand
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import all_profiles, profile_names
 from jsonl_lint.report import RENDERERS
@@ -71,7 +72,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model; decides formats, tokenizer and token limit (default: the profile's).")
 @click.option("--data-format", type=click.Choice(list(formats.FORMATS)), help="Data format, instead of detecting it from the first record.")
@@ -102,11 +103,13 @@ def check(
     jobs: int | None,
     **options: Any,
 ) -> int:
-    """Check JSONL fine-tuning FILES ("-" for standard input).
+    """Check JSONL fine-tuning FILES ("-" for standard input; a directory for its *.jsonl and
+    *.ndjson files, recursively, hidden folders skipped).
 
     Settings come from [tool.jsonl-lint] in the nearest pyproject.toml above each file; options
     given here override them.
     """
+    files = tuple(expand(files))
     overrides = dict(options, select=_selectors(select, "--select"), ignore=_selectors(ignore, "--ignore"), validation=validation)
     if no_token_check:
         overrides["token_check"] = False
