@@ -107,9 +107,9 @@ def test_bad_option_exit_2(clean: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "Invalid value for '--format'" in err and "Traceback" not in err
 
 
-def test_directory_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["check", str(tmp_path)], capsys)
-    assert code == 2 and "is a directory" in err
+def test_directory_without_jsonl_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", str(tmp_path)], capsys)  # a directory with files: test_discover
+    assert code == 2 and err == f"jsonl-lint: {tmp_path}: a directory with no *.jsonl or *.ndjson files\n"
 
 
 def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
