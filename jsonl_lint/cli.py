@@ -26,6 +26,7 @@ from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import all_profiles, profile_names
 from jsonl_lint.report import RENDERERS
 from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
+from jsonl_lint.stats_render import counted
 from jsonl_lint.target import Target, resolve_target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -272,7 +273,7 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model: tokenizer, limit, price (default: the profile's).")
 @click.option("--encoding", help="tiktoken encoding, instead of the model's.")
@@ -283,8 +284,9 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large files (default: every core).")
 def stats(files: tuple[str, ...], output_format: str, output_file: str | None, **options: Any) -> int:
-    """Token statistics, default epochs, billed tokens and estimated cost of FILES."""
+    """Token statistics, default epochs, billed tokens and estimated cost of FILES ("-" for standard input)."""
     from jsonl_lint.stats import Progress, compute
+    from jsonl_lint.tokens import EncodingUnavailable
 
     refuse_overwriting([output_file], [*files, options["validation"]])
     flags = {key: options.pop(key) for key in ("profile", "model", "encoding", "max_tokens")}
@@ -295,6 +297,11 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
     progress = Progress(total)
     try:
         report = compute(list(files), progress=progress, target=target, **options)
+    except EncodingUnavailable as error:
+        # stats is all about counting: skipping the count (check's --no-token-check) is no way out here
+        cause = str(error).split(". On a machine without internet", 1)[0]
+        raise UsageError(f"{cause}; stats counts tokens with it. On a machine without internet, set TIKTOKEN_CACHE_DIR "
+                         "to a folder that holds it under tiktoken's cache name") from None
     finally:
         progress.close()
     _write_report(output_file, lambda out: STATS_RENDERERS[output_format](report, out))
@@ -315,12 +322,13 @@ def split(input_path: str, validation_fraction: float, seed: int, train_path: st
     summary = split_file(input_path, train=train_path, validation=validation_path, fraction=validation_fraction, seed=seed)
     total = summary.train + summary.validation
     share = summary.validation / total if total else 0.0
-    click.echo(f"{train_path}: {summary.train:,} examples ({summary.train_bytes:,} bytes)", err=True)
-    click.echo(f"{validation_path}: {summary.validation:,} examples ({summary.validation_bytes:,} bytes, {share:.1%})", err=True)
+    click.echo(f"{train_path}: {counted(summary.train, 'example')} ({counted(summary.train_bytes, 'byte')})", err=True)
+    click.echo(f"{validation_path}: {counted(summary.validation, 'example')} ({counted(summary.validation_bytes, 'byte')}, {share:.1%})", err=True)
     if summary.blank_lines:
-        click.echo(f"  {summary.blank_lines:,} blank lines left out", err=True)
+        click.echo(f"  {counted(summary.blank_lines, 'blank line')} left out", err=True)
     if summary.unparsed:
-        click.echo(f"  {summary.unparsed:,} lines are not JSON: split by their bytes (run jsonl-lint check)", err=True)
+        are = "is" if summary.unparsed == 1 else "are"
+        click.echo(f"  {counted(summary.unparsed, 'line')} {are} not JSON: split by their bytes (run jsonl-lint check)", err=True)
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
@@ -23,19 +24,32 @@ def histogram(values: Sequence[int], bins: int = 10) -> list[tuple[int, int, int
     return [(low + i * width, min(high, low + (i + 1) * width - 1), c) for i, c in enumerate(counts) if low + i * width <= high]
 
 
+def dollars(amount: float) -> str:
+    """Cents, or two significant digits below a dollar: a small set costs $0.0042, not $0.00."""
+    if amount >= 0.995 or amount <= 0:
+        return f"${amount:,.2f}"
+    return f"${amount:.{max(2, 1 - math.floor(math.log10(amount)))}f}"
+
+
+def counted(count: int, noun: str) -> str:
+    """"1 example", "2 examples": a count with its noun, in the singular for one."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _distribution_line(label: str, d: Distribution) -> str:
     points = "  ".join(f"p{p} {d.percentiles[p]:,}" for p in PERCENTILES)
     return f"  {label:<22} min {d.min:,}  {points}  max {d.max:,}  (mean {d.mean:,.1f}, total {d.total:,})"
 
 
 def _text_file(stats: FileStats, title: str, out: TextIO) -> None:
-    out.write(f"{title}: {stats.path} ({stats.data_format})\n")
-    out.write(f"  examples               {stats.examples:,}" + (f" ({stats.skipped:,} lines skipped: not valid examples)" if stats.skipped else "") + "\n")
+    out.write(f"{title}: {'<stdin>' if stats.path == '-' else stats.path} ({stats.data_format})\n")
+    out.write(f"  examples               {stats.examples:,}" + (f" ({counted(stats.skipped, 'line')} skipped: not valid examples)" if stats.skipped else "") + "\n")
     out.write(_distribution_line("messages per example", stats.messages) + "\n")
     out.write(_distribution_line("tokens per example", stats.tokens) + "\n")
     out.write(_distribution_line("trained tokens", stats.trained) + "\n")
     if stats.over_limit:
-        out.write(f"  over the limit         {stats.over_limit:,} examples lose {stats.truncated_tokens:,} tokens to truncation\n")
+        out.write(f"  over the limit         {counted(stats.over_limit, 'example')} {'loses' if stats.over_limit == 1 else 'lose'} "
+                  f"{counted(stats.truncated_tokens, 'token')} to truncation\n")
     bins = histogram(stats.token_counts)
     if bins:
         out.write("  tokens per example:\n")
@@ -55,7 +69,7 @@ def render_text(report: StatsReport, out: TextIO) -> None:
     out.write(f"  epochs {e.epochs} ({'given' if e.epochs_given else 'the default OpenAI picks for this many examples'})\n")
     out.write(f"  billed tokens ≈ {e.billed_tokens:,} (epochs × tokens per example, each capped at the limit)\n")
     if e.cost_usd is not None:
-        out.write(f"  estimated cost ≈ ${e.cost_usd:,.2f} at ${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})\n")
+        out.write(f"  estimated cost ≈ {dollars(e.cost_usd)} at ${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})\n")
     else:
         out.write("  estimated cost: no price known for this model\n")
     out.write("Token counts estimate the server's (see the README); prices change.\n")
@@ -112,7 +126,7 @@ def _svg_histogram(values: Sequence[int], title: str) -> str:
     for i, (low, high, count) in enumerate(bins):
         h = (height - bottom - 20) * count / peak
         x, y = left + i * bar, height - bottom - h
-        bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" fill="#4c78a8"><title>{low:,}–{high:,} tokens: {count:,} examples</title></rect>')
+        bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" fill="#4c78a8"><title>{low:,}–{high:,} tokens: {counted(count, "example")}</title></rect>')
     labels = f'<text x="{left}" y="{height - 15}" font-size="11">{bins[0][0]:,}</text><text x="{width - 10}" y="{height - 15}" font-size="11" text-anchor="end">{bins[-1][1]:,} tokens</text>'
     axis = f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#333"/>'
     return (f'<figure><figcaption>{html.escape(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -124,7 +138,7 @@ def render_html(report: StatsReport, out: TextIO) -> None:
     e = report.estimate
     rows = [("examples", f"{data['examples']:,}"), ("tokens (all)", f"{data['tokens_total']:,}"), ("tokens trained", f"{data['tokens_trained']:,}"),
             ("model", f"{e.model} ({e.encoding})"), ("epochs", str(e.epochs)), ("billed tokens", f"{e.billed_tokens:,}"),
-            ("estimated cost", "unknown" if e.cost_usd is None else f"${e.cost_usd:,.2f} (prices of {e.price_date})")]
+            ("estimated cost", "unknown" if e.cost_usd is None else f"{dollars(e.cost_usd)} (prices of {e.price_date})")]
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8"><title>jsonl-lint stats</title>',
              "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{text-align:left}figure{margin:1em 0}</style></head><body>",

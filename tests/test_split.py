@@ -60,7 +60,7 @@ def test_cli_reports_sizes_and_refuses_overwriting(tmp_path: Path, capsys: pytes
     source.write_text("".join(lines(50)) + "\n{not json\n")
     assert main(["split", str(source), "--train", str(tmp_path / "t.jsonl"), "--validation", str(tmp_path / "v.jsonl"), "--validation-fraction", "0.2"]) == 0
     err = capsys.readouterr().err
-    assert err.startswith(f"{tmp_path / 't.jsonl'}: ") and "1 blank lines left out" in err and "1 lines are not JSON" in err
+    assert err.startswith(f"{tmp_path / 't.jsonl'}: ") and "  1 blank line left out\n" in err and "  1 line is not JSON:" in err
     assert main(["split", str(source), "--train", str(source), "--validation", str(tmp_path / "v.jsonl")]) == 2
     assert capsys.readouterr().err == f"jsonl-lint: {source}: is an input file; refusing to overwrite it\n"
     assert main(["split", str(source), "--train", "a", "--validation", "b", "--validation-fraction", "1.5"]) == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html.parser
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,53 @@ def test_output_file_in_a_missing_folder_is_exit_2(tmp_path: Path, capsys: pytes
     data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
     assert main(["stats", "--encoding", TEST_ENCODING, "--output-file", str(tmp_path / "no" / "r.txt"), str(data)]) == 2
     assert capsys.readouterr().err == f"jsonl-lint: {tmp_path / 'no' / 'r.txt'}: cannot write: No such file or directory\n"
+
+
+@pytest.mark.parametrize(("amount", "shown"), [(0, "$0.00"), (0.000974, "$0.00097"), (0.0042, "$0.0042"), (0.05, "$0.050"),
+                                                (0.5, "$0.50"), (0.996, "$1.00"), (12.345, "$12.35"), (1234.5, "$1,234.50")])
+def test_cost_shows_two_significant_digits_below_a_dollar(amount: float, shown: str) -> None:
+    from jsonl_lint.stats_render import dollars
+
+    assert dollars(amount) == shown
+
+
+def test_one_is_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}, {"x": 1})
+    assert main(["stats", "--encoding", TEST_ENCODING, str(data)]) == 0
+    assert "  examples               1 (1 line skipped: not valid examples)\n" in capsys.readouterr().out
+    one = write(tmp_path / "one.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
+    assert main(["split", str(one), "--train", str(tmp_path / "a.jsonl"), "--validation", str(tmp_path / "b.jsonl")]) == 0
+    assert capsys.readouterr().err.splitlines() == [f"{tmp_path / 'a.jsonl'}: 1 example (88 bytes)", f"{tmp_path / 'b.jsonl'}: 0 examples (0 bytes, 0.0%)"]
+
+
+def test_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    record = b'{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(record * 3)))
+    assert main(["stats", "--encoding", TEST_ENCODING, "--format", "json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["examples"] == 3
+
+
+def test_a_fine_tuned_model_is_its_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
+    assert main(["stats", "--encoding", TEST_ENCODING, "--format", "json", "--model", "ft:gpt-4o-mini-2024-07-18:org::abc", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == "gpt-4o-mini-2024-07-18"
+    assert main(["check", "--model", "ft:gpt-3.5-turbo-0613:org:suffix:abc", "--select", "JL103", str(data)]) == 0
+
+
+def test_offline_hint_names_what_stats_can_do(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
+    env = {"PATH": "/usr/bin:/bin", "TIKTOKEN_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT),
+           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    result = subprocess.run([sys.executable, "-m", "jsonl_lint", "stats", str(data)], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    assert re.fullmatch(r"jsonl-lint: cannot load the tiktoken encoding 'o200k_base' \(\w+\); stats counts tokens with it\. "
+                        r"On a machine without internet, set TIKTOKEN_CACHE_DIR to a folder that holds it under "
+                        r"tiktoken's cache name\n", result.stderr)

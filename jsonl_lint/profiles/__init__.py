@@ -94,8 +94,11 @@ class Profile:
         return tuple(selector for selector, severity in self.rules.items() if severity is None)
 
     def model(self, name: str | None) -> ModelSpec:
-        """The model called ``name`` (or an alias of it); the profile's default for None."""
+        """The model called ``name`` (or an alias of it); the profile's default for None. A fine-tuned
+        model (``ft:BASE:ORG:SUFFIX:ID``) is its base model: it trains and tokenizes like it."""
         wanted = name or self.default_model
+        if wanted.startswith("ft:") and wanted.count(":") >= 2:
+            wanted = wanted.split(":")[1]
         for spec in self.models.values():
             if wanted == spec.name or wanted in spec.aliases:
                 return spec
