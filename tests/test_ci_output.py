@@ -126,3 +126,24 @@ def test_several_files_in_workers_keep_their_order(tmp_path: Path, capsys: pytes
     assert serial[0] == 2 and serial[2] == f"jsonl-lint: {tmp_path / 'missing.jsonl'}: No such file or directory\n"
     reported = [line.split(":")[0] for line in serial[1].splitlines()[:-1]]
     assert len(set(reported)) == 6 and reported == sorted(reported, key=names.index)  # files in the order given
+
+
+def test_sarif_paths_are_repository_relative_or_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Code scanning maps %SRCROOT% to the repository root: paths from a subfolder, and files
+    outside the repository, must still land on the right file (never ../..)."""
+    repo, outside = tmp_path / "repo", tmp_path / "elsewhere data"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "data").mkdir()
+    (repo / "tools").mkdir()
+    outside.mkdir()
+    for path in (repo / "data" / "train set.jsonl", outside / "x.jsonl"):
+        path.write_text("\n")
+    monkeypatch.chdir(repo / "tools")
+    _, out, _ = run(["check", "--format", "sarif", "--select", "JL003", "../data/train set.jsonl", str(outside / "x.jsonl")], capsys)
+    log = json.loads(out)
+    assert validation_errors(log) == []
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"]] == [
+        {"uri": "data/train%20set.jsonl", "uriBaseId": "%SRCROOT%"},
+        {"uri": (outside / "x.jsonl").as_uri()},
+    ]

@@ -1,25 +1,18 @@
 """A SARIF 2.1.0 log for GitHub code scanning: every rule in the tool's driver, every problem a
-result with a repository-relative location."""
+result with a repository-relative location (or an absolute one outside the repository)."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 from jsonl_lint.checker import Report
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.report.sarif_paths import artifact_location
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 INFORMATION_URI = "https://pypi.org/project/jsonl-lint/"
-
-
-def _uri(path: str) -> str:
-    """Relative to the working directory (the repository root in CI), with forward slashes."""
-    relative = os.path.relpath(os.path.abspath(path)) if path not in ("<stdin>", "<record>") else path
-    return Path(relative).as_posix()
 
 
 def _first_paragraph(doc: str) -> str:
@@ -39,7 +32,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 
 def _result(problem: Problem, index: dict[str, int]) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(problem.path), "uriBaseId": "%SRCROOT%"}}
+    location: dict[str, Any] = {"artifactLocation": artifact_location(problem.path)}
     if problem.line is not None:
         region: dict[str, int] = {"startLine": problem.line}
         if problem.column is not None:
