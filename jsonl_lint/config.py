@@ -34,6 +34,8 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> selectors
     root: str | None = None  # folder of the config file: per-file-ignores globs are relative to it
     validation: str | None = None
+    validation_files: tuple[str, ...] = ()  # globs (like per-file-ignores) of files that are validation sets
+    validation_min_examples: int = 1  # the fewest examples a validation file may hold
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES  # a longer line is one problem, read past
 
     def with_options(self, **options: Any) -> Config:
@@ -77,8 +79,12 @@ def config_from_table(table: Mapping[str, Any], root: str | None = None) -> Conf
             options["validation"] = os.path.join(root, _typed(value, str, key)) if root else _typed(value, str, key)
         elif key == "token-check":
             options["token_check"] = _typed(value, bool, key)
-        elif key in ("max-tokens", "max-line-bytes"):
+        elif key in ("max-tokens", "max-line-bytes", "validation-min-examples"):
             options[key.replace("-", "_")] = _typed(value, int, key)
+            if value < 0:
+                raise ValueError(f"{key} must not be negative")
+        elif key == "validation-files":
+            options["validation_files"] = _strings(value, key)
         elif key in ("select", "ignore"):
             options[key] = _strings(value, key)
             check_selectors(options[key], key)

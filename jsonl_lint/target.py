@@ -83,6 +83,13 @@ def resolve_target(path: str, flags: Mapping[str, Any] | None = None, *, config:
     params = {code: dict(values) for code, values in profile.params.items()}
     for code, values in resolved.params.items():
         params.setdefault(code, {}).update(values)
+    if _is_validation_file(resolved, path):
+        from jsonl_lint.rules.example_count import FEW, MIN_EXAMPLES, RECOMMENDED_EXAMPLES, TOO_FEW
+
+        # a validation set is judged by its own minimum, and the training recommendation is not for it
+        least = resolved.validation_min_examples
+        params.setdefault(TOO_FEW.code, {})[MIN_EXAMPLES.name] = least
+        params.setdefault(FEW.code, {})[RECOMMENDED_EXAMPLES.name] = least
     return Target(
         profile=profile,
         model=model,
@@ -107,14 +114,28 @@ def _configured(rule: Rule, severity: Mapping[str, Severity | None], profile: Pr
     return chosen if best else profile.severity(rule)
 
 
+def _is_validation_file(config: Config, path: str) -> bool:
+    """The validation file named by ``validation`` (or ``--validation``), or one matching a
+    ``validation-files`` glob (relative to the config's folder, or its base name)."""
+    if path == "-":
+        return False
+    if config.validation is not None and os.path.abspath(config.validation) == os.path.abspath(path):
+        return True
+    return any(_matches(config, path, pattern) for pattern in config.validation_files)
+
+
+def _matches(config: Config, path: str, pattern: str) -> bool:
+    relative = Path(os.path.relpath(os.path.abspath(path), config.root)).as_posix() if config.root else path
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern)
+
+
 def _per_file_ignores(config: Config, path: str) -> tuple[str, ...]:
     """The selectors of every per-file-ignores glob that matches ``path`` (relative to the
     config's folder, or its base name)."""
     if not config.per_file_ignores:
         return ()
-    relative = Path(os.path.relpath(os.path.abspath(path), config.root)).as_posix() if config.root else path
     found: tuple[str, ...] = ()
     for pattern, selectors in config.per_file_ignores.items():
-        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+        if _matches(config, path, pattern):
             found += selectors
     return found
