@@ -17,12 +17,12 @@ import click
 
 from jsonl_lint import formats
 from jsonl_lint.atomic import atomic_write, refuse_overwriting
-from jsonl_lint.checker import Report, check_many, check_or_error
 from jsonl_lint.config import selectors
 from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
 from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
 from jsonl_lint.discover import expand
-from jsonl_lint.problems import UsageError
+from jsonl_lint.engine import check_paths, validation_file
+from jsonl_lint.problems import Problem, Report, UsageError
 from jsonl_lint.profiles import all_profiles, profile_names
 from jsonl_lint.report import RENDERERS
 from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
@@ -120,40 +120,34 @@ def check(
     notes = sys.stdout if output_format == "text" or output_file else sys.stderr
     # Every file's target before any work: a bad profile, model or selector stops here, exit 2.
     targets = [(name, resolve_target(name, overrides)) for name in files]
-    validation = _validation_file(targets)
+    validation = validation_file(targets)
     refuse_overwriting([output_file], [*files, validation])
     fixed = _fix_files(targets, notes) if fix else True
-    if validation:  # the validation file is compared with the training files: one process, in order
-        shared: dict[str, Any] = {}
-        results: list[Report | UsageError] = [_checked(name, target, shared) for name, target in targets]
-        results.append(_checked(validation, resolve_target(validation, overrides), shared, is_validation=True))
-    else:
-        results = check_many(targets, jobs=jobs)
-    reports = [r for r in results if isinstance(r, Report)]
-    for failure in results:
-        if isinstance(failure, UsageError):
-            _fail(str(failure))
-    _render(reports, output_format, output_file, io_failed=len(reports) < len(results))
+    failures: list[UsageError] = []
+    reports: list[Report] = []
+    by_rule: collections.Counter[tuple[str, str]] = collections.Counter()
+
+    def on_error(error: UsageError) -> None:
+        failures.append(error)
+        _fail(str(error))
+
+    def write(out: TextIO) -> None:
+        writer = RENDERERS[output_format](out)
+        emit = writer.problem
+        if statistics:
+            def emit(problem: Problem) -> None:
+                by_rule[problem.code, problem.rule] += 1
+                writer.problem(problem)
+        reports.extend(check_paths(files, flags=overrides, jobs=jobs, emit=emit, on_error=on_error))
+        writer.finish(reports, failed=len(failures))
+
+    _write_report(output_file, write)
     if statistics:
-        _print_statistics(reports, notes)
-    if len(reports) < len(results) or not fixed:
+        for (code, rule), count in sorted(by_rule.items(), key=lambda item: (-item[1], item[0])):
+            notes.write(f"{count:>7} {code} {rule}\n")
+    if failures or not fixed:
         return EXIT_USAGE
     return EXIT_PROBLEMS if any(r.has_errors for r in reports) and not exit_zero else EXIT_OK
-
-
-def _validation_file(targets: Sequence[tuple[str, Target]]) -> str | None:
-    """The validation file of the run (--validation, or `validation` in the files' config)."""
-    named = {target.validation for _, target in targets if target.validation is not None}
-    if len(named) > 1:
-        raise UsageError(f"the files' configs name different validation files ({', '.join(sorted(named))}): pass --validation")
-    return named.pop() if named else None
-
-
-def _checked(name: str, target: Target, shared: dict[str, Any], *, is_validation: bool = False) -> Report | UsageError:
-    result = check_or_error(name, target, shared=shared, is_validation=is_validation)
-    if isinstance(result, UsageError) and not str(result).startswith(f"{name}:"):
-        raise result  # not about this file (an encoding that cannot load): stop, say it once
-    return result
 
 
 def _fix_files(targets: Sequence[tuple[str, Target]], notes: TextIO) -> bool:
@@ -175,12 +169,6 @@ def _fix_files(targets: Sequence[tuple[str, Target]], notes: TextIO) -> bool:
     return written
 
 
-def _render(reports: list[Report], output_format: str, output_file: str | None, *, io_failed: bool) -> None:
-    if io_failed and not reports and output_format == "text":
-        return
-    _write_report(output_file, lambda out: RENDERERS[output_format](reports, out))
-
-
 def _write_report(output_file: str | None, render: Callable[[TextIO], None]) -> None:
     """To standard output, or atomically to ``output_file`` (exit 2 when it cannot be written)."""
     if output_file is None:
@@ -191,11 +179,6 @@ def _write_report(output_file: str | None, render: Callable[[TextIO], None]) -> 
             render(out)
     except OSError as error:
         raise UsageError(f"{output_file}: {error.strerror or error}") from None
-
-
-def _print_statistics(reports: list[Report], out: TextIO) -> None:
-    counts = collections.Counter((p.code, p.rule) for r in reports for p in r.problems)
-    out.writelines(f"{count:>7} {code} {rule}\n" for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 _ESCAPES = {"\\n": "\n", "\\t": "\t", "\\r": "\r", "\\\\": "\\"}

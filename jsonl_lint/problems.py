@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
@@ -95,6 +96,31 @@ class Problem:
             "message": self.message,
             "json_path": self.json_path,
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """What checking one file found. ``problems`` are in line order (file-level ones last); a
+    report whose problems were streamed to the output holds none, but still counts them."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    records: int
+    data_format: str | None
+    profile: str
+    model: str
+    severities: Mapping[Severity, int] = field(default_factory=dict)  # problems found, by severity
+
+    def count(self, severity: Severity) -> int:
+        return self.severities.get(severity, 0)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count(Severity.ERROR) > 0
+
+    def holding(self, problems: Iterable[Problem]) -> Report:
+        """The same report holding ``problems`` (those it counted, or none once streamed)."""
+        return replace(self, problems=tuple(problems))
 
 
 class UsageError(Exception):

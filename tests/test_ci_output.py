@@ -34,9 +34,9 @@ def test_github_commands_exactly(broken: str, capsys: pytest.CaptureFixture[str]
     code, out, _ = run(["check", "--format", "github", "--select", "JL003,JL101,JL202,JL702", broken], capsys)
     assert code == 1
     assert out == (
-        "::notice file=data/train.jsonl,title=JL702 few-examples::the file has 3 examples; fine-tuning usually starts to help from 50\n"
         '::error file=data/train.jsonl,line=2,col=51,title=JL101 schema::unexpected key "weight" in the record: `weight` (0 or 1) belongs on an assistant message\n'
         "::error file=data/train.jsonl,line=3,col=1,title=JL003 blank-line::blank line; every line must hold one JSON object (remove it)\n"
+        "::notice file=data/train.jsonl,title=JL702 few-examples::the file has 3 examples; fine-tuning usually starts to help from 50\n"
     )
 
 
@@ -61,12 +61,12 @@ def test_sarif_is_valid_and_complete(broken: str, capsys: pytest.CaptureFixture[
     assert blank["defaultConfiguration"] == {"level": "error"}
     assert blank["help"]["text"].startswith("An empty or whitespace-only line")
     assert [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]) for r in run_["results"]] == [
-        ("JL702", "note", {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}}),
         ("JL101", "error", {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 2, "startColumn": 51}}),
         ("JL003", "error", {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 3, "startColumn": 1}}),
+        ("JL702", "note", {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}}),
     ]
-    assert run_["results"][1]["message"]["text"].startswith('unexpected key "weight"')
-    assert run_["results"][1]["properties"] == {"jsonPath": "weight"}
+    assert run_["results"][0]["message"]["text"].startswith('unexpected key "weight"')
+    assert run_["results"][0]["properties"] == {"jsonPath": "weight"}
 
 
 def test_sarif_of_a_clean_run_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,14 +7,15 @@ from conftest import corpus_file, real_encoding
 from jsonl_lint import check_file
 from jsonl_lint.profiles import get_profile
 
-# file -> options -> (records, data format, [(line, code), ...]) for the whole rule set
+# file -> options -> (records, data format, [(line, code), ...]) for the whole rule set, in line
+# order (by column within a line), problems about the whole file last
 CRLF_1_TO_20 = [(line, "JL013") for line in range(1, 21)]
 VERDICTS = [
     # the cookbook's deliberately flawed sample: too few examples, one without a user message,
     # and a 26,000-character reply that only a 4,096-token model cannot take
-    ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {}, (5, "chat", [(None, "JL701"), (4, "JL207")])),
+    ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {}, (5, "chat", [(4, "JL207"), (None, "JL701")])),
     ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {"model": "gpt-3.5-turbo-0613"},
-     (5, "chat", [(None, "JL701"), (4, "JL207"), (5, "JL501")])),
+     (5, "chat", [(4, "JL207"), (5, "JL501"), (None, "JL701")])),
     # function calling examples that end with the call (no tool reply): the way to teach calls
     ("eunseo-com__openai-cookbook/drone_training.jsonl", {}, (103, "chat", [])),
     ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {}, (10, "chat", [(None, "JL702")])),
@@ -26,8 +27,8 @@ VERDICTS = [
     ("mistralai__mistral-finetune/test_data.jsonl", {"profile": "mistral"}, (3, "chat", [(None, "JL014")])),
     # legacy prompt-completion: one clear error for a chat model, clean for a completion model
     # (but for its Windows line endings and the missing final newline: warnings `--fix` repairs)
-    ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(None, "JL014"), (None, "JL702"), (1, "JL103"), *CRLF_1_TO_20])),
-    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [(None, "JL014"), (None, "JL702"), *CRLF_1_TO_20])),
+    ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(1, "JL103"), *CRLF_1_TO_20, (None, "JL014"), (None, "JL702")])),
+    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [*CRLF_1_TO_20, (None, "JL014"), (None, "JL702")])),
     ("lbnlp__NERRE/doping_training_json.jsonl", {}, (413, "completion", [(1, "JL103")])),
     ("lbnlp__NERRE/doping_training_json.jsonl", {"model": "babbage-002"}, (413, "completion", [])),
 ]

@@ -2,6 +2,7 @@
 code, as pyo3's PanicException is) becomes one JL010 problem on its line, and the run goes on."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Iterator
@@ -11,8 +12,8 @@ from typing import Any
 import pytest
 
 from conftest import lines_of
-from jsonl_lint import check_file, check_lines, parallel
-from jsonl_lint.rules import learnable
+from jsonl_lint import check_file, check_lines, engine, parallel
+from jsonl_lint.rules import learnable, rule_sets
 
 
 class FakePanic(BaseException):
@@ -23,7 +24,8 @@ def chat(text: str) -> str:
     return json.dumps({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": text}]})
 
 
-def breaking_on(marker: str, error: BaseException) -> Any:
+def break_on(monkeypatch: pytest.MonkeyPatch, marker: str, error: BaseException) -> None:
+    """The learnable rules raise ``error`` on records that hold ``marker``."""
     original = learnable.check
 
     def check(record: Any, ctx: Any) -> Iterator[Any]:
@@ -31,12 +33,13 @@ def breaking_on(marker: str, error: BaseException) -> Any:
             raise error
         yield from original(record, ctx)
 
-    return check
+    broken = tuple(dataclasses.replace(r, check=check) if r is learnable.RULES else r for r in rule_sets())
+    monkeypatch.setattr(engine, "rule_sets", lambda: broken)
 
 
 @pytest.mark.parametrize("error", [FakePanic("called `Option::unwrap()` on a `None` value"), RecursionError("deep"), ValueError("x\ny")])
 def test_a_failing_check_is_one_problem_on_its_line(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    monkeypatch.setattr(learnable, "check", breaking_on("BOOM", error))
+    break_on(monkeypatch, "BOOM", error)
     text = "\n".join([chat("fine"), chat("BOOM"), chat("also fine"), '{"broken'])
     report = check_lines(lines_of(text + "\n"), path="t.jsonl", select=("JL0", "JL2"))
     internal = [p for p in report.problems if p.code == "JL010"]
@@ -49,7 +52,7 @@ def test_a_failing_check_is_one_problem_on_its_line(monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt(), SystemExit(3)])
 def test_interrupts_are_not_swallowed(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    monkeypatch.setattr(learnable, "check", breaking_on("BOOM", error))
+    break_on(monkeypatch, "BOOM", error)
     with pytest.raises(type(error)):
         check_lines(lines_of(chat("BOOM") + "\n"), path="t.jsonl")
 
@@ -58,7 +61,7 @@ def test_interrupts_are_not_swallowed(monkeypatch: pytest.MonkeyPatch, error: Ba
 def test_workers_report_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(parallel, "BATCH_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
-    monkeypatch.setattr(learnable, "check", breaking_on("BOOM", FakePanic("panic")))
+    break_on(monkeypatch, "BOOM", FakePanic("panic"))
     data = tmp_path / "train.jsonl"
     data.write_text("".join(chat("BOOM" if i % 100 == 50 else f"answer {i}") + "\n" for i in range(2000)))
     serial = check_file(data, jobs=1)

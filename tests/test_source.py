@@ -81,7 +81,7 @@ def test_a_file_without_newlines_is_read_in_bounded_memory(tmp_path: Path) -> No
     data = tmp_path / "one-line.jsonl"
     data.write_bytes(b"{" * (3 << 20))
     report = check_file(data, max_line_bytes=1 << 20, select=("JL0",))
-    assert [(p.line, p.code) for p in report.problems] == [(None, "JL014"), (1, "JL011")]
+    assert [(p.line, p.code) for p in report.problems] == [(1, "JL011"), (None, "JL014")]
 
 
 def test_max_line_bytes_is_an_option_and_a_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -75,11 +75,8 @@ def test_profile_rules_and_params_reach_the_check(custom: dict[str, Profile]) ->
     custom["strict"] = profile_from({**BASE, "name": "strict", "rules": {"JL202": "error", "JL703": "off"}, "params": {"too-few-examples": {"min": 3}}})
     report = check_lines(lines_of(ENDS_WITH_USER * 2), profile="strict")
     found = [(p.code, p.severity, p.message) for p in report.problems]
-    assert found == [
-        ("JL701", Severity.ERROR, "the file has 2 examples; strict needs at least 3"),
-        ("JL202", Severity.ERROR, found[1][2]),
-        ("JL202", Severity.ERROR, found[2][2]),
-    ]
+    assert [(code, severity) for code, severity, _ in found] == [("JL202", Severity.ERROR)] * 2 + [("JL701", Severity.ERROR)]
+    assert found[-1][2] == "the file has 2 examples; strict needs at least 3"
 
 
 def test_config_beats_profile_and_flags_beat_config() -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from jsonl_lint.checker import Report
-from jsonl_lint.problems import Problem, Severity
+from jsonl_lint.problems import Problem, Report, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -31,7 +30,14 @@ def format_problem(problem: Problem) -> str:
     return f"::{COMMANDS[problem.severity]} {','.join(properties)}::{escape_data(problem.message)}"
 
 
-def render(reports: Sequence[Report], out: TextIO) -> None:
-    for report in reports:
-        for problem in report.problems:
-            out.write(format_problem(problem) + "\n")
+class Writer:
+    """One workflow command per problem as it comes."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def problem(self, problem: Problem) -> None:
+        self.out.write(format_problem(problem) + "\n")
+
+    def finish(self, reports: Sequence[Report], *, failed: int = 0) -> None:
+        pass

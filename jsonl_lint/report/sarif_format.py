@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from jsonl_lint.checker import Report
-from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.problems import Problem, Report, Rule, Severity
+from jsonl_lint.report.json_format import indented
 from jsonl_lint.report.sarif_paths import artifact_location
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,16 +50,59 @@ def _result(problem: Problem, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def sarif_log(reports: Sequence[Report]) -> dict[str, Any]:
+def _rule_index() -> dict[str, int]:
+    from jsonl_lint.rules import all_rules
+
+    return {code: number for number, code in enumerate(all_rules())}
+
+
+def _log(results: list[Any]) -> dict[str, Any]:
     from jsonl_lint import __version__
     from jsonl_lint.rules import all_rules
 
-    rules = list(all_rules().values())
-    index = {rule.code: number for number, rule in enumerate(rules)}
-    driver = {"name": "jsonl-lint", "version": __version__, "informationUri": INFORMATION_URI, "rules": [_rule(r) for r in rules]}
-    results = [_result(problem, index) for report in reports for problem in report.problems]
+    driver = {"name": "jsonl-lint", "version": __version__, "informationUri": INFORMATION_URI, "rules": [_rule(r) for r in all_rules().values()]}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}]}
 
 
-def render(reports: Sequence[Report], out: TextIO) -> None:
-    out.write(json.dumps(sarif_log(reports), indent=2, ensure_ascii=False) + "\n")
+def sarif_log(reports: Sequence[Report]) -> dict[str, Any]:
+    """The whole log of reports that hold their problems."""
+    index = _rule_index()
+    return _log([_result(problem, index) for report in reports for problem in report.problems])
+
+
+_PLACEHOLDER = "\x00results\x00"
+_RESULT_DEPTH = 4  # root > runs > runs[0] > results > results[i]
+
+
+class Writer:
+    """The log's head, each result as it comes, then its tail: byte for byte the indented dump
+    of the whole log."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.index: dict[str, int] = {}
+        self.tail = ""
+        self.started = False
+
+    def problem(self, problem: Problem) -> None:
+        if not self.started:
+            self.index = _rule_index()
+            head, self.tail = _split_log()
+            self.out.write(head)
+        else:
+            self.out.write(",\n" + "  " * _RESULT_DEPTH)
+        self.out.write(indented(_result(problem, self.index), _RESULT_DEPTH))
+        self.started = True
+
+    def finish(self, reports: Sequence[Report], *, failed: int = 0) -> None:
+        if self.started:
+            self.out.write(self.tail + "\n")
+        else:
+            self.out.write(json.dumps(_log([]), indent=2, ensure_ascii=False) + "\n")
+
+
+def _split_log() -> tuple[str, str]:
+    """The log's text before and after its one result."""
+    text = json.dumps(_log([_PLACEHOLDER]), indent=2, ensure_ascii=False)
+    head, tail = text.split(json.dumps(_PLACEHOLDER, ensure_ascii=False))
+    return head, tail

@@ -4,8 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from jsonl_lint.checker import Report
-from jsonl_lint.problems import Problem, Severity
+from jsonl_lint.problems import Problem, Report, Severity
 
 
 def format_problem(problem: Problem) -> str:
@@ -32,8 +31,15 @@ def summary(reports: Sequence[Report]) -> str:
     return f"Found {_plural(total, 'problem')} ({', '.join(parts)}) in {files}, {records} checked."
 
 
-def render(reports: Sequence[Report], out: TextIO) -> None:
-    for report in reports:
-        for problem in report.problems:
-            out.write(format_problem(problem) + "\n")
-    out.write(summary(reports) + "\n")
+class Writer:
+    """One line per problem as it comes, then the summary."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def problem(self, problem: Problem) -> None:
+        self.out.write(format_problem(problem) + "\n")
+
+    def finish(self, reports: Sequence[Report], *, failed: int = 0) -> None:
+        if reports or not failed:  # no summary of nothing when every file failed
+            self.out.write(summary(reports) + "\n")

@@ -1,8 +1,8 @@
 """The rule registry, built from the modules of this package.
 
-Each module declares its rules as :class:`~jsonl_lint.problems.Rule` values in ``RULES``.
-A module whose rules look at one record at a time also has ``check(record, ctx)``; one that
-looks across the file has a ``DatasetCheck`` class. Adding a rule means adding a module.
+Each module declares its rules in ``RULES``, one of the typed declarations of
+:mod:`jsonl_lint.rules.base` (record rules, dataset rules, or rules the engine reports).
+Adding a rule means adding a module (or a rule to a module of its family).
 """
 from __future__ import annotations
 
@@ -12,18 +12,31 @@ import pkgutil
 from types import ModuleType
 
 from jsonl_lint.problems import Rule
+from jsonl_lint.rules.base import RuleSet
 
 
 @functools.cache
 def rule_modules() -> tuple[ModuleType, ...]:
-    names = sorted(info.name for info in pkgutil.iter_modules(__path__))
+    names = sorted(info.name for info in pkgutil.iter_modules(__path__) if info.name != "base")
     return tuple(importlib.import_module(f"{__name__}.{name}") for name in names)
+
+
+@functools.cache
+def rule_sets() -> tuple[RuleSet, ...]:
+    """Every module's ``RULES`` declaration, in module order."""
+    found = []
+    for module in rule_modules():
+        declared = getattr(module, "RULES", None)
+        if not isinstance(declared, RuleSet):
+            raise TypeError(f"{module.__name__}.RULES must be a RuleSet, RecordRules or DatasetRules")
+        found.append(declared)
+    return tuple(found)
 
 
 @functools.cache
 def all_rules() -> dict[str, Rule]:
     """Every rule by code, in code order."""
-    rules = [rule for module in rule_modules() for rule in module.RULES]
+    rules = [rule for rule_set in rule_sets() for rule in rule_set.rules]
     return {rule.code: rule for rule in sorted(rules, key=lambda r: r.code)}
 
 

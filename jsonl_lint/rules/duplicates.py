@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.hash_index import HashIndex
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import DatasetRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
+    from jsonl_lint.rules.base import DatasetContext
 
 DUPLICATE = Rule(
     code="JL703",
@@ -52,22 +53,18 @@ Passes:
 """,
 )
 
-RULES = (DUPLICATE, IN_TRAINING)
-
-TRAINING_INDEX = "training-index"  # key in FileContext.shared: hash -> (path, line) over training files
-
 
 class DatasetCheck:
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: DatasetContext) -> None:
         self.ctx = ctx
         self.first_line = HashIndex()
-        self.training: dict[int, tuple[str, int]] | None = ctx.shared.get(TRAINING_INDEX) if ctx.is_validation else None
+        self.training = ctx.run.training if ctx.is_validation else None  # key -> first (path, line) in training files
 
-    def observe(self, line: int, key: int | None) -> Iterable[Problem | None]:
+    def observe(self, line: int, key: int | None) -> Iterable[Problem]:
         if key is None:
             return ()  # too deeply nested to have a canonical form
         first = self.first_line.setdefault(key, line)
-        found: list[Problem | None] = []
+        found: list[Problem] = []
         if first != line:
             found.append(self.ctx.problem(DUPLICATE, line, 1, f"duplicate of the example on line {first}"))
         if self.training is not None and key in self.training:
@@ -75,9 +72,12 @@ class DatasetCheck:
             found.append(self.ctx.problem(IN_TRAINING, line, 1, f"this validation example is also in the training data ({path}, line {training_line})"))
         return found
 
-    def finish(self) -> Iterable[Problem | None]:
+    def finish(self) -> Iterable[Problem]:
         if not self.ctx.is_validation and self.ctx.target.validation is not None:
-            index = self.ctx.shared.setdefault(TRAINING_INDEX, {})
+            index = self.ctx.run.training
             for key, line in self.first_line.items():
                 index.setdefault(key, (self.ctx.path, line))
         return ()
+
+
+RULES = DatasetRules(rules=(DUPLICATE, IN_TRAINING), start=DatasetCheck)

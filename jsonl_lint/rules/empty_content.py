@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import content_text, has_call, message_lists, summary
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 EMPTY_ASSISTANT = Rule(
     code="JL205",
@@ -46,9 +47,6 @@ Passes:
 """,
 )
 
-RULES = (EMPTY_ASSISTANT, EMPTY_CONTENT)
-FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
-
 
 def _is_blank(content: object) -> bool:
     if isinstance(content, str):
@@ -58,7 +56,7 @@ def _is_blank(content: object) -> bool:
     return not content_text(content).strip()
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     if not summary(record.value, ctx.data_format).maybe_blank:
         return
     for prefix, messages in message_lists(record.value, ctx.data_format):
@@ -72,3 +70,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
                 yield ctx.at(EMPTY_CONTENT, record, f"the {message['role']} message is {what}", path)
             elif not has_call(message):
                 yield ctx.at(EMPTY_ASSISTANT, record, f"the assistant reply is {what}: the model would learn to say nothing", path)
+
+
+RULES = RecordRules(rules=(EMPTY_ASSISTANT, EMPTY_CONTENT), formats=frozenset({"chat", "preference", "rft"}), check=check)

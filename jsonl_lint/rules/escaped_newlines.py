@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import content_text, message_lists
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 ESCAPED_NEWLINES = Rule(
     code="JL220",
@@ -30,12 +31,10 @@ Passes:
 """,
 )
 
-RULES = (ESCAPED_NEWLINES,)
-FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 _ESCAPED = "\\n"
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     if b"\\\\n" not in record.raw:  # the JSON text of a backslash and n: most records stop here
         return
     for prefix, messages in message_lists(record.value, ctx.data_format):
@@ -49,3 +48,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
                     f"the {message['role']} message holds {escaped} escaped newlines (backslash, n) and {text.count(chr(10))} real ones",
                     prefix + (index, "content"),
                 )
+
+
+RULES = RecordRules(rules=(ESCAPED_NEWLINES,), formats=frozenset({"chat", "preference", "rft"}), check=check)

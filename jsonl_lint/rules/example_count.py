@@ -6,9 +6,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from jsonl_lint.problems import Parameter, Problem, Rule, Severity
+from jsonl_lint.rules.base import DatasetRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
+    from jsonl_lint.rules.base import DatasetContext
 
 MIN_EXAMPLES: Parameter[int] = Parameter("min", 1, (int,), "fewest examples the target accepts")
 RECOMMENDED_EXAMPLES: Parameter[int] = Parameter("recommended", 1, (int,), "examples from which fine-tuning usually helps")
@@ -61,24 +62,22 @@ Passes:
     parameters=(RECOMMENDED_EXAMPLES,),
 )
 
-RULES = (TOO_FEW, FEW)
-
 
 class DatasetCheck:
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: DatasetContext) -> None:
         self.ctx = ctx
         self.examples = 0
 
-    def observe(self, line: int, key: int | None) -> Iterable[Problem | None]:
+    def observe(self, line: int, key: int | None) -> Iterable[Problem]:
         self.examples += 1
         return ()
 
-    def finish(self) -> Iterator[Problem | None]:
+    def finish(self) -> Iterator[Problem]:
         target, count = self.ctx.target, self.examples
         if count == 0:
             return  # an empty file is JL009's
         least, recommended = target.param(TOO_FEW, MIN_EXAMPLES), target.param(FEW, RECOMMENDED_EXAMPLES)
-        if count < least and self.ctx.enabled(TOO_FEW):
+        if count < least and target.enabled(TOO_FEW):
             yield self.ctx.problem(
                 TOO_FEW, None, None, f"the file has {count} example{'s' if count != 1 else ''}; {target.profile.name} needs at least {least}"
             )
@@ -86,3 +85,6 @@ class DatasetCheck:
             yield self.ctx.problem(
                 FEW, None, None, f"the file has {count} examples; fine-tuning usually starts to help from {recommended}"
             )
+
+
+RULES = DatasetRules(rules=(TOO_FEW, FEW), start=DatasetCheck)

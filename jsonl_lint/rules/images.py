@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from jsonl_lint.conversation import message_lists, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Parameter, Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 MAX_IMAGES: Parameter[int | None] = Parameter("max", None, (int,), "most images in one example (none: no limit)")
 MAX_IMAGE_BYTES: Parameter[int | None] = Parameter("max_bytes", None, (int,), "largest decoded data-URL image (none: no limit)")
@@ -83,8 +84,6 @@ Passes:
 """,
 )
 
-RULES = (TOO_MANY, INVALID_IMAGE, NOT_SUPPORTED)
-FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
 _DATA_URL = re.compile(r"data:([^;,]*)(;base64)?,(.*)", re.DOTALL)
 
@@ -99,7 +98,7 @@ def _images(record: Record, ctx: FileContext) -> Iterator[tuple[JsonPath, str]]:
                         yield prefix + (index, "content", number, "image_url", "url"), part["image_url"]["url"]
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     if not summary(record.value, ctx.data_format).parts:
         return  # string content everywhere (most records): no image anywhere
     images = list(_images(record, ctx))
@@ -140,3 +139,6 @@ def _url_problem(url: str, types: tuple[str, ...], max_bytes: int | None) -> str
     if max_bytes is not None and decoded_size > max_bytes:
         return f"image is {decoded_size / 1_048_576:.1f} MB decoded; at most {max_bytes / 1_048_576:.0f} MB allowed"
     return None
+
+
+RULES = RecordRules(rules=(TOO_MANY, INVALID_IMAGE, NOT_SUPPORTED), formats=frozenset({"chat", "preference", "rft"}), check=check)

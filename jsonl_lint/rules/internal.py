@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from jsonl_lint.problems import Rule, Severity
+from jsonl_lint.rules.base import RuleSet
 
 INTERNAL_ERROR = Rule(
     code="JL010",
@@ -20,5 +21,5 @@ Passes:
 """,
 )
 
-RULES = (INTERNAL_ERROR,)
-FORMATS: frozenset[str] = frozenset()
+
+RULES = RuleSet(rules=(INTERNAL_ERROR,))

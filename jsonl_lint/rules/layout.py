@@ -8,6 +8,7 @@ is one that `--fix` leaves alone.
 from __future__ import annotations
 
 from jsonl_lint.problems import Rule, Severity
+from jsonl_lint.rules.base import RuleSet
 
 LINE_TOO_LONG = Rule(
     code="JL011",
@@ -91,4 +92,5 @@ Passes:
 """,
 )
 
-RULES = (LINE_TOO_LONG, NOT_JSONL, CRLF_LINE_ENDING, NO_FINAL_NEWLINE)
+
+RULES = RuleSet(rules=(LINE_TOO_LONG, NOT_JSONL, CRLF_LINE_ENDING, NO_FINAL_NEWLINE))

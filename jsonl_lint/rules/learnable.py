@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import summary
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 NO_ASSISTANT = Rule(
     code="JL201",
@@ -49,11 +50,8 @@ Passes:
 """,
 )
 
-RULES = (NO_ASSISTANT, ALL_WEIGHTS_ZERO)
-FORMATS = frozenset({"chat"})  # the data formats check() looks at
 
-
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     shape = summary(record.value, ctx.data_format)
     if shape.trained:
         return
@@ -66,3 +64,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
             f"all {shape.assistants} assistant messages have weight 0: nothing in this example is trained on",
             ("messages",),
         )
+
+
+RULES = RecordRules(rules=(NO_ASSISTANT, ALL_WEIGHTS_ZERO), formats=frozenset({"chat"}), check=check)

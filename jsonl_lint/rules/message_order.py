@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import summary
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 ENDS_WITHOUT_ASSISTANT = Rule(
     code="JL202",
@@ -87,11 +88,8 @@ Passes:
 """,
 )
 
-RULES = (ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING)
-FORMATS = frozenset({"chat", "preference"})  # the data formats check() looks at
 
-
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     fmt = ctx.data_format
     prefix = ("messages",) if fmt == "chat" else ("input", "messages")
     roles = summary(record.value, fmt).roles
@@ -121,3 +119,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
             f"the example ends with a {roles[-1]} message: {wasted} {noun} after the last assistant turn and are not trained on",
             prefix + (len(roles) - 1,),
         )
+
+
+RULES = RecordRules(rules=(ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING), formats=frozenset({"chat", "preference"}), check=check)

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import content_text
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 INPUT_NOT_ENDING_WITH_USER = Rule(
     code="JL601",
@@ -47,11 +48,8 @@ Passes:
 """,
 )
 
-RULES = (INPUT_NOT_ENDING_WITH_USER, IDENTICAL_OUTPUTS)
-FORMATS = frozenset({"preference"})  # the data formats check() looks at
 
-
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     value = record.value
     messages = value["input"]["messages"]
     if messages[-1]["role"] != "user":
@@ -65,3 +63,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
     rejected = content_text(value["non_preferred_output"][0]["content"])
     if preferred.strip() == rejected.strip():
         yield ctx.at(IDENTICAL_OUTPUTS, record, "the preferred and non-preferred outputs are the same text: nothing to learn", ("non_preferred_output",))
+
+
+RULES = RecordRules(rules=(INPUT_NOT_ENDING_WITH_USER, IDENTICAL_OUTPUTS), formats=frozenset({"preference"}), check=check)

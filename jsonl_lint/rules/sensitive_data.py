@@ -8,9 +8,10 @@ from jsonl_lint import sensitive
 from jsonl_lint.conversation import strings
 from jsonl_lint.jsonpos import format_path
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
+    from jsonl_lint.rules.base import FileContext
     from jsonl_lint.reader import Record
 
 API_KEY = Rule(
@@ -166,8 +167,6 @@ Passes:
 """,
 )
 
-RULES = (API_KEY, PRIVATE_KEY, JWT, URL_PASSWORD, EMAIL, PHONE, CARD, IP_ADDRESS)
-FORMATS = frozenset({"chat", "preference", "completion", "text", "rft"})
 
 _RULE_OF = {
     sensitive.SECRET: API_KEY,
@@ -200,7 +199,7 @@ def _enabled(ctx: FileContext) -> frozenset[str]:
     return _categories[1]
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     categories = sensitive.hinted(record.raw, _enabled(ctx))
     if not categories:
         return
@@ -216,3 +215,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
             where = format_path(path) or "the record"
             message = f"{finding.kind} {finding.masked} in {where}: {_ADVICE[rule.code]}"
             yield ctx.at(rule, record, message, path)
+
+
+RULES = RecordRules(rules=(API_KEY, PRIVATE_KEY, JWT, URL_PASSWORD, EMAIL, PHONE, CARD, IP_ADDRESS), formats=frozenset({"chat", "preference", "completion", "text", "rft"}), check=check)

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import strings
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 SPECIAL_TOKEN = Rule(
     code="JL404",
@@ -31,8 +32,6 @@ Passes:
 """,
 )
 
-RULES = (SPECIAL_TOKEN,)
-FORMATS = frozenset({"chat", "preference", "completion", "text", "rft", "gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"})
 
 # The special tokens of tiktoken's cl100k_base and o200k_base, and the chat markup tokens of
 # OpenAI's chat formats (ChatML and harmony), which services reject as well.
@@ -49,7 +48,7 @@ _CANDIDATE = re.compile(r"<\|[a-z_]{2,20}\|>")
 _RAW_HINTS = (b"<|", b"\\u003c|", b"\\u003C|")
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     raw = record.raw
     # Every special token holds "|": one memchr pass settles most lines (a longer needle, or a
     # regex, costs ten to eighty times as much on a 4 KB line).
@@ -60,3 +59,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
         if found:
             names = ", ".join(found)
             yield ctx.at(SPECIAL_TOKEN, record, f"special-token text {names}: the fine-tuning job would fail on it", path)
+
+
+RULES = RecordRules(rules=(SPECIAL_TOKEN,), formats=frozenset({"chat", "preference", "completion", "text", "rft", "gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"}), check=check)

@@ -6,6 +6,7 @@ not about a parsed record. One bad line never stops the check: every later line 
 from __future__ import annotations
 
 from jsonl_lint.problems import Rule, Severity
+from jsonl_lint.rules.base import RuleSet
 
 INVALID_UTF8 = Rule(
     code="JL001",
@@ -182,7 +183,8 @@ Passes:
 """,
 )
 
-RULES = (
+
+RULES = RuleSet(rules=(
     INVALID_UTF8,
     BOM,
     BLANK_LINE,
@@ -192,4 +194,4 @@ RULES = (
     TOO_DEEP,
     DUPLICATE_KEY,
     EMPTY_FILE,
-)
+))

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import all_messages
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 NOT_SUPPORTED = Rule(
     code="JL208",
@@ -33,7 +34,6 @@ Passes:
 """,
 )
 
-RULES = (NOT_SUPPORTED,)
 
 _SCHEMA_ROLES = frozenset({"system", "user", "assistant", "tool", "function"})
 
@@ -41,10 +41,9 @@ _SCHEMA_ROLES = frozenset({"system", "user", "assistant", "tool", "function"})
 @functools.cache
 def _accepts_every_role(roles: tuple[str, ...]) -> bool:
     return set(roles) >= _SCHEMA_ROLES
-FORMATS = frozenset({"chat", "preference"})  # the data formats check() looks at
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if profile.content_parts and _accepts_every_role(profile.roles):
         return  # nothing the schema allows is refused by this target
@@ -61,3 +60,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
             yield ctx.at(
                 NOT_SUPPORTED, record, f"content parts are not accepted by the {profile.name} profile: use a string", path + ("content",)
             )
+
+
+RULES = RecordRules(rules=(NOT_SUPPORTED,), formats=frozenset({"chat", "preference"}), check=check)

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from jsonl_lint import tokens
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 TOO_MANY_TOKENS = Rule(
     code="JL501",
@@ -39,11 +40,8 @@ Passes:
 """,
 )
 
-RULES = (TOO_MANY_TOKENS,)
-FORMATS = frozenset({"chat", "preference", "completion", "text", "rft"})
 
-
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     limit, encoding = ctx.model.max_tokens, ctx.model.encoding
     if limit is None or encoding is None or not ctx.target.token_check:
         return
@@ -73,3 +71,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
                 f"the example has at least {count.total:,} tokens (counting stopped there) but {ctx.model.name} takes at most "
                 f"{limit:,} per example: training would cut off at least the last {count.total - limit:,} (usually the assistant's answer)",
             )
+
+
+RULES = RecordRules(rules=(TOO_MANY_TOKENS,), formats=frozenset({"chat", "preference", "completion", "text", "rft"}), check=check)

@@ -11,11 +11,12 @@ from jsonl_lint import tool_schema
 from jsonl_lint.conversation import all_messages, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 from jsonl_lint.schema_errors import explain_native
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 INVALID_ARGUMENTS = Rule(
     code="JL304",
@@ -74,10 +75,8 @@ Passes:
 """,
 )
 
-RULES = (INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH)
 MAX_ISSUES = 5  # mismatches shown per call; the rest are counted, so one call cannot flood the report
 MAX_ERRORS = 100  # validation errors read per call
-FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
 
 def _declarations(value: dict[str, Any], data_format: str | None) -> dict[str, Any] | None:
@@ -104,7 +103,7 @@ def _calls(message: dict[str, Any], path: JsonPath) -> Iterator[tuple[JsonPath, 
         yield path + ("function_call",), message["function_call"]
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     if not summary(record.value, ctx.data_format).calls:
         return
     calling = [(p, m) for p, m in all_messages(record.value, ctx.data_format) if "tool_calls" in m or "function_call" in m]
@@ -137,7 +136,7 @@ def _parse_arguments(text: str) -> dict[str, Any] | str:
 
 def _match_parameters(
     record: Record, ctx: FileContext, name: str, arguments: dict[str, Any], parameters: Any, path: JsonPath
-) -> Iterator[Problem | None]:
+) -> Iterator[Problem]:
     if not isinstance(parameters, dict):
         return
     validator = _parameters_check(parameters)
@@ -157,3 +156,6 @@ def _match_parameters(
     if len(issues) > MAX_ISSUES:
         more = f"{len(issues) - MAX_ISSUES}{' or more' if len(errors) == MAX_ERRORS else ''}"
         yield ctx.at(ARGUMENTS_MISMATCH, record, f"arguments of {name} do not match its parameters in {more} more places", path)
+
+
+RULES = RecordRules(rules=(INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH), formats=frozenset({"chat", "preference", "rft"}), check=check)

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from jsonl_lint.conversation import message_lists, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 NOT_ANSWERED = Rule(
     code="JL301",
@@ -67,11 +68,8 @@ Passes:
 """,
 )
 
-RULES = (NOT_ANSWERED, NOT_CALLED, DUPLICATE_ID)
-FORMATS = frozenset({"chat", "preference", "rft"})  # the data formats check() looks at
 
-
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     shape = summary(record.value, ctx.data_format)
     if not (shape.calls or shape.tool_messages):
         return
@@ -79,7 +77,7 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
         yield from _check_messages(record, ctx, prefix, messages)
 
 
-def _check_messages(record: Record, ctx: FileContext, prefix: JsonPath, messages: list[dict[str, object]]) -> Iterator[Problem | None]:
+def _check_messages(record: Record, ctx: FileContext, prefix: JsonPath, messages: list[dict[str, object]]) -> Iterator[Problem]:
     seen_ids: set[str] = set()
     pending: dict[str, JsonPath] = {}  # call id -> path of the id, until a tool message answers it
     answered_some = False
@@ -112,8 +110,11 @@ def _check_messages(record: Record, ctx: FileContext, prefix: JsonPath, messages
         yield from _unanswered(record, ctx, pending)
 
 
-def _unanswered(record: Record, ctx: FileContext, pending: dict[str, JsonPath]) -> Iterator[Problem | None]:
+def _unanswered(record: Record, ctx: FileContext, pending: dict[str, JsonPath]) -> Iterator[Problem]:
     for call_id, path in pending.items():
         yield ctx.at(
             NOT_ANSWERED, record, f'tool call "{call_id}" is not answered by a tool message before the next turn', path
         )
+
+
+RULES = RecordRules(rules=(NOT_ANSWERED, NOT_CALLED, DUPLICATE_ID), formats=frozenset({"chat", "preference", "rft"}), check=check)

@@ -15,10 +15,11 @@ from jsonl_lint.conversation import strings
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules import tool_arguments, tool_calls
+from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
-    from jsonl_lint.checker import FileContext
     from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
 
 FIRST_NOT_USER = Rule(
     code="JL250",
@@ -125,15 +126,13 @@ Passes:
 """,
 )
 
-RULES = (FIRST_NOT_USER, LAST_NOT_MODEL, NOT_ALTERNATING, RESERVED_KEYWORD, SCHEMA_VERSION)
-FORMATS = frozenset({"gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"})
 
 # Amazon Nova's reserved keywords (Nova user guide, fine-tune-prepare-data-understanding, 2026-11).
 NOVA_RESERVED = ("User:", "Bot:", "Assistant:", "System:", "<image>", "<video>", "[EOS]")
 NOVA_VERSION = "bedrock-conversation-2024"
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     fmt = ctx.data_format
     value = record.value
     turns_key = "contents" if fmt in ("gemini", "gemini-preference") else "messages"
@@ -146,7 +145,7 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem | None]:
         yield from _nova_text(record, ctx, value)
 
 
-def _order(record: Record, ctx: FileContext, key: str, roles: list[str], *, ends_with_user: bool) -> Iterator[Problem | None]:
+def _order(record: Record, ctx: FileContext, key: str, roles: list[str], *, ends_with_user: bool) -> Iterator[Problem]:
     if roles[0] != "user":
         yield ctx.at(FIRST_NOT_USER, record, f"the conversation starts with a {roles[0]} turn; the first turn must be the user's", (key, 0, "role"))
     for index in range(1, len(roles)):
@@ -165,7 +164,7 @@ def _gemini_declarations(value: dict[str, Any]) -> dict[str, Any] | None:
     return {d["name"]: d.get("parameters") for tool in value["tools"] for d in tool["functionDeclarations"]}
 
 
-def _gemini_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]], declared: dict[str, Any] | None) -> Iterator[Problem | None]:
+def _gemini_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]], declared: dict[str, Any] | None) -> Iterator[Problem]:
     open_calls: list[tuple[str, JsonPath]] = []  # the previous model turn's calls not yet answered
     for index, turn in enumerate(turns):
         if turn["role"] == "model":
@@ -190,7 +189,7 @@ def _gemini_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]],
         open_calls = []
 
 
-def _unanswered(record: Record, ctx: FileContext, open_calls: list[tuple[str, JsonPath]]) -> Iterator[Problem | None]:
+def _unanswered(record: Record, ctx: FileContext, open_calls: list[tuple[str, JsonPath]]) -> Iterator[Problem]:
     for name, path in open_calls:
         yield ctx.at(tool_calls.NOT_ANSWERED, record, f'the call of "{name}" is not answered in the next user turn', path)
 
@@ -201,7 +200,7 @@ def _bedrock_declarations(value: dict[str, Any]) -> dict[str, Any] | None:
     return {t["toolSpec"]["name"]: t["toolSpec"]["inputSchema"]["json"] for t in value["toolConfig"]["tools"]}
 
 
-def _bedrock_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]], declared: dict[str, Any] | None) -> Iterator[Problem | None]:
+def _bedrock_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]], declared: dict[str, Any] | None) -> Iterator[Problem]:
     open_calls: dict[str, JsonPath] = {}  # toolUseId -> where the call is, for the previous assistant turn
     for index, turn in enumerate(turns):
         if turn["role"] == "assistant":
@@ -228,7 +227,7 @@ def _bedrock_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]]
 
 def _declared(
     record: Record, ctx: FileContext, name: str, arguments: Any, declared: dict[str, Any] | None, path: JsonPath, *, gemini: bool
-) -> Iterator[Problem | None]:
+) -> Iterator[Problem]:
     if declared is None:
         return
     if name not in declared:
@@ -239,7 +238,9 @@ def _declared(
     if parameters is None or not isinstance(arguments, dict):
         return
     if gemini:  # Gemini declares parameters in OpenAPI's subset: check against the JSON Schema it means
-        from jsonl_lint.convert.targets import Unconvertible  # only records that call declared tools
+        from jsonl_lint.convert.targets import (
+            Unconvertible,  # only records that call declared tools
+        )
         from jsonl_lint.convert.targets.openapi import from_gemini
 
         try:
@@ -249,7 +250,7 @@ def _declared(
     yield from tool_arguments._match_parameters(record, ctx, name, arguments, parameters, path + ("args" if gemini else "input",))
 
 
-def _nova_text(record: Record, ctx: FileContext, value: dict[str, Any]) -> Iterator[Problem | None]:
+def _nova_text(record: Record, ctx: FileContext, value: dict[str, Any]) -> Iterator[Problem]:
     version = value["schemaVersion"]
     if version != NOVA_VERSION:
         hint = " (a misspelling found in one page of Bedrock's documentation)" if version == "bedrock-conversion-2024" else ""
@@ -263,3 +264,11 @@ def _nova_text(record: Record, ctx: FileContext, value: dict[str, Any]) -> Itera
             found = [keyword for keyword in NOVA_RESERVED if keyword in text]
             if found:
                 yield ctx.at(RESERVED_KEYWORD, record, f"{', '.join(found)} is reserved by Amazon Nova: the training job fails on it; rephrase", path)
+
+
+RULES = RecordRules(
+    rules=(FIRST_NOT_USER, LAST_NOT_MODEL, NOT_ALTERNATING, RESERVED_KEYWORD, SCHEMA_VERSION),
+    formats=frozenset({"gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"}),
+    check=check,
+    also_reports=(tool_calls.NOT_ANSWERED, tool_calls.NOT_CALLED, tool_calls.DUPLICATE_ID, tool_arguments.UNDECLARED, tool_arguments.ARGUMENTS_MISMATCH),
+)

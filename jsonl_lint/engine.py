@@ -1,0 +1,371 @@
+"""The checker: each file's records through the reader, its format, its schema and the rules,
+problems out in line order as they are found.
+
+:func:`check_paths` is the one core: the CLI, the pre-commit hook and the API wrappers
+(:func:`check_file`, :func:`check_files`, :func:`check_lines`, :func:`check_record`) call it or
+its per-file step. Problems of a record are reported when its line is done (sorted within the
+line), so memory does not grow with the number of problems; problems about a whole file (an
+empty file, too few examples) come after its last line.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import json
+import multiprocessing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from jsonl_lint import formats, parallel, schema_errors
+from jsonl_lint.config import Config
+from jsonl_lint.problems import Problem, Report, Severity, UsageError
+from jsonl_lint.reader import LineCounts, Record, read_records
+from jsonl_lint.rules import internal, layout, rule_sets, structure, syntax
+from jsonl_lint.rules.base import (
+    DatasetCheck,
+    DatasetContext,
+    DatasetRules,
+    FileContext,
+    RecordRules,
+    RunState,
+)
+from jsonl_lint.rules.file_format import FormatDecider
+from jsonl_lint.source import SHAPES, Source, lines_of
+from jsonl_lint.target import Target, resolve_target
+
+Emit = Callable[[Problem], None]
+Batch = tuple[list[Problem], list[tuple[int, int | None]], int]  # a worker's problems, record keys, content lines
+
+
+class _LineChecker:
+    """The work of each line: read it, decide or compare its format, validate it, run the record
+    rules. Its only state across records is the file's format, so blocks of a file can go to
+    worker processes; dataset rules get each record's ``(line, key)`` through ``on_record``.
+    """
+
+    def __init__(self, path: str, target: Target, *, keys: bool) -> None:
+        self.path = path
+        self.target = target
+        self.keys = keys  # whether any dataset rule reads the records' keys
+        self.formats = FormatDecider(path, target)
+        self.reporter = DatasetContext(path=path, target=target)  # problems before the format is known
+        self.ctx: FileContext | None = None  # once the format is known
+        self.record_checks: list[Callable[[Record, FileContext], Iterable[Problem]]] = []
+        self.validator: Any = None
+
+    def check_lines(
+        self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: Callable[[int, int | None, list[Problem]], None], counts: LineCounts
+    ) -> None:
+        """Problems of ``lines`` to ``out``, in line order (within a line: by column, then code)."""
+        enabled = self.target.severities
+        pending: list[Problem] = []  # the current line's problems
+        pending_line = 0
+        for item in read_records(lines, self.reporter.problem, first_line=first_line, counts=counts):
+            line = item.line or 0
+            if line != pending_line and pending:
+                _flush(pending, out)
+                pending = []
+            pending_line = line
+            if isinstance(item, Problem):
+                if item.code in enabled:
+                    pending.append(item)
+                continue
+            found: list[Problem] = []
+            # Dataset rules compare records by this key (equal records, equal keys).
+            on_record(item.line, hash(item.canonical) if self.keys and item.canonical else None, found)
+            try:
+                self.check(item, found)
+            except (UsageError, KeyboardInterrupt, SystemExit, GeneratorExit):
+                raise  # about the run (e.g. a missing encoding), not this record
+            except BaseException as error:  # noqa: BLE001  # native code panics (pyo3) derive from BaseException
+                found.append(_internal_error(self.reporter, item, error))
+            pending.extend(p for p in found if p.code in enabled)
+        if pending:
+            _flush(pending, out)
+
+    def check(self, record: Record, found: list[Problem]) -> None:
+        if not self.formats.record(record.value, record.line, found):
+            return
+        ctx = self.ctx
+        if ctx is None:
+            ctx = self._format_known()
+        if not self.validator.is_valid(record.value):
+            for issue in schema_errors.explain(formats.explaining_validator(ctx.data_format), record.value):
+                found.append(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
+            return
+        for record_check in self.record_checks:
+            found.extend(record_check(record, ctx))
+
+    def _format_known(self) -> FileContext:
+        fmt = self.formats.data_format
+        assert fmt is not None
+        self.ctx = FileContext(path=self.path, target=self.target, data_format=fmt)
+        self.validator = formats.fast_validator(fmt)
+        self.record_checks = [
+            rules.check
+            for rules in rule_sets()
+            if isinstance(rules, RecordRules) and fmt in rules.formats and any(map(self.target.enabled, rules.rules + rules.also_reports))
+        ]
+        return self.ctx
+
+
+def _flush(problems: list[Problem], out: Emit) -> None:
+    if len(problems) > 1:
+        problems.sort(key=Problem.sort_key)
+    for problem in problems:
+        out(problem)
+
+
+def _internal_error(reporter: DatasetContext, record: Record, error: BaseException) -> Problem:
+    """One bad record never stops the file: a check that fails becomes a problem on its line."""
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    message = f"internal error while checking this record ({what}); please report it to jsonl-lint"
+    return reporter.problem(internal.INTERNAL_ERROR, record.line or None, None, message)
+
+
+def _check_batch(checker: _LineChecker, first_line: int, lines: Iterable[bytes]) -> Batch:
+    problems: list[Problem] = []
+    keys: list[tuple[int, int | None]] = []
+    counts = LineCounts()
+    checker.check_lines(lines, first_line, problems.append, lambda line, key, found: keys.append((line, key)), counts)
+    return problems, keys, counts.content
+
+
+class _FileRun:
+    """One file through the checker; its problems go to ``emit`` as they are found."""
+
+    def __init__(
+        self, path: str, target: Target, emit: Emit, *, run: RunState | None = None, is_validation: bool = False,
+        jobs: int = 1, dataset_rules: bool = True,
+    ) -> None:
+        self.path = path
+        self.target = target
+        self.jobs = jobs
+        self.records = 0
+        self.counts = LineCounts()
+        self.severities = dict.fromkeys(Severity, 0)
+        self._emit = emit
+        context = DatasetContext(path=path, target=target, is_validation=is_validation, run=run if run is not None else RunState())
+        self.reporter = context
+        self.dataset_checks: list[DatasetCheck] = [
+            rules.start(context)
+            for rules in rule_sets()
+            if dataset_rules and isinstance(rules, DatasetRules) and any(map(target.enabled, rules.rules))
+        ]
+        self.lines = _LineChecker(path, target, keys=bool(self.dataset_checks))
+
+    def emit(self, problem: Problem) -> None:
+        self.severities[problem.severity] += 1
+        self._emit(problem)
+
+    def _observe(self, line: int, key: int | None, found: list[Problem]) -> None:
+        self.records += 1
+        for dataset_check in self.dataset_checks:
+            found.extend(dataset_check.observe(line, key))
+
+    def run(self, lines: Iterable[bytes] | Source) -> Report:
+        at_end: list[Problem] = []  # problems about the whole file, after its last line
+        if isinstance(lines, Source):
+            self._run_source(lines, at_end)
+        else:
+            self.lines.check_lines(lines, 1, self.emit, self._observe, self.counts)
+        if self.counts.content == 0:
+            at_end.append(self.reporter.problem(syntax.EMPTY_FILE, None, None, "the file holds no records"))
+        for dataset_check in self.dataset_checks:
+            at_end.extend(dataset_check.finish())
+        _flush([p for p in at_end if p.code in self.target.severities], self.emit)
+        return Report(
+            path=self.path,
+            problems=(),
+            records=self.records,
+            data_format=self.lines.formats.data_format,
+            profile=self.target.profile.name,
+            model=self.target.model.name,
+            severities=self.severities,
+        )
+
+    def _run_source(self, source: Source, at_end: list[Problem]) -> None:
+        """Blocks of the source, to forked workers when there are several jobs (results taken in
+        order: the same problems as one process). A file that is not JSONL is one problem.
+
+        The first blocks run here until the file's format is known (the workers inherit it).
+        """
+        sniffed = source.sniff()
+        if sniffed.shape is not None:
+            self.counts.content += 1
+            at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[sniffed.shape]))
+            return
+        batches = source.blocks()
+        for first_line, block in batches:
+            self.lines.check_lines(lines_of(block), first_line, self.emit, self._observe, self.counts)
+            if self.lines.formats.data_format is not None and self.jobs > 1:
+                break
+        work = functools.partial(_check_batch, self.lines)
+        for result in parallel.map_blocks(work, batches, self.jobs):
+            self._merge(result)
+        if not source.ends_with_newline:
+            message = "the file does not end with a newline (`jsonl-lint check --fix` adds it)"
+            at_end.append(self.reporter.problem(layout.NO_FINAL_NEWLINE, None, None, message))
+
+    def _merge(self, result: Batch) -> None:
+        """A worker's block: its problems and the dataset rules' problems on its records, in line order."""
+        problems, keys, content = result
+        self.counts.content += content
+        enabled = self.target.severities
+        for line, key in keys:
+            found: list[Problem] = []
+            self._observe(line, key, found)
+            problems.extend(p for p in found if p.code in enabled)
+        _flush(problems, self.emit)
+
+
+def check_source(
+    source: Source | Iterable[bytes], target: Target, *, path: str | None = None, emit: Emit | None = None,
+    run: RunState | None = None, is_validation: bool = False, jobs: int = 1, dataset_rules: bool = True,
+) -> Report:
+    """Check one input against its target: problems to ``emit`` as found, or (None) kept in the
+    report. ``run`` carries what dataset rules pass between the files of one run."""
+    name = path or (source.name if isinstance(source, Source) else "<stdin>")
+    kept: list[Problem] = []
+    file_run = _FileRun(name, target, emit or kept.append, run=run, is_validation=is_validation, jobs=jobs, dataset_rules=dataset_rules)
+    report = file_run.run(source)
+    return report if emit is not None else report.holding(kept)
+
+
+def _check_path(name: str, target: Target, *, emit: Emit | None, run: RunState | None, is_validation: bool, jobs: int | None) -> Report:
+    with Source.open(name, max_line_bytes=target.max_line_bytes) as source:
+        large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
+        workers = (jobs or parallel.default_jobs()) if large else 1
+        return check_source(source, target, emit=emit, run=run, is_validation=is_validation, jobs=workers)
+
+
+def _check_small(item: tuple[str, Target]) -> Report | UsageError:
+    try:
+        return _check_path(item[0], item[1], emit=None, run=None, is_validation=False, jobs=1)
+    except UsageError as error:
+        return error
+
+
+def _targets(paths: Sequence[str], settings: Target | Config | None, flags: Mapping[str, Any] | None) -> list[tuple[str, Target]]:
+    if isinstance(settings, Target):
+        return [(path, settings) for path in paths]
+    return [(path, resolve_target(path, flags, config=settings)) for path in paths]
+
+
+def validation_file(targets: Sequence[tuple[str, Target]]) -> str | None:
+    """The validation file the targets name (`validation` in their config, or the flag)."""
+    named = {target.validation for _, target in targets if target.validation is not None}
+    if len(named) > 1:
+        raise UsageError(f"the files' configs name different validation files ({', '.join(sorted(named))}): pass --validation")
+    return named.pop() if named else None
+
+
+def check_paths(
+    paths: Sequence[str | Path],
+    settings: Target | Config | None = None,
+    *,
+    flags: Mapping[str, Any] | None = None,
+    validation: str | None = None,
+    jobs: int | None = None,
+    emit: Emit | None = None,
+    on_error: Callable[[UsageError], None] | None = None,
+) -> list[Report]:
+    """Check files (``"-"``: standard input), then the validation file against them all.
+
+    ``settings``: one target for every file, or the config each file's target is resolved from
+    with ``flags`` over it (None: each file's ``[tool.jsonl-lint]``). ``validation``: the
+    validation file (default: the one the targets name). ``emit`` takes each problem as it is
+    found (the reports then hold none); otherwise the reports hold them. A file that cannot be
+    read raises :class:`UsageError`, or goes to ``on_error`` and the other files are checked.
+    """
+    names = [str(path) for path in paths]
+    targets = _targets(names, settings, flags)
+    validation = validation or validation_file(targets)
+    reports: list[Report] = []
+
+    def checked(result: Report | UsageError) -> None:
+        if isinstance(result, Report):
+            reports.append(result)
+            if emit is not None:
+                for problem in result.problems:
+                    emit(problem)
+                reports[-1] = result.holding([])
+        elif on_error is None:
+            raise result
+        else:
+            on_error(result)
+
+    def one(name: str, target: Target, run: RunState | None, is_validation: bool = False) -> Report | UsageError:
+        try:
+            return _check_path(name, target, emit=emit, run=run, is_validation=is_validation, jobs=jobs)
+        except UsageError as error:
+            if is_validation or name == "-" or str(error).startswith(f"{name}:"):
+                return error
+            raise  # not about this file (an encoding that cannot load): stop, say it once
+
+    if validation is None and _pool_worth_it(names, jobs):
+        # Small files, each in a worker; their problems come back with their report, in order.
+        with concurrent.futures.ProcessPoolExecutor(min(jobs or parallel.default_jobs(), len(names)), mp_context=multiprocessing.get_context("fork")) as pool:
+            for result in pool.map(_check_small, targets):
+                checked(result)
+        return reports
+    run = RunState()  # the validation file is compared with the training files: one process, in order
+    for name, target in targets:
+        checked(one(name, target, run))
+    if validation is not None:
+        (_, validation_target), = _targets([validation], settings, flags)
+        checked(one(validation, validation_target, run, is_validation=True))
+    return reports
+
+
+def _pool_worth_it(names: Sequence[str], jobs: int | None) -> bool:
+    """Several files, none of them standard input or large (a large file has its own workers,
+    and streams its problems instead of holding them)."""
+    if len(names) < 2 or min(jobs or parallel.default_jobs(), len(names)) <= 1 or "-" in names:
+        return False
+    try:
+        return all(Path(name).stat().st_size < parallel.PARALLEL_MIN_BYTES for name in names)
+    except OSError:
+        return True  # the worker says which file cannot be read
+
+
+def check_lines(lines: Iterable[bytes], *, path: str = "<stdin>", config: Config | None = None, **options: Any) -> Report:
+    """Check JSONL given as an iterable of byte lines (each may end with its newline)."""
+    return check_source(lines, resolve_target(path, options, config=config or Config()), path=path)
+
+
+def check_file(path: str | Path, *, config: Config | None = None, jobs: int | None = None, **options: Any) -> Report:
+    """Check the JSONL file at ``path`` (``"-"`` reads standard input).
+
+    Options are the fields of :class:`~jsonl_lint.config.Config` (``model=``, ``profile=`` ...).
+    ``jobs``: worker processes for a large file (default: every core; 1: this process only).
+    """
+    name = str(path)
+    return _check_path(name, resolve_target(name, options, config=config or Config()), emit=None, run=None, is_validation=False, jobs=jobs)
+
+
+def check_files(
+    paths: Sequence[str | Path], *, config: Config | None = None, jobs: int | None = None, **options: Any
+) -> list[Report]:
+    """Check training files, and with ``validation=`` the validation file last, against them all.
+
+    Raises :class:`UsageError` for a file it cannot read.
+    """
+    return check_paths(paths, config or Config(), flags=options, jobs=jobs)
+
+
+def check_record(value: dict[str, Any], *, config: Config | None = None, **options: Any) -> list[Problem]:
+    """Check one record given as a Python object, without the rules that look across a file.
+
+    Problems name the JSON path; line 1 and the column refer to the record's compact JSON.
+    """
+    target = resolve_target("<record>", options, config=config or Config())
+    try:
+        line = orjson.dumps(value)
+    except TypeError:  # what orjson cannot write (integers past 64 bits, NaN) the stdlib can
+        line = json.dumps(value, ensure_ascii=False).encode()
+    return list(check_source([line], target, path="<record>", dataset_rules=False).problems)
