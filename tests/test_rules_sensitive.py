@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jsonl_lint import check_lines, sensitive
-from jsonl_lint.report import RENDERERS
+from jsonl_lint.report import RENDERERS, render
 
 EVERY = frozenset({sensitive.SECRET, sensitive.PRIVATE_KEY, sensitive.JWT, sensitive.URL_PASSWORD, sensitive.EMAIL, sensitive.PHONE, sensitive.CARD, sensitive.IP})
 BODY = "Zx8qL2mN4pR7tV1wY3bC5dF9gH0jK6sA2uE8"  # 36 random-looking letters and digits
@@ -167,7 +167,7 @@ def test_no_output_format_ever_prints_a_secret_in_full(secret: str, around: str,
     report = check_lines(lines_of(line), path="t.jsonl", token_check=False)
     assert "JL801" in [p.code for p in report.problems]
     out = io.StringIO()
-    RENDERERS[output_format]([report], out)
+    render([report], output_format, out)
     body = secret[len(secret) // 3 :]
     assert secret not in out.getvalue() and body not in out.getvalue()
 
