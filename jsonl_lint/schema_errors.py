@@ -135,7 +135,8 @@ def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root:
             if key in allowed:
                 continue
             message = f"unexpected key {_short(key)} in {place}"
-            if key in KEY_HINTS and root == "the record":  # hints are about our formats, not user schemas
+            misplaced = key in KEY_HINTS and not (key == "tool_calls" and instance.get("role") == "assistant")
+            if misplaced and root == "the record":  # hints are about our formats, not user schemas
                 message += f": {KEY_HINTS[key]}"
             elif allowed:
                 message += f" (allowed: {', '.join(allowed)})"

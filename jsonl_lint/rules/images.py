@@ -136,6 +136,8 @@ def _url_problem(url: str, types: tuple[str, ...], max_bytes: int | None) -> str
         decoded_size = len(binascii.a2b_base64(payload, strict_mode=True))
     except binascii.Error as error:
         return f"data URL holds invalid base64 ({error})"
+    except ValueError:  # binascii takes ASCII text only
+        return "data URL holds invalid base64 (a character that is not ASCII)"
     if max_bytes is not None and decoded_size > max_bytes:
         return f"image is {decoded_size / 1_048_576:.1f} MB decoded; at most {max_bytes / 1_048_576:.0f} MB allowed"
     return None

@@ -82,7 +82,9 @@ MAX_ERRORS = 100  # validation errors read per call
 def _declarations(value: dict[str, Any], data_format: str | None) -> dict[str, Any] | None:
     """Declared function name -> its parameters schema (or None); None when nothing is declared."""
     holder = value["input"] if data_format == "preference" else value
-    tools, functions = holder.get("tools"), holder.get("functions")
+    tools = holder.get("tools")
+    # In an RFT file every key but messages and tools is the graders' data: `functions` declares nothing.
+    functions = None if data_format == "rft" else holder.get("functions")
     if not tools and not functions:
         return None
     declared = {tool["function"]["name"]: tool["function"].get("parameters") for tool in tools or ()}
