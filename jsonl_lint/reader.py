@@ -193,8 +193,8 @@ def _classify_failure(raw: bytes, number: int, problem: ProblemSink) -> Problem 
 
 def _non_finite_column(text: str) -> int | None:
     """Where the first NaN/Infinity/overflowing number is, if the line is otherwise valid JSON."""
-    try:
-        json.loads(text)
+    try:  # integers as floats: past 4,300 digits int() refuses (and is quadratic), float() gives inf
+        json.loads(text, parse_int=float)
     except (ValueError, RecursionError):
         return None
     try:

@@ -13,7 +13,16 @@ def format_problem(problem: Problem) -> str:
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
-    return f"{where}: {problem.code} {problem.message}"
+    return f"{_printable(where)}: {problem.code} {_printable(problem.message)}"
+
+
+# Control characters and line separators from data, escaped: one problem is always one line.
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))} | {
+    ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def _printable(text: str) -> str:
+    return text.translate(_ESCAPES) if not text.isprintable() else text
 
 
 def _plural(count: int, noun: str) -> str:
