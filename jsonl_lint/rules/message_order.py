@@ -16,7 +16,7 @@ ENDS_WITHOUT_ASSISTANT = Rule(
     code="JL202",
     name="ends-without-assistant",
     severity=Severity.WARNING,
-    summary="a chat example ends after its last assistant message",
+    summary="a chat example has messages after its last assistant message (not trained on)",
     doc="""A chat example ends with another role than assistant: the turns after the last assistant
 message are never trained on, so they only cost tokens.
 
