@@ -10,6 +10,7 @@ import io
 import os
 import re
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
@@ -256,7 +257,7 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model: tokenizer, limit, price (default: the profile's).")
 @click.option("--encoding", help="tiktoken encoding, instead of the model's.")
@@ -292,7 +293,7 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
 
 
 @cli.command()
-@click.argument("input_path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("input_path", metavar="FILE", type=click.Path(allow_dash=True))
 @click.option("--validation-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.1, show_default=True, help="Share of examples for validation.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Another seed gives another split.")
 @click.option("--train", "train_path", required=True, type=click.Path(dir_okay=False), help="Training file to write.")
@@ -385,7 +386,10 @@ def _silence_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return its exit code instead of raising, and never show a traceback."""
     try:
-        result: Any = cli.main(args=list(argv) if argv is not None else None, prog_name="jsonl-lint", standalone_mode=False)
+        with warnings.catch_warnings():
+            if not os.environ.get("JSONL_LINT_DEBUG"):  # a library's warning is not the user's business
+                warnings.simplefilter("ignore")
+            result: Any = cli.main(args=list(argv) if argv is not None else None, prog_name="jsonl-lint", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:

@@ -6,6 +6,7 @@ keeps the only state of a file that record checks depend on (the format and wher
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jsonl_lint import formats
@@ -95,11 +96,11 @@ class FormatDecider:
             if target.data_format is None and detected is None:
                 found.append(self._problem(UNKNOWN_FORMAT, line, _unknown_message(value)))
                 return False
-            expected = target.data_format or detected
+            expected = target.data_format or _rft_or(detected, value, target.model.formats)
             assert expected is not None
             self._decide(expected, line, found)
         assert expected is not None
-        if detected is not None and detected != expected:
+        if detected is not None and detected != expected and not (detected == "chat" and expected == "rft"):
             origin = "--data-format" if target.data_format else f"line {self.decided_at}"
             message = (
                 f"this record is {formats.FORMATS[detected].title} but the file is "
@@ -127,6 +128,18 @@ class FormatDecider:
     def _problem(self, rule: Rule, line: int, message: str) -> Problem:
         severity = self.target.severities.get(rule.code, rule.severity)
         return Problem(path=self.path, line=line, column=1, code=rule.code, rule=rule.name, severity=severity, message=message)
+
+
+def _rft_or(found: str | None, value: dict[str, object], model_formats: Sequence[str]) -> str | None:
+    """A first record with `messages` that only the RFT schema takes (a prompt with no answer,
+    or a `developer` message, and grader keys) makes an RFT file, so that a chat model gets
+    one JL103 saying so, not a schema error per record."""
+    if found != "chat" or "rft" in model_formats or formats.fast_validator("chat").is_valid(value):
+        return found
+    messages = value.get("messages")
+    roles = [m.get("role") for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+    prompt_only = "developer" in roles or "assistant" not in roles  # RFT examples are prompts; chat ones answer
+    return "rft" if prompt_only and formats.fast_validator("rft").is_valid(value) else found
 
 
 def _unknown_message(value: dict[str, object]) -> str:
