@@ -40,14 +40,22 @@ def test_a_chat_file_with_a_bad_first_record_is_still_chat(tmp_path: Path) -> No
     assert [p.code for p in report.problems] == ["JL101"]
 
 
-def test_a_directory_or_missing_file_among_several_is_one_line_each(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_file_among_several_is_one_line_and_the_others_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("good.jsonl").write_text(GOOD)
     Path("folder").mkdir()
+    Path("folder/inside.jsonl").write_text(GOOD)  # a folder is walked
     assert main(["check", "--select", "JL0", "good.jsonl", "folder", "missing.jsonl", "good.jsonl"]) == 2
     captured = capsys.readouterr()
-    assert captured.err == "jsonl-lint: folder: is a directory\njsonl-lint: missing.jsonl: No such file or directory\n"
-    assert captured.out == "No problems: 2 files, 2 records checked.\n"
+    assert captured.err == "jsonl-lint: missing.jsonl: No such file or directory\n"
+    assert captured.out == "No problems: 3 files, 3 records checked.\n"
+
+
+def test_a_directory_is_an_input_error_for_the_api(tmp_path: Path) -> None:
+    from jsonl_lint.problems import UsageError
+
+    with pytest.raises(UsageError, match="is a directory"):
+        check_file(tmp_path)
 
 
 def test_stats_reads_a_pipe(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
