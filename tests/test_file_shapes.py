@@ -81,15 +81,15 @@ def _counted(lines: object) -> object:
 
 
 def test_no_library_warning_reaches_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from jsonl_lint import checker
+    from jsonl_lint.source import Source
 
-    original = checker.check_one
+    original = Source.sniff
 
-    def noisy(*args: object, **kwargs: object) -> object:
+    def noisy(self: Source) -> object:
         warnings.warn("a library complains", DeprecationWarning, stacklevel=1)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+        return original(self)
 
-    monkeypatch.setattr(checker, "check_one", noisy)
+    monkeypatch.setattr(Source, "sniff", noisy)
     monkeypatch.delenv("JSONL_LINT_DEBUG", raising=False)
     (tmp_path / "good.jsonl").write_text(GOOD)
     with warnings.catch_warnings():
