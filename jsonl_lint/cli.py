@@ -84,6 +84,7 @@ def cli() -> None:
 @click.option("--no-token-check", is_flag=True, default=None, help="Skip token budgets (and the need for tiktoken's encoding files).")
 @click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
 @click.option("--encoding", help="tiktoken encoding, instead of the model's (o200k_base, cl100k_base).")
+@click.option("--tokenizer", help="Tokenizer, instead of the model's: a local Hugging Face model folder, or mistral:v1|v2|v3|v7|tekken.")
 @click.option("--fix", is_flag=True, help="Repair in place what is lossless (BOM, CRLF, blank lines, final newline), then check.")
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output.")
@@ -261,6 +262,7 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 @click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model: tokenizer, limit, price (default: the profile's).")
 @click.option("--encoding", help="tiktoken encoding, instead of the model's.")
+@click.option("--tokenizer", help="Tokenizer, instead of the model's: a local Hugging Face model folder, or mistral:v1|v2|v3|v7|tekken.")
 @click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
 @click.option("--validation", type=click.Path(dir_okay=False), help="A validation file: counted and shown, not billed.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Epochs, instead of the number OpenAI picks by default.")
@@ -273,7 +275,7 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
     from jsonl_lint.tokens import EncodingUnavailable
 
     refuse_overwriting([output_file], [*files, options["validation"]])
-    flags = {key: options.pop(key) for key in ("profile", "model", "encoding", "max_tokens")}
+    flags = {key: options.pop(key) for key in ("profile", "model", "encoding", "tokenizer", "max_tokens")}
     target = resolve_target(files[0], flags)
     options["validation"] = options["validation"] or target.validation
     refuse_overwriting([output_file], [options["validation"]])
@@ -360,7 +362,7 @@ def profiles() -> int:
         for model in profile.models.values():
             label = "any model" if model.name == profile.any_model else model.name
             limit = f"{model.max_tokens:,} tokens" if model.max_tokens else "no token limit"
-            tokenizer = model.encoding or "no tiktoken encoding"
+            tokenizer = model.tokenizer or model.encoding or "no tiktoken encoding"
             extras = ", vision" if model.vision else ""
             click.echo(f"  - {label}: {'/'.join(model.formats)}; {limit}; {tokenizer}{extras}")
     return EXIT_OK

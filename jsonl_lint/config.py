@@ -27,6 +27,7 @@ class Config:
     token_check: bool = True
     max_tokens: int | None = None  # overrides the model's limit per example
     encoding: str | None = None  # overrides the model's tiktoken encoding
+    tokenizer: str | None = None  # overrides the model's tokenizer: a local model folder or "mistral:NAME"
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity | None] = field(default_factory=dict)  # selector -> severity (None: off)
@@ -75,6 +76,9 @@ def config_from_table(table: Mapping[str, Any], root: str | None = None) -> Conf
     for key, value in table.items():
         if key in ("profile", "model", "data-format", "encoding"):
             options[key.replace("-", "_")] = _typed(value, str, key)
+        elif key == "tokenizer":  # a folder: relative to the config's folder, like validation
+            value = _typed(value, str, key)
+            options["tokenizer"] = os.path.join(root, value) if root and ":" not in value else value
         elif key == "validation":  # relative to the config's folder, like per-file-ignores
             options["validation"] = os.path.join(root, _typed(value, str, key)) if root else _typed(value, str, key)
         elif key == "token-check":

@@ -12,7 +12,7 @@ import functools
 import math
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from jsonl_lint import formats, parallel, tokens
@@ -22,6 +22,7 @@ from jsonl_lint.profiles import ModelSpec
 from jsonl_lint.reader import LineCounts, Record, read_records
 from jsonl_lint.source import SHAPES, Source, lines_of
 from jsonl_lint.target import Target, resolve_target
+from jsonl_lint.tokens import registry
 
 PERCENTILES = (10, 50, 90, 99)
 DEFAULT_EPOCHS = 3
@@ -57,6 +58,7 @@ class Counts:
     tokens: array[int] = field(default_factory=lambda: array("l"))
     trained: array[int] = field(default_factory=lambda: array("l"))
     skipped: int = 0  # lines that are not an example of the file's format
+    roles: dict[str, int] = field(default_factory=dict)  # tokens of each role's messages, summed
 
     def merge(self, other: Counts) -> None:
         self.examples += other.examples
@@ -64,6 +66,8 @@ class Counts:
         self.tokens.extend(other.tokens)
         self.trained.extend(other.trained)
         self.skipped += other.skipped
+        for role, count in other.roles.items():
+            self.roles[role] = self.roles.get(role, 0) + count
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +99,20 @@ class FileStats:
     trained_counts: tuple[int, ...]
     over_limit: int
     truncated_tokens: int
+    roles: Mapping[str, int] = field(default_factory=dict)  # tokens per role, summed over the examples
 
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
     model: str
-    encoding: str
+    encoding: str  # the tokenizer's name (a tiktoken encoding, "mistral v3", a model folder)
     limit: int | None
     epochs: int
     epochs_given: bool
     billed_tokens: int
     price_per_million: float | None
     price_date: str | None
+    counting: str | None = None  # how counts are estimated, when they are not the trainer's own
 
     @property
     def cost_usd(self) -> float | None:
@@ -124,8 +130,8 @@ def _no_problem(*_: object, **__: object) -> None:
     return None  # stats count what would train; `jsonl-lint check` says what is wrong with the rest
 
 
-def _count_block(encoding: str, data_format: str, first_line: int, lines: Iterable[bytes]) -> Counts:
-    counter = tokens.TokenCounter(encoding, data_format)
+def _count_block(tokenizer: str, data_format: str, first_line: int, lines: Iterable[bytes]) -> Counts:
+    counter = registry.counter(tokenizer, data_format)
     validator = formats.fast_validator(data_format)
     counts = Counts()
     seen = LineCounts()
@@ -134,13 +140,15 @@ def _count_block(encoding: str, data_format: str, first_line: int, lines: Iterab
         if not validator.is_valid(record.value):
             continue
         try:
-            messages, total, trained, _, _ = tokens.guarded(counter, record.value)
+            messages, total, trained, roles, _ = tokens.guarded(counter, record.value)
         except tokens.CountFailed:
             continue  # counted as skipped below; `jsonl-lint check` reports it (JL501)
         counts.examples += 1
         counts.messages.append(messages)
         counts.tokens.append(total)
         counts.trained.append(trained)
+        for role, count in roles.items():
+            counts.roles[role] = counts.roles.get(role, 0) + count
     counts.skipped = seen.content - counts.examples  # lines that are not an example of the format
     return counts
 
@@ -165,27 +173,30 @@ def _block_format(first_line: int, block: bytes, model: ModelSpec) -> str | None
 def file_stats(
     path: str, model: ModelSpec, *, jobs: int | None = None, progress: Callable[[int], None] | None = None
 ) -> FileStats:
-    if model.encoding is None:
-        raise UsageError(f"no tiktoken encoding is known for {model.name}: name one with --encoding")
+    tokenizer = registry.tokenizer_of(model)
+    if tokenizer is None:
+        raise UsageError(f"no tokenizer is known for {model.name}: name one with --tokenizer (a local model folder, "
+                         "or mistral:v3...) or --encoding (tiktoken)")
     with Source.open(path) as source:
         sniffed = source.sniff()
         if sniffed.shape is not None:
             raise UsageError(f"{path}: {SHAPES[sniffed.shape]}")
         large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
         workers = (jobs or parallel.default_jobs()) if large else 1
-        tokens.encoding(model.encoding)  # loaded before the workers fork: they share it
+        if model.tokenizer is None and model.encoding is not None:
+            tokens.encoding(model.encoding)  # loaded before the workers fork: they share it
         counts = Counts()
         batches = source.blocks()
         data_format = None
         for first_line, block in batches:  # read here until the format is known
             data_format = _block_format(first_line, block, model)
             if data_format is not None:
-                counts.merge(_count_block(model.encoding, data_format, first_line, lines_of(block)))
+                counts.merge(_count_block(tokenizer, data_format, first_line, lines_of(block)))  # loads the tokenizer before workers fork
                 break
             counts.skipped += _content_lines(first_line, block)  # none is an example
         if data_format is None:
             raise UsageError(f"{path}: no example in a known format")
-        work = functools.partial(_count_block, model.encoding, data_format)
+        work = functools.partial(_count_block, tokenizer, data_format)
         for part in parallel.map_blocks(work, batches, workers):
             counts.merge(part)
             if progress is not None:
@@ -204,6 +215,7 @@ def file_stats(
         trained_counts=tuple(counts.trained),
         over_limit=len(over),
         truncated_tokens=sum(t - limit for t in over) if limit is not None else 0,
+        roles=dict(counts.roles),
     )
 
 
@@ -213,6 +225,7 @@ def compute(
     profile: str | None = None,
     model: str | None = None,
     encoding: str | None = None,
+    tokenizer: str | None = None,
     max_tokens: int | None = None,
     validation: str | None = None,
     epochs: int | None = None,
@@ -223,7 +236,7 @@ def compute(
     """Statistics of ``paths`` for ``target`` (the CLI resolves it with the files' config), or
     for the profile, model, encoding and limit given here."""
     if target is None:
-        flags = {"profile": profile, "model": model, "encoding": encoding, "max_tokens": max_tokens}
+        flags = {"profile": profile, "model": model, "encoding": encoding, "tokenizer": tokenizer, "max_tokens": max_tokens}
         target = resolve_target(paths[0] if paths else "-", flags, config=Config())
     chosen, spec = target.profile, target.model
     training = tuple(file_stats(path, spec, jobs=jobs, progress=progress) for path in paths)
@@ -232,10 +245,13 @@ def compute(
     chosen_epochs = epochs or default_epochs(examples)
     limit = spec.max_tokens
     per_epoch = sum(min(t, limit) if limit is not None else t for f in training for t in f.token_counts)
-    assert spec.encoding is not None
+    name = registry.tokenizer_of(spec)
+    assert name is not None  # file_stats refused a model without one
+    counter = registry.counter(name, training[0].data_format if training else None)
     estimate = Estimate(
         model=spec.name,
-        encoding=spec.encoding,
+        encoding=counter.name,
+        counting=counter.estimate,
         limit=limit,
         epochs=chosen_epochs,
         epochs_given=epochs is not None,

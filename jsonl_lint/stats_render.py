@@ -47,6 +47,8 @@ def _text_file(stats: FileStats, title: str, out: TextIO) -> None:
     out.write(_distribution_line("messages per example", stats.messages) + "\n")
     out.write(_distribution_line("tokens per example", stats.tokens) + "\n")
     out.write(_distribution_line("trained tokens", stats.trained) + "\n")
+    if stats.roles:
+        out.write("  tokens per role        " + ", ".join(f"{role} {count:,}" for role, count in sorted(stats.roles.items())) + "\n")
     if stats.over_limit:
         out.write(f"  over the limit         {counted(stats.over_limit, 'example')} {'loses' if stats.over_limit == 1 else 'lose'} "
                   f"{counted(stats.truncated_tokens, 'token')} to truncation\n")
@@ -72,7 +74,7 @@ def render_text(report: StatsReport, out: TextIO) -> None:
         out.write(f"  estimated cost ≈ {dollars(e.cost_usd)} at ${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})\n")
     else:
         out.write("  estimated cost: no price known for this model\n")
-    out.write("Token counts estimate the server's (see the README); prices change.\n")
+    out.write(f"Token counts {e.counting}; prices change.\n" if e.counting else "Token counts are the tokenizer's own (see the README); prices change.\n")
 
 
 def _file_json(stats: FileStats) -> dict[str, Any]:
@@ -87,6 +89,7 @@ def _file_json(stats: FileStats) -> dict[str, Any]:
         "messages_per_example": dist(stats.messages),
         "tokens_per_example": dist(stats.tokens),
         "trained_tokens_per_example": dist(stats.trained),
+        "tokens_per_role": dict(sorted(stats.roles.items())),
         "examples_over_limit": stats.over_limit,
         "tokens_truncated": stats.truncated_tokens,
     }
@@ -105,6 +108,7 @@ def as_dict(report: StatsReport) -> dict[str, Any]:
         "price_per_million_usd": e.price_per_million,
         "model": e.model,
         "encoding": e.encoding,
+        "token_counting": e.counting or "exact",
         "token_limit": e.limit,
         "files": [_file_json(f) for f in report.training],
         "validation": _file_json(report.validation) if report.validation else None,

@@ -70,7 +70,7 @@ def resolve_target(path: str, flags: Mapping[str, Any] | None = None, *, config:
     if resolved.data_format is not None and resolved.data_format not in formats.FORMATS:
         raise UsageError(f"unknown data format {resolved.data_format!r}; known: {', '.join(formats.FORMATS)}")
     profile = get_profile(resolved.profile)
-    model = profile.target(resolved.model, max_tokens=resolved.max_tokens, encoding=resolved.encoding)
+    model = profile.target(resolved.model, max_tokens=resolved.max_tokens, encoding=resolved.encoding, tokenizer=resolved.tokenizer)
     ignored_here = _per_file_ignores(resolved, path)
     severities: dict[str, Severity] = {}
     for rule in all_rules().values():

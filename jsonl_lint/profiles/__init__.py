@@ -52,6 +52,7 @@ class ModelSpec:
     name: str
     formats: tuple[str, ...]
     encoding: str | None = None
+    tokenizer: str | None = None  # instead of a tiktoken encoding: "mistral:v3", or a local model folder
     max_tokens: int | None = None
     vision: bool = False
     price_per_million: float | None = None
@@ -107,14 +108,22 @@ class Profile:
         known = ", ".join(self.models)
         raise UsageError(f"unknown model {wanted!r} for profile {self.name!r}; known models: {known}")
 
-    def target(self, name: str | None, *, max_tokens: int | None = None, encoding: str | None = None) -> ModelSpec:
-        """The model called ``name``, with its token limit and encoding replaced where given."""
+    def target(
+        self, name: str | None, *, max_tokens: int | None = None, encoding: str | None = None, tokenizer: str | None = None
+    ) -> ModelSpec:
+        """The model called ``name``, with its token limit and tokenizer replaced where given
+        (an ``encoding`` names a tiktoken encoding, a ``tokenizer`` anything else)."""
         spec = self.model(name)
-        if max_tokens is None and encoding is None:
+        if max_tokens is None and encoding is None and tokenizer is None:
             return spec
-        spec = dataclasses.replace(spec, max_tokens=max_tokens or spec.max_tokens, encoding=encoding or spec.encoding)
-        if spec.max_tokens is not None and spec.encoding is None:
-            raise UsageError(f"--max-tokens needs --encoding: no tiktoken encoding is known for {spec.name}")
+        spec = dataclasses.replace(
+            spec,
+            max_tokens=max_tokens or spec.max_tokens,
+            encoding=encoding or spec.encoding,
+            tokenizer=None if encoding and not tokenizer else tokenizer or spec.tokenizer,
+        )
+        if spec.max_tokens is not None and spec.encoding is None and spec.tokenizer is None:
+            raise UsageError(f"--max-tokens needs --tokenizer or --encoding: no tokenizer is known for {spec.name}")
         return spec
 
 
@@ -123,6 +132,7 @@ def _model(name: str, table: Mapping[str, Any]) -> ModelSpec:
         name=name,
         formats=tuple(table["formats"]),
         encoding=table.get("encoding"),
+        tokenizer=table.get("tokenizer"),
         max_tokens=table.get("max_tokens"),
         vision=bool(table.get("vision", False)),
         price_per_million=table.get("price_per_million"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from jsonl_lint import tokens
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.tokens import registry
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -24,9 +25,11 @@ assistant's answer: an error, not a warning. Tokens are counted with the model's
 encoding (`o200k_base` for gpt-4o, gpt-4.1 and o-series, `cl100k_base` for gpt-3.5-turbo,
 babbage-002 and davinci-002); the count estimates the server's (see the README). Most examples
 are never tokenized: one whose UTF-8 length is within the limit cannot exceed it.
-`--max-tokens N` and `--encoding NAME` override the model's limit and tokenizer (for targets
-whose models are not in the profile's table). `--no-token-check` skips this rule (and the need
-for the encoding files).
+Mistral models are counted exactly with the tokenizer files of `mistral-common` (extra
+`jsonl-lint[mistral]`), any Hugging Face model with its own tokenizer and chat template from a
+local folder (`--tokenizer DIR`, extra `jsonl-lint[hf]`); the byte bound applies to the
+rendered chat. `--max-tokens N`, `--tokenizer` and `--encoding NAME` override the model's limit
+and tokenizer. `--no-token-check` skips this rule (and the need for the tokenizer files).
 
 Fails:
 
@@ -42,11 +45,14 @@ Passes:
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
-    limit, encoding = ctx.model.max_tokens, ctx.model.encoding
-    if limit is None or encoding is None or not ctx.target.token_check:
+    limit = ctx.model.max_tokens
+    if limit is None or not ctx.target.token_check:
         return
-    counter = tokens.openai.counter(encoding, ctx.data_format)
-    if counter.upper_bound(record.raw, record.value, limit) <= limit:
+    counter = registry.counter_for(ctx.model, ctx.data_format)
+    if counter is None:
+        return
+    bound = counter.upper_bound(record.raw, record.value, limit)
+    if bound is not None and bound <= limit:
         return
     try:
         # Counting stops once over the limit: a huge line costs no more than the limit's worth.
