@@ -28,6 +28,8 @@ from jsonl_lint.rules.base import (
     DatasetCheck,
     DatasetContext,
     DatasetRules,
+    FactCheck,
+    FactRules,
     FileContext,
     RecordRules,
     RunState,
@@ -37,7 +39,9 @@ from jsonl_lint.source import SHAPES, Source, lines_of
 from jsonl_lint.target import Target, resolve_target
 
 Emit = Callable[[Problem], None]
-Batch = tuple[list[Problem], list[tuple[int, int | None]], int]  # a worker's problems, record keys, content lines
+Facts = tuple[Any, ...]  # each fact rule's facts of a record (empty: the record failed its schema)
+OnRecord = Callable[[int, "int | None", Facts, list[Problem]], None]
+Batch = tuple[list[Problem], list[tuple[int, int | None, Facts]], int]  # a worker's problems, record keys and facts, content lines
 
 
 class _LineChecker:
@@ -55,10 +59,9 @@ class _LineChecker:
         self.ctx: FileContext | None = None  # once the format is known
         self.record_checks: list[Callable[[Record, FileContext], Iterable[Problem]]] = []
         self.validator: Any = None
+        self.fact_makers: list[Callable[[Record], Any]] = []  # the facts of the fact rules that run
 
-    def check_lines(
-        self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: Callable[[int, int | None, list[Problem]], None], counts: LineCounts
-    ) -> None:
+    def check_lines(self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: OnRecord, counts: LineCounts) -> None:
         """Problems of ``lines`` to ``out``, in line order (within a line: by column, then code)."""
         enabled = self.target.severities
         pending: list[Problem] = []  # the current line's problems
@@ -74,30 +77,35 @@ class _LineChecker:
                     pending.append(item)
                 continue
             found: list[Problem] = []
-            # Dataset rules compare records by this key (equal records, equal keys).
-            on_record(item.line, hash(item.canonical) if self.keys and item.canonical else None, found)
+            valid = False
             try:
-                self.check(item, found)
+                valid = self.check(item, found)
             except (UsageError, KeyboardInterrupt, SystemExit, GeneratorExit):
                 raise  # about the run (e.g. a missing encoding), not this record
             except BaseException as error:  # noqa: BLE001  # native code panics (pyo3) derive from BaseException
                 found.append(_internal_error(self.reporter, item, error))
+            # Dataset rules compare records by this key (equal records, equal keys); fact rules
+            # get more of each valid record.
+            facts = tuple(_facts(make, item) for make in self.fact_makers) if valid and self.fact_makers else ()
+            on_record(item.line, hash(item.canonical) if self.keys and item.canonical else None, facts, found)
             pending.extend(p for p in found if p.code in enabled)
         if pending:
             _flush(pending, out)
 
-    def check(self, record: Record, found: list[Problem]) -> None:
+    def check(self, record: Record, found: list[Problem]) -> bool:
+        """Check one record; True when it is valid for its format (its record rules ran)."""
         if not self.formats.record(record.value, record.line, found):
-            return
+            return False
         ctx = self.ctx
         if ctx is None:
             ctx = self._format_known()
         if not self.validator.is_valid(record.value):
             for issue in schema_errors.explain(formats.explaining_validator(ctx.data_format), record.value):
                 found.append(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
-            return
+            return False
         for record_check in self.record_checks:
             found.extend(record_check(record, ctx))
+        return True
 
     def _format_known(self) -> FileContext:
         fmt = self.formats.data_format
@@ -119,6 +127,16 @@ def _flush(problems: list[Problem], out: Emit) -> None:
         out(problem)
 
 
+def _facts(make: Callable[[Record], Any], record: Record) -> Any:
+    """A fact rule's facts of a record, or None when it cannot have them (the rule skips it)."""
+    try:
+        return make(record)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # noqa: BLE001  # a record the rule cannot read: its record rules say why
+        return None
+
+
 def _internal_error(reporter: DatasetContext, record: Record, error: BaseException) -> Problem:
     """One bad record never stops the file: a check that fails becomes a problem on its line."""
     detail = str(error).splitlines()[0][:200] if str(error) else ""
@@ -129,9 +147,9 @@ def _internal_error(reporter: DatasetContext, record: Record, error: BaseExcepti
 
 def _check_batch(checker: _LineChecker, first_line: int, lines: Iterable[bytes]) -> Batch:
     problems: list[Problem] = []
-    keys: list[tuple[int, int | None]] = []
+    keys: list[tuple[int, int | None, Facts]] = []
     counts = LineCounts()
-    checker.check_lines(lines, first_line, problems.append, lambda line, key, found: keys.append((line, key)), counts)
+    checker.check_lines(lines, first_line, problems.append, lambda line, key, facts, found: keys.append((line, key, facts)), counts)
     return problems, keys, counts.content
 
 
@@ -156,16 +174,21 @@ class _FileRun:
             for rules in rule_sets()
             if dataset_rules and isinstance(rules, DatasetRules) and any(map(target.enabled, rules.rules))
         ]
-        self.lines = _LineChecker(path, target, keys=bool(self.dataset_checks))
+        fact_rules = [rules for rules in rule_sets() if dataset_rules and isinstance(rules, FactRules) and any(map(target.enabled, rules.rules))]
+        self.fact_checks: list[FactCheck] = [rules.start(context) for rules in fact_rules]
+        self.lines = _LineChecker(path, target, keys=bool(self.dataset_checks or fact_rules))
+        self.lines.fact_makers = [rules.facts for rules in fact_rules]
 
     def emit(self, problem: Problem) -> None:
         self.severities[problem.severity] += 1
         self._emit(problem)
 
-    def _observe(self, line: int, key: int | None, found: list[Problem]) -> None:
+    def _observe(self, line: int, key: int | None, facts: Facts, found: list[Problem]) -> None:
         self.records += 1
         for dataset_check in self.dataset_checks:
             found.extend(dataset_check.observe(line, key))
+        for fact_check, fact in zip(self.fact_checks, facts):
+            found.extend(fact_check.observe(line, key, fact))
 
     def run(self, lines: Iterable[bytes] | Source) -> Report:
         at_end: list[Problem] = []  # problems about the whole file, after its last line
@@ -177,6 +200,8 @@ class _FileRun:
             at_end.append(self.reporter.problem(syntax.EMPTY_FILE, None, None, "the file holds no records"))
         for dataset_check in self.dataset_checks:
             at_end.extend(dataset_check.finish())
+        for fact_check in self.fact_checks:
+            at_end.extend(fact_check.finish())
         _flush([p for p in at_end if p.code in self.target.severities], self.emit)
         return Report(
             path=self.path,
@@ -216,9 +241,9 @@ class _FileRun:
         problems, keys, content = result
         self.counts.content += content
         enabled = self.target.severities
-        for line, key in keys:
+        for line, key, facts in keys:
             found: list[Problem] = []
-            self._observe(line, key, found)
+            self._observe(line, key, facts, found)
             problems.extend(p for p in found if p.code in enabled)
         _flush(problems, self.emit)
 

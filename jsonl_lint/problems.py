@@ -64,6 +64,7 @@ class Rule:
     doc: str
     fixable: bool = False
     parameters: tuple[Parameter[Any], ...] = ()
+    default_on: bool = True  # False: runs only when selected by its code or name, or given a severity
 
     def parameter(self, name: str) -> Parameter[Any] | None:
         return next((p for p in self.parameters if p.name == name), None)

@@ -56,7 +56,7 @@ def resolve_target(path: str, flags: Mapping[str, Any] | None = None, *, config:
     ``pyproject.toml``); ``flags`` override its fields (a None flag keeps the config's value).
     Raises :class:`UsageError` for an unknown profile, model, data format or rule selector.
     """
-    from jsonl_lint.rules import all_rules, check_selectors, selected
+    from jsonl_lint.rules import EXACT, all_rules, check_selectors, selected, specificity
 
     resolved = (config if config is not None else load_config(path)).with_options(**(flags or {}))
     try:
@@ -75,6 +75,8 @@ def resolve_target(path: str, flags: Mapping[str, Any] | None = None, *, config:
     severities: dict[str, Severity] = {}
     for rule in all_rules().values():
         severity = _configured(rule, resolved.severity, profile)
+        if severity is None and not rule.default_on and any(specificity(rule, s) == EXACT for s in resolved.select):
+            severity = rule.severity  # a rule off by default, asked for by name
         if severity is None or (resolved.select and not selected(rule, resolved.select)):
             continue
         if selected(rule, resolved.ignore + ignored_here):

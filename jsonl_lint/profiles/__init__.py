@@ -83,7 +83,7 @@ class Profile:
         from jsonl_lint.rules import specificity
 
         best: int = 0
-        chosen: Severity | None = rule.severity
+        chosen: Severity | None = rule.severity if rule.default_on else None
         for selector, severity in self.rules.items():
             rank = specificity(rule, selector)
             if rank > best:

@@ -47,11 +47,14 @@ def find_rule(code_or_name: str) -> Rule | None:
     return None
 
 
+EXACT = 100  # the specificity of a rule's own code or name
+
+
 def specificity(rule: Rule, selector: str) -> int:
     """How closely ``selector`` names ``rule``: 0 not at all, the prefix length for a code
     prefix (``JL3`` < ``JL30``), highest for its exact code or name."""
     if selector in (rule.code, rule.name):
-        return 100
+        return EXACT
     return len(selector) if rule.code.startswith(selector) else 0
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jsonl_lint import jsonpos
 from jsonl_lint.problems import Problem, Rule
 
 if TYPE_CHECKING:
+    from jsonl_lint.minhash import LshIndex
     from jsonl_lint.profiles import ModelSpec, Profile
     from jsonl_lint.reader import Record
     from jsonl_lint.target import Target
@@ -87,6 +88,7 @@ class RunState:
     training example's key, for the validation file to look up."""
 
     training: dict[int, tuple[str, int]] = field(default_factory=dict)
+    near_training: list[tuple[str, LshIndex]] = field(default_factory=list)  # each training file's near-duplicate index
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +108,15 @@ class DatasetCheck(Protocol):
     def finish(self) -> Iterable[Problem]: ...
 
 
+class FactCheck(Protocol):
+    """A dataset check that needs more of each record than its key: it is also handed the
+    record's facts (its rules' ``facts(record)``, or None for a record that failed its schema)."""
+
+    def observe(self, line: int, key: int | None, facts: Any) -> Iterable[Problem]: ...
+
+    def finish(self) -> Iterable[Problem]: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordRules(RuleSet):
     """Rules checked record by record, on records of ``formats`` that match their schema."""
@@ -120,3 +131,13 @@ class DatasetRules(RuleSet):
     """Rules checked across the records of a file."""
 
     start: Callable[[DatasetContext], DatasetCheck]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactRules(RuleSet):
+    """Rules checked across records that need more of each record than its key: ``facts(record)``
+    runs where the record is checked (in worker processes for a large file), for records valid
+    for their format, and its value goes to the check's ``observe`` in line order."""
+
+    start: Callable[[DatasetContext], FactCheck]
+    facts: Callable[[Record], Any]

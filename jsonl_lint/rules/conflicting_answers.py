@@ -1,0 +1,83 @@
+"""The same prompt answered two ways: the model cannot learn both, and learns neither well."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from jsonl_lint.hash_index import HashIndex
+from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import DatasetContext, FactRules
+
+if TYPE_CHECKING:
+    from jsonl_lint.reader import Record
+
+CONFLICTING_ANSWERS = Rule(
+    code="JL707",
+    name="conflicting-answers",
+    severity=Severity.INFO,
+    summary="an example has the same prompt as an earlier one and a different answer",
+    doc="""An example has exactly the same prompt as an earlier one (everything before its last
+assistant message: system, user, tool messages and earlier turns; `prompt` of prompt-completion,
+`input` of preference data) but a different answer. Sometimes intended (several good answers),
+often a labelling mistake; the message names the earlier line. Memory: 32 bytes per prompt.
+
+Fails:
+
+    {"messages": [{"role": "user", "content": "Capital of Australia?"}, {"role": "assistant", "content": "Canberra."}]}
+    {"messages": [{"role": "user", "content": "Capital of Australia?"}, {"role": "assistant", "content": "Sydney."}]}
+
+Passes:
+
+    {"messages": [{"role": "user", "content": "Capital of Australia?"}, {"role": "assistant", "content": "Canberra."}]}
+    {"messages": [{"role": "user", "content": "Capital of Austria?"}, {"role": "assistant", "content": "Vienna."}]}
+""",
+)
+
+
+def _key(value: Any) -> int:
+    return hash(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+
+
+def record_facts(record: Record) -> tuple[int, int] | None:
+    """(prompt key, answer key) of a record, or None when it has no prompt and answer. Computed
+    where the record is checked (worker processes included); equal for equal JSON."""
+    value = record.value
+    messages = value.get("messages")
+    if isinstance(messages, list):
+        last = next((i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], dict) and messages[i].get("role") == "assistant"), None)
+        if not last:  # no assistant message, or nothing before it
+            return None
+        answer = {k: v for k, v in messages[last].items() if k != "weight"}  # the weight is not what is said
+        return _key(messages[:last]), _key(answer)
+    if "prompt" in value and "completion" in value:
+        return _key(value["prompt"]), _key(value["completion"])
+    if "input" in value and "preferred_output" in value:
+        return _key(value["input"]), _key(value["preferred_output"])
+    return None
+
+
+class DatasetCheck:
+    def __init__(self, ctx: DatasetContext) -> None:
+        self.ctx = ctx
+        self.first_line = HashIndex()  # prompt -> line where it was first seen
+        self.first_answer = HashIndex()  # prompt -> the answer given there
+
+    def observe(self, line: int, key: int | None, facts: tuple[int, int] | None) -> Iterable[Problem]:
+        if facts is None:
+            return ()
+        prompt, answer = facts
+        first = self.first_line.setdefault(prompt, line)
+        if first == line:
+            self.first_answer.setdefault(prompt, answer)
+            return ()
+        if self.first_answer.get(prompt) == answer:
+            return ()
+        return (self.ctx.problem(CONFLICTING_ANSWERS, line, 1, f"the same prompt as line {first} with a different answer"),)
+
+    def finish(self) -> Iterable[Problem]:
+        return ()
+
+
+RULES = FactRules(rules=(CONFLICTING_ANSWERS,), start=DatasetCheck, facts=record_facts)
