@@ -82,7 +82,10 @@ def describe_place(instance: Any, path: Sequence[PathPart], root: str = "the rec
 
 
 def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except RecursionError:
+        return f"{kind_of(value)} nested too deeply to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -92,7 +95,35 @@ def _or_list(values: Sequence[object], *, quote: bool = True) -> str:
 
 
 def explain(validator: jsonschema.protocols.Validator, instance: Any, *, root: str = "the record") -> list[SchemaIssue]:
-    """Every structural problem of ``instance``, one per place, in document order."""
+    """Every structural problem of ``instance``, one per place, in document order.
+
+    jsonschema recurses (and writes reprs) per level of the instance, so a record nested hundreds
+    of levels deep exhausts Python's stack. Our schemas look only a few levels down, so such a
+    record is explained with what lies below :data:`EXPLAIN_DEPTH` cut off.
+    """
+    try:
+        return _explain(validator, instance, root)
+    except RecursionError:
+        pass
+    try:
+        return _explain(validator, _cut(instance, EXPLAIN_DEPTH), root)
+    except RecursionError:
+        return [SchemaIssue((), f"{root} does not match its schema, and nests too deeply to say where")]
+
+
+EXPLAIN_DEPTH = 32
+
+
+def _cut(value: Any, depth: int) -> Any:
+    """``value`` with every array or object below ``depth`` levels made empty."""
+    if isinstance(value, dict):
+        return {key: _cut(item, depth - 1) for key, item in value.items()} if depth > 0 else {}
+    if isinstance(value, list):
+        return [_cut(item, depth - 1) for item in value] if depth > 0 else []
+    return value
+
+
+def _explain(validator: jsonschema.protocols.Validator, instance: Any, root: str) -> list[SchemaIssue]:
     issues: list[SchemaIssue] = []
     seen: set[tuple[JsonPath, bool]] = set()
     for error in validator.iter_errors(instance):

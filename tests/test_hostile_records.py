@@ -8,6 +8,7 @@ import json
 import time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,27 +85,40 @@ def put(record: dict[str, Any], place: tuple[Any, ...], value: Any) -> dict[str,
     return record
 
 
+DEEP = "\u0000deep"  # stands for a value nested deeper than json.dumps can write
+
+
 @st.composite
-def changed_records(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+def changed_records(draw: st.DrawFn) -> tuple[str, str]:
     base = draw(st.sampled_from(sorted(BASES)))
     record = copy.deepcopy(BASES[base])
-    depth = draw(st.sampled_from([0, 0, 0, 150, 600]))
     for _ in range(draw(st.integers(1, 3))):
-        value = draw(JSON)
-        for _ in range(depth):
-            value = [value]
+        value = draw(JSON | st.just(DEEP))
         record = put(record, draw(st.sampled_from(PLACES[base])), value)
-    return base, record
+    depth = draw(st.sampled_from([150, 600, 1000]))
+    line = json.dumps(record).replace(json.dumps(DEEP), "[" * depth + '{"role": "user"}' + "]" * depth)
+    return base, line
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=changed_records())
-def test_any_record_shape_is_checked_without_an_internal_error(case: tuple[str, dict[str, Any]]) -> None:
-    base, record = case
-    line = json.dumps(record)
+def test_any_record_shape_is_checked_without_an_internal_error(case: tuple[str, str]) -> None:
+    base, line = case
     options: dict[str, Any] = {"data_format": "rft", "profile": "openai", "model": "o4-mini-2025-04-16"} if base == "rft" else VISION
     start = time.perf_counter()
     report = check_lines(lines_of(line + "\n" + line + "\n"), path="t.jsonl", ignore=("JL501",), **options)
     assert time.perf_counter() - start < 2.0
     assert [p for p in report.problems if p.code == "JL010"] == []
     assert all(p.line in (1, 2, None) and "\n" not in p.message for p in report.problems)
+
+
+@pytest.mark.parametrize(("place", "expected"), [
+    ('"role": DEEP, "content": "x"}, {"role": "assistant", "content": "y"}]', "messages[0].role is [[[["),
+    ('"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": DEEP}]', "messages[1].weight (assistant message) must be an integer, found an array"),
+    ('"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}], "tools": [{"type": "function", "function": {"name": "f", "parameters": DEEP}}]',
+     "tools[0].function.parameters must be an object, found an array"),
+])
+def test_a_record_nested_1000_levels_is_explained(place: str, expected: str) -> None:
+    line = '{"messages": [{' + place.replace("DEEP", "[" * 1000 + "1" + "]" * 1000) + "}"
+    [problem] = problems(line, select=("JL1", "JL010"))
+    assert problem.code == "JL101" and problem.message.startswith(expected)
