@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import click
 
-from jsonl_lint import formats
+from jsonl_lint import __version__, formats
 from jsonl_lint.atomic import atomic_write, refuse_overwriting
 from jsonl_lint.config import selectors
 from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
@@ -25,7 +25,7 @@ from jsonl_lint.discover import expand
 from jsonl_lint.engine import check_paths, validation_file
 from jsonl_lint.problems import Problem, Report, UsageError
 from jsonl_lint.profiles import all_profiles, profile_names
-from jsonl_lint.report import RENDERERS
+from jsonl_lint.report import RENDERERS, ReportWriter, text_format
 from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
 from jsonl_lint.stats_render import counted
 from jsonl_lint.target import Target, resolve_target
@@ -68,7 +68,7 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jsonl-lint", prog_name="jsonl-lint")
+@click.version_option(__version__, "-V", "--version", prog_name="jsonl-lint", message="%(prog)s %(version)s")
 def cli() -> None:
     """Lint and convert fine-tuning datasets for OpenAI-style chat models."""
 
@@ -89,6 +89,9 @@ def cli() -> None:
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--statistics", is_flag=True, help="Also print how many problems each rule found.")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("-q", "--quiet", count=True, help="Text output: only errors and the summary; twice (-qq): only the summary.")
+@click.option("--show-all", is_flag=True, help=f"Text output: every problem, not only the first {text_format.FLOOD} of a rule in a file.")
 @click.option("--max-line-bytes", type=click.IntRange(min=1), help="A longer line is one problem, read past without being held (default: 64 MiB).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
@@ -104,6 +107,9 @@ def check(
     statistics: bool,
     exit_zero: bool,
     jobs: int | None,
+    color: str,
+    quiet: int,
+    show_all: bool,
     **options: Any,
 ) -> int:
     """Check JSONL fine-tuning FILES ("-" for standard input; a directory for its *.jsonl and
@@ -134,7 +140,11 @@ def check(
         _fail(str(error))
 
     def write(out: TextIO) -> None:
-        writer = RENDERERS[output_format](out)
+        if output_format == "text":
+            style = text_format.Style(colour=text_format.use_colour(color, out), quiet=quiet, show_all=show_all)
+            writer: ReportWriter = text_format.Writer(out, style)
+        else:
+            writer = RENDERERS[output_format](out)
         emit = writer.problem
         if statistics:
             def emit(problem: Problem) -> None:

@@ -104,7 +104,7 @@ def test_exit_zero(broken: str, capsys: pytest.CaptureFixture[str]) -> None:
 def test_statistics(broken: str, capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(["check", "--statistics", "--select", "JL003,JL101,JL703", broken], capsys)
     assert out.endswith(
-        "Found 3 problems (2 errors, 1 warning) in 1 file, 3 records checked.\n"
+        "Failed: 2 errors, 1 warning in 1 file, 3 records checked.\n"
         "      1 JL003 blank-line\n"
         "      1 JL101 schema\n"
         "      1 JL703 duplicate-example\n"

@@ -40,10 +40,10 @@ def test_text_output_exactly(broken: Path, capsys: pytest.CaptureFixture[str]) -
     code, out, err = run(["check", "--select", "JL0,JL1", str(broken)], capsys)
     p = str(broken)
     assert out == (
-        f'{p}:2:51: JL101 unexpected key "weight" in the record: `weight` (0 or 1) belongs on an assistant message\n'
-        f"{p}:3:1: JL003 blank line; every line must hold one JSON object (remove it)\n"
-        f"{p}:4:8: JL004 invalid JSON: trailing comma is not allowed\n"
-        "Found 3 problems (3 errors) in 1 file, 2 records checked.\n"
+        f'{p}:2:51: error: JL101 unexpected key "weight" in the record: `weight` (0 or 1) belongs on an assistant message\n'
+        f"{p}:3:1: error: JL003 blank line; every line must hold one JSON object (remove it)\n"
+        f"{p}:4:8: error: JL004 invalid JSON: trailing comma is not allowed\n"
+        "Failed: 3 errors in 1 file, 2 records checked.\n"
     )
     assert (code, err) == (1, "")
 
@@ -67,7 +67,7 @@ def test_json_output_exactly(broken: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_clean_file_exit_zero(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["check", "--select", "JL0,JL1", str(clean)], capsys) == (0, "No problems: 1 file, 1 record checked.\n", "")
+    assert run(["check", "--select", "JL0,JL1", str(clean)], capsys) == (0, "Passed: no problems in 1 file, 1 record checked.\n", "")
 
 
 def test_json_output_of_a_clean_file_is_an_empty_array(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,20 +78,20 @@ def test_file_level_problem_has_no_line(tmp_path: Path, capsys: pytest.CaptureFi
     empty = tmp_path / "empty.jsonl"
     empty.write_bytes(b"")
     code, out, _ = run(["check", str(empty)], capsys)
-    assert out.splitlines()[0] == f"{empty}: JL009 the file holds no records"
+    assert out.splitlines()[0] == f"{empty}: error: JL009 the file holds no records"
     assert code == 1
 
 
 def test_several_files_in_one_call(clean: Path, broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "--select", "JL003", str(clean), str(broken)], capsys)
-    assert out == f"{broken}:3:1: JL003 blank line; every line must hold one JSON object (remove it)\nFound 1 problem (1 error) in 2 files, 3 records checked.\n"
+    assert out == f"{broken}:3:1: error: JL003 blank line; every line must hold one JSON object (remove it)\nFailed: 1 error in 2 files, 3 records checked.\n"
     assert code == 1
 
 
 def test_missing_file_is_exit_2_with_one_line_on_stderr(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["check", "--select", "JL0", "nope.jsonl", str(clean)], capsys)
     assert (code, err) == (2, "jsonl-lint: nope.jsonl: No such file or directory\n")
-    assert out == "No problems: 1 file, 1 record checked.\n"  # the readable file is still checked
+    assert out == "Failed: no problems in 1 file, 1 record checked; 1 file could not be read.\n"  # the readable file is still checked
 
 
 def test_unknown_model_exit_2(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,7 +117,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\n" + CHAT.encode())))
     code, out, _ = run(["check", "--select", "JL0", "-"], capsys)
-    assert out == "<stdin>:1:1: JL003 blank line; every line must hold one JSON object (remove it)\nFound 1 problem (1 error) in 1 file, 1 record checked.\n"
+    assert out == "<stdin>:1:1: error: JL003 blank line; every line must hold one JSON object (remove it)\nFailed: 1 error in 1 file, 1 record checked.\n"
     assert code == 1
 
 
@@ -132,14 +132,16 @@ def test_console_script_and_module_agree_on_the_shipped_examples() -> None:
     bad = subprocess.run([sys.executable, "-m", "jsonl_lint", "check", str(EXAMPLES / "broken.jsonl")], capture_output=True, text=True)
     assert good.returncode == 0, good.stdout + good.stderr
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
-    assert f"{EXAMPLES / 'broken.jsonl'}:3:1: JL003 blank line" in bad.stdout
+    assert f"{EXAMPLES / 'broken.jsonl'}:3:1: error: JL003 blank line" in bad.stdout
 
 
-def test_readme_sample_output_is_what_the_tool_prints(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("example", "exit_code"), [("broken", 1), ("chat", 0)])
+def test_readme_sample_output_is_what_the_tool_prints(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                                      example: str, exit_code: int) -> None:
     from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text()
-    sample = readme.split("$ jsonl-lint check examples/broken.jsonl\n", 1)[1].split("```", 1)[0]
+    sample = readme.split(f"$ jsonl-lint check examples/{example}.jsonl\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(ROOT)
-    assert main(["check", "examples/broken.jsonl"]) == 1
+    assert main(["check", f"examples/{example}.jsonl"]) == exit_code
     assert capsys.readouterr().out == sample

@@ -35,8 +35,8 @@ def test_check_walks_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     assert main(["check", "data"]) == 1
     assert capsys.readouterr().out == (
-        "data/more/bad.jsonl:1:1: JL005 expected a JSON object on each line, found an array\n"
-        "Found 1 problem (1 error) in 3 files, 100 records checked.\n"
+        "data/more/bad.jsonl:1:1: error: JL005 expected a JSON object on each line, found an array\n"
+        "Failed: 1 error in 3 files, 100 records checked.\n"
     )
 
 

@@ -65,7 +65,7 @@ def test_fix_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["check", "--fix", "--select", "JL0", str(fixable)]) == 0
     assert main(["check", "--fix", "--select", "JL0", str(unfixable)]) == 1
     out = capsys.readouterr().out
-    assert f"{unfixable}:2:2: JL004" in out and "JL003" not in out  # line numbers of the fixed file
+    assert f"{unfixable}:2:2: error: JL004" in out and "JL003" not in out  # line numbers of the fixed file
 
 
 def test_fix_keeps_permissions(tmp_path: Path) -> None:

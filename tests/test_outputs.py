@@ -79,7 +79,7 @@ def test_fix_that_cannot_write_says_so_and_exits_2(tmp_path: Path, capsys: pytes
     assert main(["check", "--fix", "--select", "JL0", str(data)]) == 2
     captured = capsys.readouterr()
     assert captured.err == f"jsonl-lint: --fix: {data}: cannot write: Permission denied\n"
-    assert f"{data}:2:1: JL003" in captured.out  # still checked
+    assert f"{data}:2:1: error: JL003" in captured.out  # still checked
     assert data.read_bytes() == GOOD + b"\n"
 
 
@@ -138,4 +138,4 @@ def test_hook_entries_end_options_before_file_names(tmp_path: Path, monkeypatch:
     for entry in entries:
         assert main([*entry[1:], "--select", "JL0", "--", "--output-file=v.jsonl", "-x.jsonl", "v.jsonl"]) == 0
         assert (tmp_path / "v.jsonl").read_bytes() == GOOD
-    assert capsys.readouterr().out.count("No problems: 3 files") == len(entries)
+    assert capsys.readouterr().out.count("Passed: no problems in 3 files") == len(entries)

@@ -70,8 +70,8 @@ def test_hook_fails_a_bad_file_and_prints_the_line(hook_repo: Path, pre_commit_e
     result = try_repo(hook_repo, pre_commit_env, "jsonl-lint", tmp_path, {"good.jsonl": GOOD, "bad.ndjson": BAD})
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
-    assert 'bad.ndjson:51:51: JL101 unexpected key "weight" in the record' in result.stdout
-    assert "bad.ndjson:52:1: JL003 blank line" in result.stdout
+    assert 'bad.ndjson:51:51: error: JL101 unexpected key "weight" in the record' in result.stdout
+    assert "bad.ndjson:52:1: error: JL003 blank line" in result.stdout
     assert "good.jsonl:" not in result.stdout
 
 

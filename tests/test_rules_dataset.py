@@ -62,6 +62,6 @@ def test_validation_option_on_the_command_line(tmp_path: Path, capsys: object) -
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert code == 0  # a warning
     assert out == (
-        f"{valid}:1:1: JL704 this validation example is also in the training data ({train}, line 6)\n"
-        "Found 1 problem (1 warning) in 2 files, 61 records checked.\n"
+        f"{valid}:1:1: warning: JL704 this validation example is also in the training data ({train}, line 6)\n"
+        "Passed (no errors): 1 warning in 2 files, 61 records checked.\n"
     )

@@ -88,13 +88,13 @@ def test_max_line_bytes_is_an_option_and_a_setting(tmp_path: Path, capsys: pytes
     data = tmp_path / "train.jsonl"
     data.write_bytes(b'{"prompt": "' + b"x" * 200 + b'", "completion": "b"}\n')
     assert main(["check", "--select", "JL011", "--max-line-bytes", "100", str(data)]) == 1
-    assert f"{data}:1:1: JL011" in capsys.readouterr().out
+    assert f"{data}:1:1: error: JL011" in capsys.readouterr().out
     configured = tmp_path / "project"
     configured.mkdir()
     (configured / "pyproject.toml").write_text('[tool.jsonl-lint]\nmax-line-bytes = 100\nselect = ["JL011"]\n')
     (configured / "train.jsonl").write_bytes(data.read_bytes())
     assert main(["check", str(configured / "train.jsonl")]) == 1
-    assert f"{configured / 'train.jsonl'}:1:1: JL011" in capsys.readouterr().out
+    assert f"{configured / 'train.jsonl'}:1:1: error: JL011" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -135,8 +135,8 @@ def test_the_head_of_a_pipe_is_read_once(monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO((GOOD + b"\n") * 3 + GOOD)))
     assert main(["check", "--model", "davinci-002", "--select", "JL0", "-"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "<stdin>: JL014 the file does not end with a newline (`jsonl-lint check --fix` adds it)",
-        "Found 1 problem (1 warning) in 1 file, 4 records checked.",
+        "<stdin>: warning: JL014 the file does not end with a newline (`jsonl-lint check --fix` adds it)",
+        "Passed (no errors): 1 warning in 1 file, 4 records checked.",
     ]
 
 

@@ -132,7 +132,7 @@ def test_validation_in_config_is_used_by_check(tmp_path: Path, capsys: pytest.Ca
     _config_in.cache_clear()
     assert main(["check", str(tmp_path / "train.jsonl")]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == f"{tmp_path / 'valid.jsonl'}:1:1: JL704 this validation example is also in the training data ({tmp_path / 'train.jsonl'}, line 1)"
+    assert out.splitlines()[0] == f"{tmp_path / 'valid.jsonl'}:1:1: warning: JL704 this validation example is also in the training data ({tmp_path / 'train.jsonl'}, line 1)"
 
 
 def test_stats_uses_profile_and_model_from_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -139,7 +139,7 @@ def test_hostile_lines_give_the_same_output_with_one_job_and_two(tmp_path: Path,
     assert serial == parallel
     code, (out, err) = serial
     assert code == 1 and err == ""
-    assert out.count("JL501") == 2 and f"{spaces}:1:1: JL501 the example has at least" in out and f"{deep}:1:1: JL501" in out
+    assert out.count("JL501") == 2 and f"{spaces}:1:1: error: JL501 the example has at least" in out and f"{deep}:1:1: error: JL501" in out
 
 
 def test_stats_counts_hostile_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,14 +44,14 @@ def test_training_files_keep_the_profiles_minimum(project: Path, capsys: pytest.
     dataset(project / "data" / "valid" / "a.jsonl", 3)
     dataset(project / "data" / "small.jsonl", 3)
     assert main(["check", "data"]) == 1
-    assert capsys.readouterr().out.splitlines()[0] == "data/small.jsonl: JL701 the file has 3 examples; openai needs at least 10"
+    assert capsys.readouterr().out.splitlines()[0] == "data/small.jsonl: error: JL701 the file has 3 examples; openai needs at least 10"
 
 
 def test_validation_files_have_their_own_minimum(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     configure(project, 'validation-files = ["*valid*.jsonl"]\nvalidation-min-examples = 5\n')
     dataset(project / "valid.jsonl", 3)
     assert main(["check", "valid.jsonl"]) == 1
-    assert capsys.readouterr().out.splitlines()[0] == "valid.jsonl: JL701 the file has 3 examples; openai needs at least 5"
+    assert capsys.readouterr().out.splitlines()[0] == "valid.jsonl: error: JL701 the file has 3 examples; openai needs at least 5"
 
 
 def test_the_validation_option_marks_its_file_too(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
