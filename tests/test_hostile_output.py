@@ -36,9 +36,9 @@ def test_a_newline_in_data_stays_on_its_report_line(tmp_path: Path, capsys: pyte
     code = main(["check", "--select", "JL301", data.name])
     out = capsys.readouterr().out
     assert out == (
-        'a\\nb.jsonl:1:93: JL301 tool call "c1\\nforged.jsonl:9:1: JL000 forged\\r\\u2028\\x1b[2K" '
+        'a\\nb.jsonl:1:93: error: JL301 tool call "c1\\nforged.jsonl:9:1: JL000 forged\\r\\u2028\\x1b[2K" '
         "is not answered by a tool message before the next turn\n"
-        "Found 1 problem (1 error) in 1 file, 1 record checked.\n"
+        "Failed: 1 error in 1 file, 1 record checked.\n"
     )
     assert code == 1
 
