@@ -31,7 +31,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def codes_in(out: str) -> list[str]:
-    return [line.split(": ")[1].split()[0] for line in out.splitlines()[:-1]]
+    return [line.split(": ")[2].split()[0] for line in out.splitlines()[:-1]]
 
 
 def test_no_config_uses_defaults(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
