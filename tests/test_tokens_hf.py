@@ -203,7 +203,7 @@ def test_check_and_stats_count_with_a_model_folder(tmp_path: Path, folders: dict
     totals = [hf.HFCounter(folder, "chat").example(row).total for row in rows]
     assert main(["check", "--select", "JL501", "--profile", "together", "--tokenizer", folder, "--max-tokens", str(totals[0]), str(data)]) == 1
     out, _ = capsys.readouterr()
-    assert f"{data}:2:1: JL501 the example has {totals[1]:,} tokens but" in out and ":1:1:" not in out
+    assert f"{data}:2:1: error: JL501 the example has {totals[1]:,} tokens but" in out and ":1:1:" not in out
     assert main(["stats", "--format", "json", "--tokenizer", folder, "--max-tokens", str(totals[0]), str(data)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["tokens_total"] == sum(totals) and report["encoding"] == "chatml" and report["files"][0]["examples_over_limit"] == 1
