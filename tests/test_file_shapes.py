@@ -48,7 +48,7 @@ def test_a_missing_file_among_several_is_one_line_and_the_others_are_checked(tmp
     assert main(["check", "--select", "JL0", "good.jsonl", "folder", "missing.jsonl", "good.jsonl"]) == 2
     captured = capsys.readouterr()
     assert captured.err == "jsonl-lint: missing.jsonl: No such file or directory\n"
-    assert captured.out == "Passed: no problems in 3 files, 3 records checked.\n"
+    assert captured.out == "Failed: no problems in 3 files, 3 records checked; 1 file could not be read.\n"
 
 
 def test_a_directory_is_an_input_error_for_the_api(tmp_path: Path) -> None:
