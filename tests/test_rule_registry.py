@@ -31,7 +31,14 @@ def run_example(lines: list[str], code: str, tmp_path: Path) -> list[str]:
     if lines and lines[0].startswith("# options:"):
         for item in lines.pop(0).removeprefix("# options:").split():
             key, _, value = item.partition("=")
-            options[key] = int(value) if value.isdigit() else (value or True)
+            parsed: object = int(value) if value.isdigit() else (value or True)
+            if key.startswith("params."):  # params.CODE.NAME=VALUE: a rule parameter
+                _, code_of, name = key.split(".", 2)
+                params = options.setdefault("params", {})
+                assert isinstance(params, dict)
+                params.setdefault(code_of, {})[name] = parsed
+            else:
+                options[key] = parsed
     if code == "JL501":  # counted offline; test_tokens checks the same examples with the model's own encoding
         options.setdefault("encoding", TEST_ENCODING)
     text = "\n".join(lines) + "\n"

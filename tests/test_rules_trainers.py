@@ -84,3 +84,18 @@ def test_a_gemini_file_for_an_openai_model_says_what_it_is() -> None:
 def test_a_chat_file_is_read_as_bedrock_claude_for_claude() -> None:
     line = json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hello?"}, {"role": "assistant", "content": "Hey"}]})
     assert [code for _, _, code in found(line + "\n", profile="bedrock-claude", ignore=("JL7",))] == ["JL252"]
+
+
+def test_images_per_example_count_against_the_profile() -> None:
+    image = {"image": {"format": "png", "source": {"s3Location": {"uri": "s3://b/a.png"}}}}
+    line = nova(turn("user", *([image] * 11), {"text": "What is this?"}), turn("assistant", {"text": "Cats."}))
+    assert [(c, code) for _, c, code in found(line + "\n", profile="bedrock-nova", ignore=("JL7",))] == [(900, "JL401")]  # the 11th image block
+    ten = nova(turn("user", *([image] * 10)), turn("assistant", {"text": "Cats."}))
+    assert found(ten + "\n", profile="bedrock-nova", ignore=("JL7",)) == []
+
+
+def test_too_many_examples_for_the_target() -> None:
+    line = json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hey"}]})
+    text = "\n".join(line.replace("Hi", f"Hi {n}") for n in range(3)) + "\n"
+    assert [code for _, _, code in found(text, profile="bedrock-claude", params={"JL708": {"max": 2}})] == ["JL708"]
+    assert [code for _, _, code in found(text, profile="bedrock-claude")] == []

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 MIN_EXAMPLES: Parameter[int] = Parameter("min", 1, (int,), "fewest examples the target accepts")
 RECOMMENDED_EXAMPLES: Parameter[int] = Parameter("recommended", 1, (int,), "examples from which fine-tuning usually helps")
+MAX_EXAMPLES: Parameter[int | None] = Parameter("max", None, (int,), "most examples the target accepts in one file (none: no limit)")
 
 TOO_FEW = Rule(
     code="JL701",
@@ -63,6 +64,31 @@ Passes:
 )
 
 
+TOO_MANY = Rule(
+    code="JL708",
+    name="too-many-examples",
+    severity=Severity.ERROR,
+    summary="more examples than the target accepts in one file (20,000 on Bedrock Nova)",
+    doc="""The file has more examples than the target accepts in one file (the parameter `max`:
+20,000 on Amazon Bedrock Nova, 1,000,000 text examples on Vertex AI Gemini; no limit on most
+targets). Split the file or sample it. Reported once, for the file.
+
+Fails:
+
+    # options: params.JL708.max=2
+    {"messages": [{"role": "user", "content": "1"}, {"role": "assistant", "content": "one"}]}
+    {"messages": [{"role": "user", "content": "2"}, {"role": "assistant", "content": "two"}]}
+    {"messages": [{"role": "user", "content": "3"}, {"role": "assistant", "content": "three"}]}
+
+Passes:
+
+    # options: params.JL708.max=2
+    {"messages": [{"role": "user", "content": "1"}, {"role": "assistant", "content": "one"}]}
+""",
+    parameters=(MAX_EXAMPLES,),
+)
+
+
 class DatasetCheck:
     def __init__(self, ctx: DatasetContext) -> None:
         self.ctx = ctx
@@ -77,6 +103,9 @@ class DatasetCheck:
         if count == 0:
             return  # an empty file is JL009's
         least, recommended = target.param(TOO_FEW, MIN_EXAMPLES), target.param(FEW, RECOMMENDED_EXAMPLES)
+        most = target.param(TOO_MANY, MAX_EXAMPLES)
+        if most is not None and count > most:
+            yield self.ctx.problem(TOO_MANY, None, None, f"the file has {count:,} examples; {target.profile.name} accepts at most {most:,} in one file")
         if count < least and target.enabled(TOO_FEW):
             yield self.ctx.problem(
                 TOO_FEW, None, None, f"the file has {count} example{'s' if count != 1 else ''}; {target.profile.name} needs at least {least}"
@@ -87,4 +116,4 @@ class DatasetCheck:
             )
 
 
-RULES = DatasetRules(rules=(TOO_FEW, FEW), start=DatasetCheck)
+RULES = DatasetRules(rules=(TOO_FEW, FEW, TOO_MANY), start=DatasetCheck)

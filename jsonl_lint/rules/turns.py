@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jsonl_lint.conversation import strings
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules import tool_arguments, tool_calls
+from jsonl_lint.rules import images, tool_arguments, tool_calls
 from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
@@ -138,11 +138,27 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     turns_key = "contents" if fmt in ("gemini", "gemini-preference") else "messages"
     turns: list[dict[str, Any]] = value[turns_key]
     yield from _order(record, ctx, turns_key, [t["role"] for t in turns], ends_with_user=fmt == "gemini-preference")
+    yield from _image_count(record, ctx, turns_key, turns)
     if fmt == "gemini":
         yield from _gemini_calls(record, ctx, turns, _gemini_declarations(value))
     elif fmt == "bedrock-nova":
         yield from _bedrock_calls(record, ctx, turns, _bedrock_declarations(value))
         yield from _nova_text(record, ctx, value)
+
+
+def _image_count(record: Record, ctx: FileContext, key: str, turns: list[dict[str, Any]]) -> Iterator[Problem]:
+    """Images per example (Gemini: image files; Nova: image blocks) against the target's limit."""
+    most = ctx.target.param(images.TOO_MANY, images.MAX_IMAGES)
+    if most is None:
+        return
+    parts_key = "parts" if key == "contents" else "content"
+    found: list[JsonPath] = []
+    for index, turn in enumerate(turns):
+        for number, part in enumerate(turn.get(parts_key) or ()):
+            if "image" in part or str((part.get("fileData") or {}).get("mimeType", "")).startswith("image/"):
+                found.append((key, index, parts_key, number))
+    if len(found) > most:
+        yield ctx.at(images.TOO_MANY, record, f"{len(found)} images in one example; {ctx.target.profile.name} allows at most {most}", found[most])
 
 
 def _order(record: Record, ctx: FileContext, key: str, roles: list[str], *, ends_with_user: bool) -> Iterator[Problem]:
@@ -270,5 +286,5 @@ RULES = RecordRules(
     rules=(FIRST_NOT_USER, LAST_NOT_MODEL, NOT_ALTERNATING, RESERVED_KEYWORD, SCHEMA_VERSION),
     formats=frozenset({"gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"}),
     check=check,
-    also_reports=(tool_calls.NOT_ANSWERED, tool_calls.NOT_CALLED, tool_calls.DUPLICATE_ID, tool_arguments.UNDECLARED, tool_arguments.ARGUMENTS_MISMATCH),
+    also_reports=(images.TOO_MANY, tool_calls.NOT_ANSWERED, tool_calls.NOT_CALLED, tool_calls.DUPLICATE_ID, tool_arguments.UNDECLARED, tool_arguments.ARGUMENTS_MISMATCH),
 )
