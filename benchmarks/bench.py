@@ -63,13 +63,15 @@ def measure(label: str, argv: list[str], data: Path, runs: int = 3) -> Result:
     best: Result | None = None
     for _ in range(runs):
         start = time.perf_counter()
-        with open(os.devnull, "wb") as sink:
-            process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE)
+        # stderr to a file, not a pipe: a command that says much there would block on a full pipe
+        with open(os.devnull, "wb") as sink, tempfile.TemporaryFile() as errors:
+            process = subprocess.Popen(argv, stdout=sink, stderr=errors)
             _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            raise SystemExit(f"{label} failed with exit code {code}: {process.stderr.read().decode() if process.stderr else ''}")
+            seconds = time.perf_counter() - start
+            code = os.waitstatus_to_exitcode(status)
+            if code not in (0, 1):
+                errors.seek(0)
+                raise SystemExit(f"{label} failed with exit code {code}: {errors.read().decode(errors='replace')[-2000:]}")
         rss = usage.ru_maxrss / 1024
         if best is None or seconds < best.seconds:
             best = Result(label, seconds, max(rss, best.peak_rss_mb if best else 0), data.stat().st_size / 1e6)
@@ -168,7 +170,20 @@ def bench_convert(folder: Path, lines: int) -> None:
     floor = measure("floor: csv.reader per row", [sys.executable, "-c", FLOOR_CSV, str(table)], table)
     result = measure("jsonl-lint convert", lint("convert", str(table), "-o", str(out)), table)
     print_table(f"csv, {lines:,} rows", floor, [result])
+    bench_convert_to(folder, min(lines, 100_000), out)
     out.unlink(missing_ok=True)
+
+
+def bench_convert_to(folder: Path, lines: int, out: Path) -> None:
+    """Chat into other trainers' formats (--to), next to the read floor of the same file."""
+    chat = dataset(folder, lines, "chat")
+    floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(chat)], chat)
+    results = [
+        # the bench data has weight-0 turns, which only OpenAI's format holds: allow that loss
+        measure(f"jsonl-lint convert --to {target}", lint("convert", str(chat), "-o", str(out), "--to", target, "--allow-loss", "weight"), chat)
+        for target in ("openai", "gemini", "bedrock")
+    ]
+    print_table(f"convert chat --to, {lines:,} lines", floor, results)
 
 
 
