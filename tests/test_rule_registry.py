@@ -49,6 +49,11 @@ def run_example(lines: list[str], code: str, tmp_path: Path) -> list[str]:
         valid.write_text(text)
         reports = check_files([train], validation=str(valid), select=(code,), **options)  # type: ignore[arg-type]
         return [p.code for r in reports for p in r.problems]
+    if options.pop("file", None):  # checked as a file on disk (its size is the point)
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        path = tmp_path / "doc.jsonl"
+        path.write_text(text)
+        return [p.code for r in check_files([path], select=(code,), **options) for p in r.problems]  # type: ignore[arg-type]
     return [p.code for p in check_lines(lines_of(text), path="doc.jsonl", select=(code,), **options).problems]  # type: ignore[arg-type]
 
 

@@ -99,3 +99,12 @@ def test_too_many_examples_for_the_target() -> None:
     text = "\n".join(line.replace("Hi", f"Hi {n}") for n in range(3)) + "\n"
     assert [code for _, _, code in found(text, profile="bedrock-claude", params={"JL708": {"max": 2}})] == ["JL708"]
     assert [code for _, _, code in found(text, profile="bedrock-claude")] == []
+
+
+def test_file_too_large_for_the_target(tmp_path: Any) -> None:
+    from jsonl_lint import check_file
+
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "x" * 300}, {"role": "assistant", "content": "y"}]}) + "\n")
+    assert [p.code for p in check_file(path, select=("JL709",), params={"JL709": {"max_bytes": 200}}).problems] == ["JL709"]
+    assert [p.code for p in check_file(path, select=("JL709",)).problems] == []  # 512 MB on OpenAI

@@ -2,6 +2,7 @@
 number fine-tuning rarely helps."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
 MIN_EXAMPLES: Parameter[int] = Parameter("min", 1, (int,), "fewest examples the target accepts")
 RECOMMENDED_EXAMPLES: Parameter[int] = Parameter("recommended", 1, (int,), "examples from which fine-tuning usually helps")
+MAX_FILE_BYTES: Parameter[int | None] = Parameter("max_bytes", None, (int,), "largest training file the target accepts, in bytes (none: no limit)")
 MAX_EXAMPLES: Parameter[int | None] = Parameter("max", None, (int,), "most examples the target accepts in one file (none: no limit)")
 
 TOO_FEW = Rule(
@@ -89,6 +91,29 @@ Passes:
 )
 
 
+FILE_TOO_LARGE = Rule(
+    code="JL709",
+    name="file-too-large",
+    severity=Severity.ERROR,
+    summary="the file is larger than the target accepts (512 MB on OpenAI, 1 GB on Vertex AI Gemini)",
+    doc="""The file is larger than the target takes in one upload (the parameter `max_bytes`:
+512 MB on OpenAI's Files API and Mistral, 1 GB on Vertex AI Gemini). Split the file. Reported
+once, for the file; standard input is not measured.
+
+Fails:
+
+    # options: file params.JL709.max_bytes=100
+    {"messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris."}]}
+
+Passes:
+
+    # options: file params.JL709.max_bytes=1000
+    {"messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris."}]}
+""",
+    parameters=(MAX_FILE_BYTES,),
+)
+
+
 class DatasetCheck:
     def __init__(self, ctx: DatasetContext) -> None:
         self.ctx = ctx
@@ -103,6 +128,7 @@ class DatasetCheck:
         if count == 0:
             return  # an empty file is JL009's
         least, recommended = target.param(TOO_FEW, MIN_EXAMPLES), target.param(FEW, RECOMMENDED_EXAMPLES)
+        yield from self._size()
         most = target.param(TOO_MANY, MAX_EXAMPLES)
         if most is not None and count > most:
             yield self.ctx.problem(TOO_MANY, None, None, f"the file has {count:,} examples; {target.profile.name} accepts at most {most:,} in one file")
@@ -116,4 +142,18 @@ class DatasetCheck:
             )
 
 
-RULES = DatasetRules(rules=(TOO_FEW, FEW, TOO_MANY), start=DatasetCheck)
+    def _size(self) -> Iterator[Problem]:
+        limit = self.ctx.target.param(FILE_TOO_LARGE, MAX_FILE_BYTES)
+        if limit is None or not self.ctx.target.enabled(FILE_TOO_LARGE):
+            return
+        try:
+            size = os.stat(self.ctx.path).st_size if os.path.isfile(self.ctx.path) else None
+        except OSError:
+            size = None
+        if size is not None and size > limit:
+            yield self.ctx.problem(
+                FILE_TOO_LARGE, None, None, f"the file has {size:,} bytes; {self.ctx.target.profile.name} accepts at most {limit:,}: split it"
+            )
+
+
+RULES = DatasetRules(rules=(TOO_FEW, FEW, TOO_MANY, FILE_TOO_LARGE), start=DatasetCheck)
