@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import lines_of
-from jsonl_lint import check_file, check_lines, engine, parallel
+from jsonl_lint import check_file, check_lines, engine, parallel, source
 from jsonl_lint.rules import learnable, rule_sets
 
 
@@ -59,7 +59,7 @@ def test_interrupts_are_not_swallowed(monkeypatch: pytest.MonkeyPatch, error: Ba
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_workers_report_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(parallel, "BATCH_BYTES", 16 << 10)
+    monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
     break_on(monkeypatch, "BOOM", FakePanic("panic"))
     data = tmp_path / "train.jsonl"

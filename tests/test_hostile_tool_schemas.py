@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jsonl_lint import check_file, check_record, parallel
+from jsonl_lint import check_file, check_record, parallel, source
 from jsonl_lint.problems import Problem
 
 BOUND = 1.0  # seconds per record, with room for a loaded machine: the cases below take milliseconds
@@ -261,7 +261,7 @@ def test_any_schema_and_arguments_finish_quickly_without_an_exception(schema: An
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_hostile_tool_records_give_the_same_report_in_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "BATCH_BYTES", 16 << 10)
+    monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
     hostile = [
         tool_record({"type": "object", "properties": {"a": {"pattern": "^(a+)+$"}}}, {"a": EVIL}),
@@ -272,7 +272,36 @@ def test_hostile_tool_records_give_the_same_report_in_workers(tmp_path: Path, mo
     ]
     data = tmp_path / "tools.jsonl"
     data.write_text("".join(json.dumps(hostile[i % len(hostile)]) + "\n" for i in range(600)))
-    assert data.stat().st_size > 4 * parallel.BATCH_BYTES
+    assert data.stat().st_size > 4 * source.BLOCK_BYTES
     serial = check_file(data, jobs=1, select=("JL0", "JL1", "JL3"))
     assert serial == check_file(data, jobs=2, select=("JL0", "JL1", "JL3"))
     assert len([p for p in serial.problems if p.code == "JL306"]) == 480
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_jobs_1_and_jobs_2_print_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from jsonl_lint.cli import main
+
+    monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
+    image = {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR\u00e9w0KGgo="}}]},
+                          {"role": "assistant", "content": "A dot."}]}
+    hostile = [
+        json.dumps(tool_record({"type": "object", "properties": {"a": {"pattern": "^(a+)+$"}}}, {"a": EVIL})),
+        json.dumps(tool_record({"$ref": "file:///etc/passwd"}, {"a": 1})),
+        json.dumps(tool_record(nested(120, {"type": "string"}, lambda inner: {"type": "object", "properties": {"a": inner}}), {"a": 1})),
+        json.dumps(image),
+        '{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": ' + "[" * 1000 + "]" * 1000 + "}]}",
+    ]
+    data = tmp_path / "hostile.jsonl"
+    data.write_text("".join(hostile[i % len(hostile)] + "\n" for i in range(500)))
+    assert data.stat().st_size > 4 * source.BLOCK_BYTES
+    outputs = []
+    for jobs in ("1", "2"):
+        main(["check", "--model", "gpt-4o-2024-08-06", "--no-token-check", "--jobs", jobs, str(data)])
+        outputs.append(capsys.readouterr())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].err == "" and "JL010" not in outputs[0].out
+    out = outputs[0].out
+    assert out.splitlines()[-1].endswith("in 1 file, 500 records checked.")
+    assert all(code in out for code in ("JL306", "JL402", "JL101"))
