@@ -46,7 +46,7 @@ class Parameter(Generic[T]):
         """``value`` from a TOML table as this parameter's type; ValueError says what is wrong."""
         if isinstance(value, list) and tuple in self.kinds:
             value = tuple(value)
-        if isinstance(value, bool) and bool not in self.kinds or not isinstance(value, self.kinds):
+        if (isinstance(value, bool) and bool not in self.kinds) or not isinstance(value, self.kinds):
             names = " or ".join("a list" if kind is tuple else kind.__name__ for kind in self.kinds)
             raise ValueError(f"{where} must be {names}")
         return cast(T, value)  # checked against kinds just above

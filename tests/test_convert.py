@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import corpus_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import corpus_file
 from jsonl_lint import check_file
 from jsonl_lint.cli import main
 from jsonl_lint.convert import ConvertOptions, convert_file

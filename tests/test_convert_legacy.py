@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import corpus_file, lines_of
 
+from conftest import corpus_file, lines_of
 from jsonl_lint import check_lines
 from jsonl_lint.cli import main
 from jsonl_lint.convert import ConvertOptions, Flagged, convert_file

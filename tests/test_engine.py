@@ -78,7 +78,7 @@ def test_a_module_without_a_typed_declaration_is_refused(monkeypatch: pytest.Mon
     rule_sets.cache_clear()
     monkeypatch.setattr(learnable, "RULES", tuple(learnable.RULES))
     try:
-        with pytest.raises(TypeError, match="learnable.RULES must be a RuleSet"):
+        with pytest.raises(TypeError, match=r"learnable\.RULES must be a RuleSet"):
             rule_sets()
     finally:
         monkeypatch.undo()

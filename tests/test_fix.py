@@ -147,7 +147,7 @@ def test_fix_changes_exactly_what_check_reports_as_fixable(tmp_path_factory: pyt
 
 
 def test_rules_and_sarif_say_which_rules_are_fixable(capsys: pytest.CaptureFixture[str]) -> None:
-    assert FIXABLE == {"JL002", "JL003", "JL013", "JL014"}
+    assert {"JL002", "JL003", "JL013", "JL014"} == FIXABLE
     assert main(["rules"]) == 0
     listed = {line.split()[0] for line in capsys.readouterr().out.splitlines() if line.endswith("(fixable)")}
     assert listed == FIXABLE

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from conftest import messages_line, problems
 from jsonl_lint import Config, Severity, check_file, check_files, minhash, parallel, source
 
-WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo "
-         "sierra tango uniform victor whiskey xray yankee zulu river stone cloud amber forest copper violet meadow harbour").split()
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "xray", "yankee", "zulu", "river", "stone", "cloud", "amber", "forest", "copper", "violet", "meadow", "harbour"]
 SELECTED = ("JL703", "JL704", "JL705", "JL706", "JL707")
 
 

@@ -6,10 +6,10 @@ import string
 import time
 
 import pytest
-from conftest import lines_of, messages_line, problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import lines_of, messages_line, problems
 from jsonl_lint import check_lines, sensitive
 from jsonl_lint.report import RENDERERS, render
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from conftest import messages_line, problems
 
 U = {"role": "user", "content": "Weather in Paris?"}

@@ -48,8 +48,8 @@ def test_numbers_by_hand(tmp_path: Path) -> None:
     report = compute([str(data)], encoding=TEST_ENCODING)
     [stats] = report.training
     system = 3 + enc("system") + enc("Be brief.")
-    user = lambda t: 3 + enc("user") + enc(t)  # noqa: E731
-    assistant = lambda t: 3 + enc("assistant") + enc(t)  # noqa: E731
+    user = lambda t: 3 + enc("user") + enc(t)
+    assistant = lambda t: 3 + enc("assistant") + enc(t)
     first = 3 + system + user("Hi") + assistant("Hello there")
     second = 3 + user("Bye") + assistant("x") + user("Really?") + assistant("Goodbye")
     assert (stats.examples, stats.skipped) == (2, 1)

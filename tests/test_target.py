@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_ENCODING, lines_of
 
+from conftest import TEST_ENCODING, lines_of
 from jsonl_lint import Config, check_lines, profiles
 from jsonl_lint.cli import main
 from jsonl_lint.config import _config_in

@@ -19,7 +19,7 @@ A = {"role": "assistant", "content": "Hello there"}
 
 def test_count_follows_the_documented_overheads() -> None:
     enc = tokens.encoding(TEST_ENCODING)
-    n = lambda text: len(enc.encode_ordinary(text))  # noqa: E731
+    n = lambda text: len(enc.encode_ordinary(text))
     value = {"messages": [{**U, "name": "bob"}, A]}
     expected = 3 + (3 + n("user") + n("Hi") + n("bob") + 1) + (3 + n("assistant") + n("Hello there"))
     assert tokens.count_tokens(value, "chat", TEST_ENCODING) == expected
@@ -68,7 +68,7 @@ def test_max_tokens_override_and_no_token_check() -> None:
 
 
 def test_completion_and_text_formats_are_counted() -> None:
-    n = lambda text: len(tokens.encoding(TEST_ENCODING).encode_ordinary(text))  # noqa: E731
+    n = lambda text: len(tokens.encoding(TEST_ENCODING).encode_ordinary(text))
     assert tokens.count_tokens({"prompt": "a b", "completion": " c"}, "completion", TEST_ENCODING) == n("a b") + n(" c") == 5
     assert tokens.count_tokens({"text": "Hello there"}, "text", TEST_ENCODING) == 2
 

@@ -15,7 +15,7 @@ from jsonl_lint.cli import main
 tokenizers = pytest.importorskip("tokenizers", reason="the hf extra (tokenizers) is not installed")
 pytest.importorskip("jinja2", reason="the hf extra (jinja2) is not installed")
 
-from jsonl_lint.tokens import hf
+from jsonl_lint.tokens import hf  # noqa: E402 - only once the extra is known to be installed
 
 CHATML = """{%- if tools %}<|im_start|>system
 {%- if messages[0].role == 'system' %}

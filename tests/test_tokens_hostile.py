@@ -119,7 +119,7 @@ def test_a_tokenizer_failure_is_a_value_not_a_crash() -> None:
         name = "broken"
 
         def example(self, value: object, budget: int | None = None) -> tokens.ExampleCount:
-            raise BaseException("native panic")  # noqa: TRY002 - what pyo3 raises on a Rust panic
+            raise BaseException("native panic")
 
     with pytest.raises(tokens.CountFailed, match=r"broken could not tokenize this example \(BaseException: native panic\)"):
         tokens.guarded(Panics(), {})  # type: ignore[arg-type]

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import corpus_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import corpus_file
 from jsonl_lint.cli import main
 from jsonl_lint.tokens import TokenizerUnavailable, mistral
 

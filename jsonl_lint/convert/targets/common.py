@@ -1,6 +1,7 @@
 """Pieces every target shares: reading OpenAI messages, tool-call arguments, image URLs."""
 from __future__ import annotations
 
+import itertools
 import mimetypes
 from typing import Any
 
@@ -106,7 +107,7 @@ def turn_order(roles: list[str], model: str, *, last: str) -> str | None:
         return "no turns"
     if roles[0] != "user":
         return f"the first turn is the {roles[0]}'s; the target needs the user's first"
-    for before, after in zip(roles, roles[1:]):
+    for before, after in itertools.pairwise(roles):
         if before == after:
             return f"two {after} turns in a row; the target needs user and {model} turns to alternate"
     if roles[-1] != last:
