@@ -137,22 +137,23 @@ def _pointer(schema: Any, reference: str) -> Any:
 
 def cache_key(parameters: dict[str, Any]) -> bytes | str:
     """The canonical bytes of a parameters schema (datasets repeat the same tools on every
-    line, so compiled validators are cached by them), or why it cannot be checked."""
-    why = unusable(parameters)
-    if why is not None:
-        return why
+    line, so what is known about a schema is cached by them), or why it cannot be checked."""
     try:
         return orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError as error:  # integers past 64 bits, which no argument is checked by
-        return f"cannot be used to check arguments ({error})"
+    except orjson.JSONEncodeError as error:  # nested past orjson's limit, or integers past 64 bits
+        return unusable(parameters) or f"cannot be used to check arguments ({error})"
 
 
 @functools.lru_cache(maxsize=256)
 def compile_parameters(key: bytes) -> Any:
-    """jsonschema-rs's validator for the schema with these canonical bytes, or why it is not one."""
+    """jsonschema-rs's validator for the schema with these canonical bytes, or why there is none."""
+    schema = orjson.loads(key)
+    why = unusable(schema)
+    if why is not None:
+        return why
     try:
         return jsonschema_rs.validator_for(
-            orjson.loads(key),
+            schema,
             offline=True,
             pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT),
         )
