@@ -6,6 +6,7 @@ Exit codes: 0 no error-severity problem, 1 at least one, 2 usage or I/O error.
 from __future__ import annotations
 
 import collections
+import contextlib
 import io
 import os
 import re
@@ -16,16 +17,16 @@ from typing import Any, TextIO
 
 import click
 
-from jsonl_lint import __version__, formats
+from jsonl_lint import __version__, baseline, formats
 from jsonl_lint.atomic import atomic_write, refuse_overwriting
-from jsonl_lint.config import selectors
+from jsonl_lint.config import load_config, selectors
 from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
 from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
 from jsonl_lint.discover import expand
 from jsonl_lint.engine import check_paths, validation_file
-from jsonl_lint.problems import Problem, Report, UsageError
+from jsonl_lint.problems import Problem, Report, Severity, UsageError
 from jsonl_lint.profiles import all_profiles, profile_names
-from jsonl_lint.report import RENDERERS, ReportWriter, text_format
+from jsonl_lint.report import RENDERERS, ReportWriter, markdown_format, text_format
 from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
 from jsonl_lint.stats_render import counted
 from jsonl_lint.target import Target, resolve_target
@@ -95,6 +96,8 @@ def cli() -> None:
 @click.option("--max-line-bytes", type=click.IntRange(min=1), help="A longer line is one problem, read past without being held (default: 64 MiB).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Report and fail only on problems that are not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's problems in this file (atomically); exit 0 unless a file cannot be checked.")
 def check(
     files: tuple[str, ...],
     validation: str | None,
@@ -110,6 +113,8 @@ def check(
     color: str,
     quiet: int,
     show_all: bool,
+    baseline_path: str | None,
+    write_baseline: str | None,
     **options: Any,
 ) -> int:
     """Check JSONL fine-tuning FILES ("-" for standard input; a directory for its *.jsonl and
@@ -129,7 +134,13 @@ def check(
     # Every file's target before any work: a bad profile, model or selector stops here, exit 2.
     targets = [(name, resolve_target(name, overrides)) for name in files]
     validation = validation_file(targets)
-    refuse_overwriting([output_file], [*files, validation])
+    refuse_overwriting([output_file, write_baseline], [*files, validation])
+    if baseline_path is None and files:
+        baseline_path = load_config(files[0]).baseline
+    known = baseline.read(baseline_path) if baseline_path else None
+    recorder = baseline.BaselineRecorder() if write_baseline else None
+    comparisons: list[baseline.Comparison] = []
+    new_errors = 0
     fixed = _fix_files(targets, notes) if fix else True
     failures: list[UsageError] = []
     reports: list[Report] = []
@@ -145,21 +156,52 @@ def check(
             writer: ReportWriter = text_format.Writer(out, style)
         else:
             writer = RENDERERS[output_format](out)
-        emit = writer.problem
-        if statistics:
-            def emit(problem: Problem) -> None:
-                by_rule[problem.code, problem.rule] += 1
-                writer.problem(problem)
-        reports.extend(check_paths(files, flags=overrides, jobs=jobs, emit=emit, on_error=on_error))
+
+        def report(problem: Problem) -> None:
+            nonlocal new_errors
+            by_rule[problem.code, problem.rule] += 1
+            new_errors += problem.severity == Severity.ERROR
+            writer.problem(problem)
+
+        emit: Callable[[Problem], None] = report
+        with contextlib.ExitStack() as stack:
+            if known is not None:  # only problems not in the baseline go on to the report
+                kept = baseline.BaselineFilter(known, report)
+                stack.callback(kept.close)
+                emit = kept.problem
+                comparisons.append(kept.comparison)
+                if isinstance(writer, markdown_format.Writer):
+                    writer.comparison = kept.comparison
+            if recorder is not None:
+                stack.callback(recorder.close)
+                emit = _both(recorder.problem, emit)
+            reports.extend(check_paths(files, flags=overrides, jobs=jobs, emit=emit, on_error=on_error))
         writer.finish(reports, failed=len(failures))
 
     _write_report(output_file, write)
     if statistics:
         for (code, rule), count in sorted(by_rule.items(), key=lambda item: (-item[1], item[0])):
             notes.write(f"{count:>7} {code} {rule}\n")
+    for comparison in comparisons:
+        notes.write(f"baseline {baseline_path}: {comparison.new} new, {comparison.remaining} remaining, {comparison.fixed} fixed\n")
+    if recorder is not None and write_baseline is not None:
+        baseline.write(write_baseline, recorder.found)
+        notes.write(f"wrote {sum(recorder.found.values())} problems to the baseline {write_baseline}\n")
     if failures or not fixed:
         return EXIT_USAGE
+    if recorder is not None:
+        return EXIT_OK
+    if known is not None:
+        return EXIT_PROBLEMS if new_errors and not exit_zero else EXIT_OK
     return EXIT_PROBLEMS if any(r.has_errors for r in reports) and not exit_zero else EXIT_OK
+
+
+def _both(first: Callable[[Problem], None], second: Callable[[Problem], None]) -> Callable[[Problem], None]:
+    def both(problem: Problem) -> None:
+        first(problem)
+        second(problem)
+
+    return both
 
 
 def _fix_files(targets: Sequence[tuple[str, Target]], notes: TextIO) -> bool:

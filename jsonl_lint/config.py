@@ -35,6 +35,7 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> selectors
     root: str | None = None  # folder of the config file: per-file-ignores globs are relative to it
     validation: str | None = None
+    baseline: str | None = None  # a baseline file (check --baseline): problems in it do not fail the check
     validation_files: tuple[str, ...] = ()  # globs (like per-file-ignores) of files that are validation sets
     validation_min_examples: int = 1  # the fewest examples a validation file may hold
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES  # a longer line is one problem, read past
@@ -79,6 +80,8 @@ def config_from_table(table: Mapping[str, Any], root: str | None = None) -> Conf
         elif key == "tokenizer":  # a folder: relative to the config's folder, like validation
             value = _typed(value, str, key)
             options["tokenizer"] = os.path.join(root, value) if root and ":" not in value else value
+        elif key == "baseline":  # relative to the config's folder
+            options["baseline"] = os.path.join(root, _typed(value, str, key)) if root else _typed(value, str, key)
         elif key == "validation":  # relative to the config's folder, like per-file-ignores
             options["validation"] = os.path.join(root, _typed(value, str, key)) if root else _typed(value, str, key)
         elif key == "token-check":

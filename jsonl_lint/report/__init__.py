@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
 from jsonl_lint.problems import Problem, Report
-from jsonl_lint.report import github_format, json_format, sarif_format, text_format
+from jsonl_lint.report import github_format, json_format, markdown_format, sarif_format, text_format
 
 
 class ReportWriter(Protocol):
@@ -25,6 +25,7 @@ RENDERERS: dict[str, Callable[[TextIO], ReportWriter]] = {
     "json": json_format.Writer,
     "github": github_format.Writer,
     "sarif": sarif_format.Writer,
+    "markdown": markdown_format.Writer,
 }
 
 
