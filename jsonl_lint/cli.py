@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import io
 import os
 import re
@@ -140,7 +141,7 @@ def check(
     known = baseline.read(baseline_path) if baseline_path else None
     recorder = baseline.BaselineRecorder() if write_baseline else None
     comparisons: list[baseline.Comparison] = []
-    new_errors = 0
+    reported: collections.defaultdict[str, collections.Counter[Severity]] = collections.defaultdict(collections.Counter)
     fixed = _fix_files(targets, notes) if fix else True
     failures: list[UsageError] = []
     reports: list[Report] = []
@@ -158,9 +159,8 @@ def check(
             writer = RENDERERS[output_format](out)
 
         def report(problem: Problem) -> None:
-            nonlocal new_errors
             by_rule[problem.code, problem.rule] += 1
-            new_errors += problem.severity == Severity.ERROR
+            reported[problem.path][problem.severity] += 1
             writer.problem(problem)
 
         emit: Callable[[Problem], None] = report
@@ -176,6 +176,8 @@ def check(
                 stack.callback(recorder.close)
                 emit = _both(recorder.problem, emit)
             reports.extend(check_paths(files, flags=overrides, jobs=jobs, emit=emit, on_error=on_error))
+        if known is not None:  # the summary and the exit code count what was reported: the new problems
+            reports[:] = [dataclasses.replace(r, severities=dict(reported[r.path])) for r in reports]
         writer.finish(reports, failed=len(failures))
 
     _write_report(output_file, write)
@@ -191,8 +193,6 @@ def check(
         return EXIT_USAGE
     if recorder is not None:
         return EXIT_OK
-    if known is not None:
-        return EXIT_PROBLEMS if new_errors and not exit_zero else EXIT_OK
     return EXIT_PROBLEMS if any(r.has_errors for r in reports) and not exit_zero else EXIT_OK
 
 

@@ -43,7 +43,7 @@ def test_a_baseline_survives_inserted_and_removed_lines(data: Path, capsys: pyte
     data.write_text(GOOD % 99 + GOOD % 98 + "".join(lines[:5]) + "".join(lines[7:]))  # two added above, two removed
     code, out, _ = run(["--baseline", "baseline.json", "train.jsonl"], capsys)
     assert code == 0
-    assert out == "Found 2 problems (1 error, 1 warning) in 1 file, 14 records checked.\nbaseline baseline.json: 0 new, 2 remaining, 0 fixed\n"
+    assert out == "Passed: no problems in 1 file, 14 records checked.\nbaseline baseline.json: 0 new, 2 remaining, 0 fixed\n"
 
 
 def test_new_problems_fail_and_fixed_ones_are_counted(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,7 +51,7 @@ def test_new_problems_fail_and_fixed_ones_are_counted(data: Path, capsys: pytest
     data.write_text(EMPTY + EMPTY.replace("Hi", "Hey") + "".join(GOOD % i for i in range(12)))  # a new empty reply; the e-mail gone
     code, out, _ = run(["--baseline", "baseline.json", "train.jsonl"], capsys)
     assert code == 1
-    assert out.splitlines()[0] == "train.jsonl:2:84: JL205 the assistant reply is empty: the model would learn to say nothing"
+    assert out.splitlines()[0] == "train.jsonl:2:84: error: JL205 the assistant reply is empty: the model would learn to say nothing"
     assert out.splitlines()[-1] == "baseline baseline.json: 1 new, 1 remaining, 1 fixed"
 
 
