@@ -52,8 +52,8 @@ class LongLine(bytes):
 
 def lines_of(block: bytes) -> Iterable[bytes]:
     """The lines of a block, split at b"\\n" only (a LongLine is one line of its own)."""
-    if type(block) is LongLine:
-        return (block,)
+    if type(block) is LongLine or block.find(b"\n") in (-1, len(block) - 1):
+        return (block,)  # one line (a long one, often): not copied again by readline
     return io.BytesIO(block)
 
 

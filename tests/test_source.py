@@ -145,3 +145,10 @@ def test_an_unreadable_input_is_a_usage_error(tmp_path: Path) -> None:
         Source.open(str(tmp_path))
     with pytest.raises(UsageError, match="No such file"):
         Source.open(str(tmp_path / "missing.jsonl"))
+
+
+def test_a_block_of_one_line_is_not_copied_again() -> None:
+    block = b"x" * 1000 + b"\n"
+    assert next(iter(lines_of(block))) is block
+    assert list(lines_of(b"a\nb\n")) == [b"a\n", b"b\n"]
+    assert list(lines_of(b"a\nb")) == [b"a\n", b"b"]
