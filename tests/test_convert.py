@@ -14,11 +14,16 @@ from hypothesis import strategies as st
 from conftest import corpus_file
 from jsonl_lint import check_file
 from jsonl_lint.cli import main
-from jsonl_lint.convert import ConvertOptions, convert_file
+from jsonl_lint.convert import REGISTRY, ConvertOptions, convert_file
 from jsonl_lint.convert.conventions import detect
 
-U = lambda text: {"role": "user", "content": text}
-A = lambda text: {"role": "assistant", "content": text}
+
+def U(text: str) -> dict[str, str]:
+    return {"role": "user", "content": text}
+
+
+def A(text: str) -> dict[str, str]:
+    return {"role": "assistant", "content": text}
 
 
 def convert_text(tmp_path: Path, name: str, text: str | bytes, **options: object) -> tuple[list[dict[str, object]], list[dict[str, object]], object]:
@@ -312,7 +317,7 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
 
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)
-@given(data=st.binary(max_size=200), source=st.sampled_from(["completion", "csv", "tsv", "sharegpt", "alpaca", "chat"]))
+@given(data=st.binary(max_size=200), source=st.sampled_from(sorted(REGISTRY)))
 def test_no_input_makes_convert_crash(tmp_path: Path, data: bytes, source: str) -> None:
     path = tmp_path / "in.bin"
     path.write_bytes(data)
