@@ -18,10 +18,7 @@ from typing import Any
 import orjson
 
 from jsonl_lint import parallel
-from jsonl_lint.convert.conventions import _STOP_BEFORE as STOP_BEFORE
 from jsonl_lint.convert.conventions import (
-    MAX_TAIL,
-    SEPARATOR_CHARS,
     Conventions,
     Lacking,
     Tally,
@@ -53,7 +50,6 @@ EMPTY_PROMPT_REASON = (
     "empty prompt (open-ended generation): a chat example needs a user turn; "
     "--empty-prompt assistant-only keeps it as an assistant message alone"
 )
-_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def sniff(suffix: str, first: Any) -> bool:
@@ -63,7 +59,7 @@ def sniff(suffix: str, first: Any) -> bool:
 Block = tuple[list[Row], Lacking, Tally, Escapes]
 
 
-def _convert_block(conventions: Conventions, options: ConvertOptions, first_line: int, lines: Iterable[bytes]) -> Block:
+def _convert_block(conventions: Conventions, options: ConvertOptions, exact: bool, first_line: int, lines: Iterable[bytes]) -> Block:
     """A block of lines converted in one tight loop: the records serialised into one
     :class:`Written`, then the rejections and warnings in line order; what the block lacked,
     the tally of its rows' conventions, and the rows with escaped newlines. Most of the time of a conversion is here, so it
@@ -71,16 +67,17 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
     loads, dumps, decode_error = orjson.loads, orjson.dumps, orjson.JSONDecodeError
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
     system = system_prefix(options.system)
+    system_text = options.system or ""
     assistant_only = options.empty_prompt != "reject"
     records: list[bytes] = []
     others: list[Row] = []
     lacking = Lacking()
     tally = Tally()
     escapes = Escapes()
-    separators, stops = tally.separators, tally.stops
-    # the last tail seen of each kind: most rows end the same way, and endswith settles them
-    last_separator = last_stop = "\0"
-    stop_before = STOP_BEFORE
+    separator_counts: dict[str, int] = {}
+    stop_counts: dict[str, int] = {}
+    separator_hits = stop_hits = 0
+    separator_size, stop_size = len(separator), len(stop)
     leading_spaces = 0
     for number, raw in enumerate(lines, first_line):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -98,7 +95,10 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
         if not usable:
             others.append(Rejected(number, raw_text(raw), _unusable(value) or "not a prompt-completion record"))
             continue
-        if raw.count(b":") != 2 + prompt.count(":") + completion.count(":") or b"\\u003" in raw:
+        # a duplicate key: each key has its ':' (never escaped), so two ':' mean two keys; more
+        # must be the values' own (one written as \u003a could hide a key's)
+        colons = raw.count(b":")
+        if colons != 2 and (colons != 2 + prompt.count(":") + completion.count(":") or b"\\u003" in raw):
             duplicate = duplicate_key(raw, value)
             if duplicate:
                 others.append(Rejected(number, raw_text(raw), duplicate))
@@ -109,45 +109,44 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
         if not prompt and not assistant_only:
             others.append(Rejected(number, raw_text(raw), EMPTY_PROMPT_REASON))
             continue
-        # the tally: a row that ends like the last one counts for it without a regular expression
-        if prompt:
-            size = len(last_separator)
-            if prompt.endswith(last_separator) and (len(prompt) == size or prompt[-size - 1] not in SEPARATOR_CHARS) and size <= MAX_TAIL:
-                separators.add(last_separator)
-            else:
-                last_separator = separator_tail(prompt)
-                separators.add(last_separator)
-        size = len(last_stop)
-        if (
-            completion.endswith(last_stop)
-            and size <= MAX_TAIL
-            and (len(completion) == size or (completion[-size - 1] not in stop_before and (last_stop[0] not in _WORD or completion[-size - 1] not in _WORD)))
-        ):
-            stops.add(last_stop)
-        else:
-            last_stop = stop_tail(completion) or "\0"
-            stops.add("" if last_stop == "\0" else last_stop)
         if completion[0] == " ":
             leading_spaces += 1
-        # strip the conventions: one slice for the stop and the leading space (each slice copies)
+        # Strip the conventions, and tally the rows' own separators and stops ("tails"). A row
+        # that ends with the one being stripped counts for it (no regular expression): so the
+        # whole file can only confirm, shorten or replace the first block's conventions, never
+        # lengthen them. Only the first block (``exact``) has every row's tail looked at.
         has_separator = has_stop = True
-        if separator and prompt:
+        if prompt:
+            if exact:
+                tail = separator_tail(prompt)
+                separator_counts[tail] = separator_counts.get(tail, 0) + 1
             if prompt.endswith(separator):
-                prompt = prompt[: -len(separator)]
+                separator_hits += 1
+                if separator_size:
+                    prompt = prompt[:-separator_size]
             else:
+                if not exact:
+                    tail = separator_tail(prompt)
+                    separator_counts[tail] = separator_counts.get(tail, 0) + 1
                 has_separator = False
                 lacking.separators += 1
                 if len(lacking.separator) < 10:
                     lacking.separator.append(number)
+        if exact:
+            tail = stop_tail(completion)
+            stop_counts[tail] = stop_counts.get(tail, 0) + 1
         end = len(completion)
-        if stop:
-            if completion.endswith(stop):
-                end -= len(stop)
-            else:
-                has_stop = False
-                lacking.stops += 1
-                if len(lacking.stop) < 10:
-                    lacking.stop.append(number)
+        if completion.endswith(stop):
+            stop_hits += 1
+            end -= stop_size
+        else:
+            if not exact:
+                tail = stop_tail(completion)
+                stop_counts[tail] = stop_counts.get(tail, 0) + 1
+            has_stop = False
+            lacking.stops += 1
+            if len(lacking.stop) < 10:
+                lacking.stop.append(number)
         start = 1 if leading_space and completion[0] == " " and end > 0 else 0
         if start or end != len(completion):
             completion = completion[start:end]
@@ -161,11 +160,19 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, first_line
         else:
             messages = [*system, {"role": "assistant", "content": completion}]
         data = dumps({"messages": messages})
-        if b"\\\\n" in data and (has_escaped_newlines(prompt + completion) or has_escaped_newlines(options.system or "")):
+        if ("\\" in prompt or "\\" in completion or "\\" in system_text) and (has_escaped_newlines(prompt + completion) or has_escaped_newlines(options.system or "")):
             escapes.add(number)
             if options.unescape:
                 data = dumps({"messages": [{**m, "content": unescape(m["content"])} for m in messages]})
         records.append(data)
+    if separator_hits and not exact:
+        separator_counts[separator] = separator_counts.get(separator, 0) + separator_hits
+    if stop_hits and not exact:
+        stop_counts[stop] = stop_counts.get(stop, 0) + stop_hits
+    for tail, count in separator_counts.items():
+        tally.separators.add(tail, count)
+    for tail, count in stop_counts.items():
+        tally.stops.add(tail, count)
     tally.leading_spaces = leading_spaces
     count = len(records)
     records.append(b"")  # the join then ends with a newline, without copying the block again
@@ -185,10 +192,10 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
     head = next(batches, None)
     if head is None:
         return
-    first = _convert_block(Conventions("", "", False), options, head[0], lines_of(head[1]))[2]
+    first = _convert_block(Conventions("", "", False), options, True, head[0], lines_of(head[1]))[2]
     conventions = resolve(first.conventions(), options)
     whole, lacking, escapes = Tally(), Lacking(), Escapes()
-    for rows, missing, tally, escaped in _blocks(functools.partial(_convert_block, conventions, options), itertools.chain([head], batches)):
+    for rows, missing, tally, escaped in _blocks(functools.partial(_convert_block, conventions, options, False), itertools.chain([head], batches)):
         whole.merge(tally)
         lacking.add(missing)
         escapes.merge(escaped)
@@ -198,7 +205,7 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
         notes.add("converted twice: the first rows do not share the conventions of the whole file")
         yield Restart()
         lacking, escapes = Lacking(), Escapes()
-        for rows, missing, _, escaped in _blocks(functools.partial(_convert_block, final, options), parallel.blocks(source.again())):
+        for rows, missing, _, escaped in _blocks(functools.partial(_convert_block, final, options, False), parallel.blocks(source.again())):
             lacking.add(missing)
             escapes.merge(escaped)
             yield from rows
