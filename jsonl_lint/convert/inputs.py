@@ -78,11 +78,11 @@ class Input:
         self.path = path
         self.name = "standard input" if path == "-" else path
         try:
-            self._file: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")
+            self._file: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed by close())
         except OSError as error:
             raise UsageError(f"{path}: {error.strerror or error}") from None
         self._start = _start_of_regular_file(self._file)
-        self._copy: IO[bytes] | None = None if self._start is not None else tempfile.TemporaryFile()
+        self._copy: IO[bytes] | None = None if self._start is not None else tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self._reader = io.BufferedReader(_Tee(self._file, self._copy, self.name))
         self._head = b""
         self._again = False

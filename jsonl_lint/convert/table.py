@@ -121,7 +121,7 @@ def _workbook_rows(openpyxl: Any, file: IO[bytes], name: str) -> Iterator[TableR
             yield line, fields, "\t".join(fields), None
     except ColumnError:
         raise
-    except Exception as error:  # openpyxl raises many types for a damaged file
+    except Exception as error:  # noqa: BLE001 (openpyxl raises many types for a damaged file)
         raise ColumnError(f"{name}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
 
 
