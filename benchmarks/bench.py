@@ -130,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, nargs="+", default=[100_000, 400_000])
     parser.add_argument("--keep", type=Path, help="folder to keep generated data in between runs")
+    parser.add_argument("--hygiene-lines", type=int, default=200_000, help="lines for the near-duplicate and secrets table (0: skip it)")
     args = parser.parse_args()
     if "TIKTOKEN_CACHE_DIR" not in os.environ and TIKTOKEN_CACHE.is_dir():
         os.environ["TIKTOKEN_CACHE_DIR"] = str(TIKTOKEN_CACHE)  # offline machines: the shared cache
@@ -144,6 +145,8 @@ def main() -> None:
             measure("jsonl-lint check --model gpt-3.5-turbo-0613", lint("check", "--model", "gpt-3.5-turbo-0613", str(chat)), chat, runs=1),
         ]
         print_table(f"chat, {lines:,} lines", floor, results)
+    if args.hygiene_lines:
+        bench_hygiene(folder, args.hygiene_lines)
     bench_small_and_many(folder)
     bench_convert(folder, max(args.lines))
     bench_stats(folder, 20_000)
@@ -151,6 +154,28 @@ def main() -> None:
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()
+
+
+NEAR_DUPLICATES_ON = '[tool.jsonl-lint]\nseverity = {near-duplicate = "warning"}\n'
+
+
+def bench_hygiene(folder: Path, lines: int) -> None:
+    """The default check next to the same check with the near-duplicate rule (JL705, off by
+    default) and without the secrets and personal-data rules (JL8): speed ratios and peak RSS."""
+    own = folder / "hygiene"  # a folder whose pyproject.toml turns JL705 on
+    own.mkdir(exist_ok=True)
+    (own / "pyproject.toml").write_text(NEAR_DUPLICATES_ON)
+    chat = dataset(own, lines, "chat")
+    floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(chat)], chat)
+    default = measure("check (default: no JL705)", lint("check", "--ignore", "JL705", str(chat)), chat)
+    no_secrets = measure("check --ignore JL705,JL8 (no secrets/personal data)", lint("check", "--ignore", "JL705,JL8", str(chat)), chat)
+    near = measure("check + near-duplicates (JL705 on)", lint("check", str(chat)), chat, runs=1)
+    print_table(f"near-duplicates and secrets, chat, {lines:,} lines", floor, [default, no_secrets, near])
+    print(f"  speed with JL705 / without: {near.mb_per_s / default.mb_per_s:.2f} (target at least 0.5 to be on by default)")
+    print(f"  speed with JL8 / without: {default.mb_per_s / no_secrets.mb_per_s:.2f}")
+    for path in own.iterdir():
+        path.unlink()
+    own.rmdir()
 
 
 def bench_stats(folder: Path, lines: int) -> None:
