@@ -98,13 +98,9 @@ def explain(validator: jsonschema.protocols.Validator, instance: Any, *, root: s
     """Every structural problem of ``instance``, one per place, in document order.
 
     jsonschema recurses (and writes reprs) per level of the instance, so a record nested hundreds
-    of levels deep exhausts Python's stack. Our schemas look only a few levels down, so such a
-    record is explained with what lies below :data:`EXPLAIN_DEPTH` cut off.
+    of levels deep would exhaust Python's stack. Our schemas look only a few levels down, so the
+    record is explained with what lies below :data:`EXPLAIN_DEPTH` levels cut off.
     """
-    try:
-        return _explain(validator, instance, root)
-    except RecursionError:
-        pass
     try:
         return _explain(validator, _cut(instance, EXPLAIN_DEPTH), root)
     except RecursionError:

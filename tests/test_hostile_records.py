@@ -105,9 +105,9 @@ def changed_records(draw: st.DrawFn) -> tuple[str, str]:
 def test_any_record_shape_is_checked_without_an_internal_error(case: tuple[str, str]) -> None:
     base, line = case
     options: dict[str, Any] = {"data_format": "rft", "profile": "openai", "model": "o4-mini-2025-04-16"} if base == "rft" else VISION
-    start = time.perf_counter()
+    start = time.process_time()
     report = check_lines(lines_of(line + "\n" + line + "\n"), path="t.jsonl", ignore=("JL501",), **options)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert [p for p in report.problems if p.code == "JL010"] == []
     assert all(p.line in (1, 2, None) and "\n" not in p.message for p in report.problems)
 
