@@ -181,8 +181,45 @@ def bench_hygiene(folder: Path, lines: int) -> None:
 def bench_stats(folder: Path, lines: int) -> None:
     chat = dataset(folder, lines, "chat")
     baseline = measure("baseline: cookbook loop, one process", [sys.executable, "-c", COOKBOOK_STATS, str(chat)], chat)
-    result = measure("jsonl-lint stats", lint("stats", str(chat)), chat)
-    print_table(f"stats, chat, {lines:,} lines", baseline, [result])
+    results = [measure("jsonl-lint stats (tiktoken o200k_base)", lint("stats", str(chat)), chat)]
+    try:
+        model = hf_model(folder, chat)
+        results.append(measure("jsonl-lint stats --tokenizer (HF, ChatML template)", lint("stats", "--tokenizer", str(model), str(chat)), chat))
+        results.append(measure("jsonl-lint stats --profile mistral (v3)", lint("stats", "--profile", "mistral", "--model", "open-mistral-7b", str(chat)), chat))
+        results.append(measure("jsonl-lint stats --profile mistral (tekken)", lint("stats", "--profile", "mistral", "--model", "open-mistral-nemo", str(chat)), chat))
+    except ImportError as missing:
+        print(f"\n(HF and Mistral counting not measured: {missing}; pip install '.[hf,mistral]')")
+    print_table(f"stats, chat, {lines:,} lines", baseline, results)
+
+
+CHATML = (
+    "{% for message in messages %}<|im_start|>{{ message.role }}\n{{ message.content or '' }}"
+    "{% for call in message.tool_calls or [] %}<tool_call>{{ call.function | tojson }}</tool_call>{% endfor %}<|im_end|>\n{% endfor %}"
+    "{% if tools %}<|im_start|>tools\n{{ tools | tojson }}<|im_end|>\n{% endif %}"
+)
+
+
+def hf_model(folder: Path, data: Path) -> Path:
+    """A byte-level BPE (32k) trained on the data's first lines, with a ChatML template: a model
+    folder like a real one, made here (nothing downloaded)."""
+    import json
+
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    model = folder / "hf-model"
+    if (model / "tokenizer.json").exists():
+        return model
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=32_000, special_tokens=["<|im_start|>", "<|im_end|>"], show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    with open(data, encoding="utf-8") as lines:
+        tokenizer.train_from_iterator((line for _, line in zip(range(5_000), lines)), trainer=trainer)
+    model.mkdir(exist_ok=True)
+    tokenizer.save(str(model / "tokenizer.json"))
+    (model / "tokenizer_config.json").write_text(json.dumps({"chat_template": CHATML, "eos_token": "<|im_end|>"}))
+    return model
 
 
 def bench_convert(folder: Path, lines: int) -> None:
