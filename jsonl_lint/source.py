@@ -218,6 +218,7 @@ SHAPES = {
     "bzip2": "this is a bzip2-compressed file, not JSONL text: decompress it first (`bunzip2 -k FILE`)",
     "xz": "this is an xz-compressed file, not JSONL text: decompress it first (`unxz -k FILE`)",
     "zstd": "this is a zstd-compressed file, not JSONL text: decompress it first (`zstd -d FILE`)",
+    "binary": "this is a binary file (NUL bytes), not JSONL text",
     "utf-16": "this file is UTF-16 (or UTF-32) text; JSONL must be UTF-8: re-save it as UTF-8 (`iconv -f UTF-16 -t UTF-8`)",
     "cr-only": "lines end with a lone CR (old Mac line endings), so the whole file reads as one line: turn CR into LF (`tr '\\r' '\\n'`)",
     "json-array": "this is one JSON array, not JSONL (one object per line): turn it into JSONL with `jq -c '.[]' FILE`",
@@ -245,10 +246,12 @@ def sniff(head: bytes, *, whole: bool = False) -> Sniffed:
             return Sniffed(None, shape)
     text = head.removeprefix(UTF8_BOM)
     start = text[:64]
+    if len(start) >= 4 and start.count(0) == len(start):
+        return Sniffed(None, "binary")
     if len(start) >= 4 and (start[1::2].count(0) == len(start[1::2]) or start[0::2].count(0) == len(start[0::2])):
         return Sniffed(None, "utf-16")  # UTF-16 without a byte order mark: ASCII with a NUL beside each byte
-    if b"\r" in text and b"\n" not in text and text.count(b"\r") > 1:
-        return Sniffed(None, "cr-only")
+    if b"\r" in text and b"\n" not in text and text.count(b"\r") > 1 and text.lstrip()[:1] in (b"{", b"["):
+        return Sniffed(None, "cr-only")  # records (not random bytes) between lone CRs
     lines = [raw.strip() for raw in text.split(b"\n", _SNIFF_LINES)[:_SNIFF_LINES] if raw.strip()]
     if not lines:
         return Sniffed(None)

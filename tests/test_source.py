@@ -104,6 +104,7 @@ def test_max_line_bytes_is_an_option_and_a_setting(tmp_path: Path, capsys: pytes
         ((GOOD + b"\n").decode().encode("utf-16"), "utf-16"),
         ((GOOD + b"\n").decode().encode("utf-16-le"), "utf-16"),
         (GOOD + b"\r" + GOOD + b"\r", "cr-only"),
+        (b"\x00" * 4096, "binary"),
         (b"[\n  " + GOOD + b",\n  " + GOOD + b"\n]\n", "json-array"),
         (json.dumps({"messages": [{"role": "user", "content": "hi"}]}, indent=2).encode(), "json-document"),
         (b"\xef\xbb\xbf{\n  \"a\": 1\n}\n", "json-document"),
@@ -152,3 +153,33 @@ def test_a_block_of_one_line_is_not_copied_again() -> None:
     assert next(iter(lines_of(block))) is block
     assert list(lines_of(b"a\nb\n")) == [b"a\n", b"b\n"]
     assert list(lines_of(b"a\nb")) == [b"a\n", b"b"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.lists(st.sampled_from([GOOD, b"\n", b"\r", b"\r\n", b"[", b"{", b"\x00", b"\x1f\x8b", b"\xff\xfe", b"  "]), max_size=12).map(b"".join),
+    ),
+    st.integers(1, 80),
+)
+def test_checking_any_bytes_through_source_never_raises(tmp_path_factory: pytest.TempPathFactory, data: bytes, limit: int) -> None:
+    path = tmp_path_factory.mktemp("any") / "t.jsonl"
+    path.write_bytes(data)
+    sniff(data, whole=True)
+    report = check_file(path, max_line_bytes=limit, jobs=1)
+    assert all(p.line is None or p.line >= 1 for p in report.problems)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="workers need fork")
+def test_long_lines_give_the_same_report_in_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jsonl_lint import parallel
+
+    monkeypatch.setattr(source, "BLOCK_BYTES", 4 << 10)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 8 << 10)
+    long = b'{"prompt": "' + b"x" * 3000 + b'", "completion": "b"}\n'
+    path = tmp_path / "t.jsonl"
+    path.write_bytes((GOOD + b"\n") * 200 + long + (GOOD + b"\r\n") * 200 + long + GOOD)
+    serial = check_file(path, model="davinci-002", max_line_bytes=1000, jobs=1)
+    assert check_file(path, model="davinci-002", max_line_bytes=1000, jobs=2) == serial
+    assert [p.line for p in serial.problems if p.code == "JL011"] == [201, 402]
