@@ -20,7 +20,7 @@ from jsonl_lint.config import Config
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import ModelSpec
 from jsonl_lint.reader import LineCounts, Record, read_records
-from jsonl_lint.source import SHAPES, Source, lines_of
+from jsonl_lint.source import DEFAULT_MAX_LINE_BYTES, SHAPES, Source, lines_of
 from jsonl_lint.target import Target, resolve_target
 from jsonl_lint.tokens import registry
 
@@ -171,13 +171,18 @@ def _block_format(first_line: int, block: bytes, model: ModelSpec) -> str | None
 
 
 def file_stats(
-    path: str, model: ModelSpec, *, jobs: int | None = None, progress: Callable[[int], None] | None = None
+    path: str,
+    model: ModelSpec,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> FileStats:
     tokenizer = registry.tokenizer_of(model)
     if tokenizer is None:
         raise UsageError(f"no tokenizer is known for {model.name}: name one with --tokenizer (a local model folder, "
                          "or mistral:v3...) or --encoding (tiktoken)")
-    with Source.open(path) as source:
+    with Source.open(path, max_line_bytes=max_line_bytes) as source:  # a longer line is skipped, not held
         sniffed = source.sniff()
         if sniffed.shape is not None:
             raise UsageError(f"{path}: {SHAPES[sniffed.shape]}")
@@ -239,8 +244,9 @@ def compute(
         flags = {"profile": profile, "model": model, "encoding": encoding, "tokenizer": tokenizer, "max_tokens": max_tokens}
         target = resolve_target(paths[0] if paths else "-", flags, config=Config())
     chosen, spec = target.profile, target.model
-    training = tuple(file_stats(path, spec, jobs=jobs, progress=progress) for path in paths)
-    checked = file_stats(validation, spec, jobs=jobs, progress=progress) if validation else None
+    longest = target.max_line_bytes
+    training = tuple(file_stats(path, spec, jobs=jobs, progress=progress, max_line_bytes=longest) for path in paths)
+    checked = file_stats(validation, spec, jobs=jobs, progress=progress, max_line_bytes=longest) if validation else None
     examples = sum(f.examples for f in training)
     chosen_epochs = epochs or default_epochs(examples)
     limit = spec.max_tokens

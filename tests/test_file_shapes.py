@@ -96,3 +96,24 @@ def test_no_library_warning_reaches_stderr(tmp_path: Path, capsys: pytest.Captur
         warnings.simplefilter("default")
         assert main(["check", "--select", "JL0", "--jobs", "1", str(tmp_path / "good.jsonl")]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_stats_skips_a_line_over_the_configured_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from jsonl_lint import stats
+    from jsonl_lint.source import LongLine
+
+    seen: list[bytes] = []
+
+    def counted(encoding: object, fmt: object, first: object, lines: object) -> object:
+        kept = [line for line in lines]  # type: ignore[attr-defined]
+        seen.extend(kept)
+        return _counted([line for line in kept if type(line) is not LongLine])
+
+    monkeypatch.setattr(stats.tokens, "encoding", lambda name: None)
+    monkeypatch.setattr(stats, "_count_block", counted)
+    (tmp_path / "pyproject.toml").write_text("[tool.jsonl-lint]\nmax-line-bytes = 500\n")
+    long = json.dumps({"messages": [{"role": "user", "content": "x" * 1000}, {"role": "assistant", "content": "y"}]}) + "\n"
+    (tmp_path / "t.jsonl").write_text(GOOD + long + GOOD)
+    assert main(["stats", "--encoding", "o200k_base", "--format", "json", str(tmp_path / "t.jsonl")]) == 0
+    assert json.loads(capsys.readouterr().out)["examples"] == 2
+    assert [type(line) is LongLine for line in seen] == [False, True, False]
