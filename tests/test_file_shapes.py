@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -104,8 +105,8 @@ def test_stats_skips_a_line_over_the_configured_limit(tmp_path: Path, monkeypatc
 
     seen: list[bytes] = []
 
-    def counted(encoding: object, fmt: object, first: object, lines: object) -> object:
-        kept = [line for line in lines]  # type: ignore[attr-defined]
+    def counted(encoding: object, fmt: object, first: object, lines: Iterable[bytes]) -> object:
+        kept = list(lines)
         seen.extend(kept)
         return _counted([line for line in kept if type(line) is not LongLine])
 
