@@ -393,30 +393,18 @@ def rules(code: str | None) -> int:
 
 
 @cli.command()
-def profiles() -> int:
-    """List the target profiles with their limits and models."""
-    from jsonl_lint.rules import example_count, images
+@click.argument("name", required=False, type=click.Choice(profile_names()))
+def profiles(name: str | None) -> int:
+    """List the target profiles; with NAME, what that profile changes from openai."""
+    from jsonl_lint.profile_diff import describe
+    from jsonl_lint.profiles import get_profile
 
+    if name is not None:
+        click.echo("\n".join(describe(get_profile(name))))
+        return EXIT_OK
     for profile in all_profiles().values():
         click.echo(f"{profile.name}: {profile.summary}")
-        click.echo(f"  roles: {', '.join(profile.roles)}; alternating turns: {'yes' if profile.strict_alternation else 'no'}")
-        least = profile.param(example_count.TOO_FEW, example_count.MIN_EXAMPLES)
-        click.echo(f"  examples: at least {least}, recommended {profile.param(example_count.FEW, example_count.RECOMMENDED_EXAMPLES)}")
-        most = profile.param(images.TOO_MANY, images.MAX_IMAGES)
-        if most is not None:
-            types: tuple[str, ...] = profile.param(images.INVALID_IMAGE, images.IMAGE_TYPES)
-            click.echo(f"  images: at most {most} per example, {', '.join(types)}")
-        if profile.rules_off:
-            click.echo(f"  rules not run: {', '.join(profile.rules_off)}")
-        changed = [f"{selector} {severity.label}" for selector, severity in profile.rules.items() if severity is not None]
-        if changed:
-            click.echo(f"  rule severities: {', '.join(changed)}")
-        for model in profile.models.values():
-            label = "any model" if model.name == profile.any_model else model.name
-            limit = f"{model.max_tokens:,} tokens" if model.max_tokens else "no token limit"
-            tokenizer = model.tokenizer or model.encoding or "no tiktoken encoding"
-            extras = ", vision" if model.vision else ""
-            click.echo(f"  - {label}: {'/'.join(model.formats)}; {limit}; {tokenizer}{extras}")
+    click.echo("\n`jsonl-lint profiles NAME` shows what a profile changes from openai.")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ Message = dict[str, Any]
 
 def message_lists(value: dict[str, Any], data_format: str | None) -> list[tuple[JsonPath, list[Message]]]:
     """Each list of messages in a (schema-valid) record, with its JSON path."""
-    if data_format in ("chat", "rft"):
+    if data_format in ("chat", "rft", "trl-chat"):
         return [(("messages",), value["messages"])]
     if data_format == "preference":
         return [

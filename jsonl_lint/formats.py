@@ -85,7 +85,44 @@ FORMATS: dict[str, DataFormat] = {
             schema_file="rft.schema.json",
             summary='{"messages": [...], ...grader keys} for reinforcement fine-tuning',
         ),
+        DataFormat(
+            name="instruction",
+            title="instruction (Together)",
+            schema_file="instruction.schema.json",
+            summary='{"prompt": ..., "completion": ...}, strings or content parts (images in the prompt), for Together',
+        ),
+        DataFormat(
+            name="trl-chat",
+            title="conversational (TRL)",
+            schema_file="trl-chat.schema.json",
+            summary='{"messages": [...], "tools"?: [...]}, tool-call arguments as objects, for Hugging Face TRL',
+        ),
+        DataFormat(
+            name="trl-completion",
+            title="prompt-completion (TRL)",
+            schema_file="trl-completion.schema.json",
+            summary='{"prompt": ..., "completion": ...}, strings or message lists, for Hugging Face TRL',
+        ),
+        DataFormat(
+            name="trl-preference",
+            title="preference (TRL)",
+            schema_file="trl-preference.schema.json",
+            summary='{"prompt"?: ..., "chosen": ..., "rejected": ...}; without prompt, the shared start is the prompt',
+        ),
+        DataFormat(
+            name="trl-kto",
+            title="unpaired preference (TRL, KTO)",
+            schema_file="trl-kto.schema.json",
+            summary='{"prompt": ..., "completion": ..., "label": true|false} for KTO',
+        ),
     )
+}
+
+# A record's keys give its shape; the model's formats say which format of that shape it is (the
+# first one the model trains on, else the shape's own): "messages" are chat, RFT or TRL chat.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "chat": ("chat", "rft", "bedrock-nova", "bedrock-claude", "trl-chat"),
+    "completion": ("completion", "instruction", "trl-completion"),
 }
 
 # Shapes we do not check but recognise, to say what to do with them.
@@ -105,6 +142,10 @@ def detect(value: Mapping[str, Any]) -> str | None:
         return "chat"
     if "input" in value or "preferred_output" in value or "non_preferred_output" in value or "preferred_completion" in value:
         return "preference"
+    if "chosen" in value or "rejected" in value:
+        return "trl-preference"
+    if "label" in value and "completion" in value:
+        return "trl-kto"
     if "prompt" in value or "completion" in value:
         return "completion"
     if "text" in value:
@@ -112,20 +153,17 @@ def detect(value: Mapping[str, Any]) -> str | None:
     return None
 
 
-# Formats whose records also hold `messages`: which one a record is depends on the target model.
-MESSAGES_FORMATS = ("rft", "bedrock-nova", "bedrock-claude")
 
 
 def record_format(value: Mapping[str, Any], model_formats: Sequence[str], forced: str | None = None) -> str | None:
-    """The format of a record for a model: "messages" is chat, or another format with `messages`
-    (RFT, Bedrock) when it is forced or the model trains on that and not on chat."""
+    """The format of a record for a model: the forced one or the model's among its shape's
+    :data:`VARIANTS` (`messages` alone are chat, unless the model trains on another
+    format that has them and not on chat: RFT, Bedrock, TRL)."""
     shape = detect(value)
-    if shape == "chat":
-        # `messages` alone is chat, unless the model trains on one other format that has it.
-        for other in MESSAGES_FORMATS:
-            if forced == other or (forced is None and "chat" not in model_formats and other in model_formats):
-                return other
-    return shape
+    variants = VARIANTS.get(shape or "", ())
+    if forced is not None and forced in variants:
+        return forced
+    return next((fmt for fmt in variants if fmt in model_formats), shape)
 
 
 def foreign_shape_hint(value: Mapping[str, Any]) -> str | None:

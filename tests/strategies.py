@@ -5,6 +5,7 @@ import copy
 from typing import Any
 
 from hypothesis import strategies as st
+from strategies_profiles import VALID_PROFILE_FORMATS
 from strategies_trainers import VALID_TRAINER_FORMATS
 
 TEXT = st.text(max_size=12)
@@ -60,7 +61,7 @@ RFT = st.fixed_dictionaries(
 )
 VALID: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "chat": CHAT, "preference": PREFERENCE, "completion": COMPLETION, "text": PLAIN_TEXT, "rft": RFT,
-    **VALID_TRAINER_FORMATS,
+    **VALID_TRAINER_FORMATS, **VALID_PROFILE_FORMATS,
 }
 
 # Any JSON value, with the keys and values that matter to the schemas over-represented.

@@ -64,18 +64,18 @@ def test_azure_extends_openai_with_azure_names() -> None:
 
 def test_together_follows_its_sdk_checks() -> None:
     together = get_profile("together")
-    assert together.roles == ("system", "user", "assistant")
-    assert together.strict_alternation and not together.content_parts and together.param(TOO_FEW, MIN_EXAMPLES) == 1
+    assert together.roles == ("system", "user", "assistant", "tool")
+    assert together.strict_alternation and together.content_parts and together.param(TOO_FEW, MIN_EXAMPLES) == 1
     model = together.model("meta-llama/Llama-3.3-70B-Instruct-Reference")
     assert model.name == "meta-llama/Llama-3.3-70B-Instruct-Reference"
-    assert set(model.formats) == {"chat", "completion", "text", "preference"} and model.max_tokens is None
+    assert set(model.formats) == {"chat", "instruction", "text", "preference"} and model.max_tokens is None
 
 
 def test_mistral_and_structural() -> None:
     assert get_profile("mistral").roles == ("system", "user", "assistant", "tool")
     structural = get_profile("structural")
     assert structural.rules_off == ("JL2", "JL3", "JL4", "JL5", "JL6", "JL7")
-    assert set(structural.model("whatever").formats) == {"chat", "preference", "completion", "text", "rft"}
+    assert {"chat", "preference", "completion", "text", "rft", "instruction", "trl-chat"} <= set(structural.model("whatever").formats)
 
 
 def test_every_profile_has_a_usable_default_model() -> None:
@@ -92,5 +92,5 @@ def test_profiles_command_lists_limits(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["profiles"]) == 0
     out = capsys.readouterr().out
     assert "together: Together AI" in out
-    assert "  - gpt-3.5-turbo-0613: chat; 4,096 tokens; cl100k_base\n" in out
-    assert "  - any model: chat/completion/text/preference; no token limit; no tiktoken encoding\n" in out
+    assert main(["profiles", "openai"]) == 0
+    assert "  - gpt-3.5-turbo-0613: chat; 4,096 tokens; cl100k_base\n" in capsys.readouterr().out

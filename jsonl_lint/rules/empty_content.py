@@ -72,4 +72,4 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
                 yield ctx.at(EMPTY_ASSISTANT, record, f"the assistant reply is {what}: the model would learn to say nothing", path)
 
 
-RULES = RecordRules(rules=(EMPTY_ASSISTANT, EMPTY_CONTENT), formats=frozenset({"chat", "preference", "rft"}), check=check)
+RULES = RecordRules(rules=(EMPTY_ASSISTANT, EMPTY_CONTENT), formats=frozenset({"chat", "preference", "rft", "trl-chat"}), check=check)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 MAX_IMAGES: Parameter[int | None] = Parameter("max", None, (int,), "most images in one example (none: no limit)")
 MAX_IMAGE_BYTES: Parameter[int | None] = Parameter("max_bytes", None, (int,), "largest decoded data-URL image (none: no limit)")
 IMAGE_TYPES: Parameter[tuple[str, ...]] = Parameter("types", (), (tuple,), "media types a data URL may have (empty: any)")
+URL_SCHEMES: Parameter[tuple[str, ...]] = Parameter("schemes", ("https", "http", "data"), (tuple,), "URL schemes an image may have (Together: data only)")
 
 TOO_MANY = Rule(
     code="JL401",
@@ -61,7 +62,7 @@ Passes:
     # options: model=gpt-4o-2024-08-06
     {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}, {"role": "assistant", "content": "A dot."}]}
 """,
-    parameters=(MAX_IMAGE_BYTES, IMAGE_TYPES),
+    parameters=(MAX_IMAGE_BYTES, IMAGE_TYPES, URL_SCHEMES),
 )
 
 NOT_SUPPORTED = Rule(
@@ -115,15 +116,19 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     if most is not None and len(images) > most:
         yield ctx.at(TOO_MANY, record, f"{len(images)} images in one example; {profile.name} allows at most {most}", images[most][0])
     types, max_bytes = target.param(INVALID_IMAGE, IMAGE_TYPES), target.param(INVALID_IMAGE, MAX_IMAGE_BYTES)
+    schemes = target.param(INVALID_IMAGE, URL_SCHEMES)
     for path, url in images:
-        why = _url_problem(url, types, max_bytes)
+        why = _url_problem(url, types, max_bytes, schemes)
         if why:
             yield ctx.at(INVALID_IMAGE, record, why, path)
 
 
-def _url_problem(url: str, types: tuple[str, ...], max_bytes: int | None) -> str | None:
-    if url.startswith(("https://", "http://")):
-        return None
+def _url_problem(url: str, types: tuple[str, ...], max_bytes: int | None, schemes: tuple[str, ...]) -> str | None:
+    scheme = url.partition(":")[0].lower()
+    if scheme in ("https", "http") and url[len(scheme) : len(scheme) + 3] == "://":
+        return None if scheme in schemes else f"image URL {url[:40]!r}: {scheme} URLs are not accepted here; use {' or '.join(schemes)} URLs"
+    if scheme == "data" and "data" not in schemes:
+        return f"data URLs are not accepted here; use {' or '.join(schemes)} URLs"
     match = _DATA_URL.fullmatch(url)
     if not url.startswith("data:") or match is None:
         return f"image URL {url[:40]!r} is neither http(s):// nor a data: URL"

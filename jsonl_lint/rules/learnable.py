@@ -66,4 +66,4 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
         )
 
 
-RULES = RecordRules(rules=(NO_ASSISTANT, ALL_WEIGHTS_ZERO), formats=frozenset({"chat"}), check=check)
+RULES = RecordRules(rules=(NO_ASSISTANT, ALL_WEIGHTS_ZERO), formats=frozenset({"chat", "trl-chat"}), check=check)

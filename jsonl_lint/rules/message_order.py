@@ -34,10 +34,11 @@ MISPLACED_SYSTEM = Rule(
     code="JL203",
     name="misplaced-system-message",
     severity=Severity.WARNING,
-    summary="a system message that is not the first message, or a second one",
-    doc="""A system message that is not the first message of the conversation, or a second system message.
+    summary="a system message that is not the first message",
+    doc="""A system message that is not the first message of the conversation (a second system
+message is JL210's).
 
-Trainers and chat templates expect at most one system message, at the start.
+Trainers and chat templates expect the system message at the start.
 
 Fails:
 
@@ -91,12 +92,11 @@ Passes:
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     fmt = ctx.data_format
-    prefix = ("messages",) if fmt == "chat" else ("input", "messages")
+    prefix = ("input", "messages") if fmt == "preference" else ("messages",)
     roles = summary(record.value, fmt).roles
     for index, role in enumerate(roles):
-        if role == "system" and index > 0:
-            why = "a second system message" if "system" in roles[:index] else "a system message after the first message"
-            yield ctx.at(MISPLACED_SYSTEM, record, f"{why}; put one system message first", prefix + (index,))
+        if role == "system" and index > 0 and "system" not in roles[:index]:  # a second one is JL210's
+            yield ctx.at(MISPLACED_SYSTEM, record, "a system message after the first message; put one system message first", prefix + (index,))
     if ctx.profile.strict_alternation:
         for index in range(1, len(roles)):
             if roles[index] == roles[index - 1]:
@@ -106,7 +106,7 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
                     f"two {roles[index]} messages in a row; {ctx.profile.name} needs user and assistant turns to alternate",
                     prefix + (index,),
                 )
-    if fmt != "chat":
+    if fmt not in ("chat", "trl-chat"):
         return
     if "user" not in roles:
         yield ctx.at(NO_USER, record, "no user message: the example teaches the model to speak without being asked", prefix)
@@ -121,4 +121,4 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
         )
 
 
-RULES = RecordRules(rules=(ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING), formats=frozenset({"chat", "preference"}), check=check)
+RULES = RecordRules(rules=(ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING), formats=frozenset({"chat", "preference", "trl-chat"}), check=check)

@@ -6,32 +6,37 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from jsonl_lint.conversation import all_messages
-from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.problems import Parameter, Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
     from jsonl_lint.rules.base import FileContext
 
+REFUSED_KEYS: Parameter[tuple[str, ...]] = Parameter(
+    "refused_keys", (), (tuple,), "record keys the format allows but the target refuses (Together: parallel_tool_calls)"
+)
+
 NOT_SUPPORTED = Rule(
     code="JL208",
     name="not-supported-by-target",
     severity=Severity.ERROR,
     summary="a role or content shape the target profile does not accept",
-    doc="""A message uses a role, or content parts, that the target profile does not accept
-(`jsonl-lint profiles` lists each profile's roles). For example Together takes only
-system, user and assistant messages, with string content.
+    doc="""A message uses a role, or content parts, or a record a key, that the target profile does not accept
+(`jsonl-lint profiles NAME` lists each profile's roles). For example Fireworks documents only
+system, user and assistant messages.
 
 Fails:
 
-    # options: profile=together
+    # options: profile=fireworks
     {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}, {"role": "tool", "tool_call_id": "c1", "content": "{}"}]}
 
 Passes:
 
-    # options: profile=together
+    # options: profile=fireworks
     {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
 """,
+    parameters=(REFUSED_KEYS,),
 )
 
 
@@ -45,6 +50,9 @@ def _accepts_every_role(roles: tuple[str, ...]) -> bool:
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     profile = ctx.profile
+    for key in ctx.target.param(NOT_SUPPORTED, REFUSED_KEYS):
+        if key in record.value:
+            yield ctx.at(NOT_SUPPORTED, record, f"`{key}` is not accepted by the {profile.name} profile: remove it", (key,), at_key=True)
     if profile.content_parts and _accepts_every_role(profile.roles):
         return  # nothing the schema allows is refused by this target
     for path, message in all_messages(record.value, ctx.data_format):
@@ -62,4 +70,4 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             )
 
 
-RULES = RecordRules(rules=(NOT_SUPPORTED,), formats=frozenset({"chat", "preference"}), check=check)
+RULES = RecordRules(rules=(NOT_SUPPORTED,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check)

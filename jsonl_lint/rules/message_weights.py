@@ -1,0 +1,53 @@
+"""`weight` on a message that is not the assistant's, where the target reads it only there."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from jsonl_lint.conversation import all_messages
+from jsonl_lint.problems import Problem, Rule, Severity
+from jsonl_lint.rules.base import RecordRules
+
+if TYPE_CHECKING:
+    from jsonl_lint.reader import Record
+    from jsonl_lint.rules.base import FileContext
+
+WEIGHT_NOT_ON_ASSISTANT = Rule(
+    code="JL212",
+    name="weight-not-on-assistant",
+    severity=Severity.ERROR,
+    summary="a system, user or tool message has a `weight`, where the target takes it on assistant messages only",
+    doc="""A message other than the assistant's has a `weight`.
+
+OpenAI's format has `weight` on assistant messages only and refuses it elsewhere (an error);
+Together's SDK accepts it on every message (off on `together`); mistral-finetune reads it on
+assistant messages and ignores it elsewhere (a warning on `mistral`).
+
+Fails:
+
+    {"messages": [{"role": "user", "content": "Hi", "weight": 1}, {"role": "assistant", "content": "Hello!"}]}
+
+Passes:
+
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!", "weight": 1}]}
+""",
+)
+
+
+
+def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
+    raw = record.raw
+    if raw and b"weight" not in raw and b"\\u" not in raw:
+        return  # most records have no weight at all (a key may be spelled with escapes)
+    for path, message in all_messages(record.value, ctx.data_format):
+        if "weight" in message and message["role"] != "assistant":
+            yield ctx.at(
+                WEIGHT_NOT_ON_ASSISTANT,
+                record,
+                f"a {message['role']} message has `weight`; {ctx.profile.name} reads it on assistant messages only",
+                path + ("weight",),
+                at_key=True,
+            )
+
+
+RULES = RecordRules(rules=(WEIGHT_NOT_ON_ASSISTANT,), formats=frozenset({"chat", "preference"}), check=check)
