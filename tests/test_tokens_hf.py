@@ -207,3 +207,19 @@ def test_check_and_stats_count_with_a_model_folder(tmp_path: Path, folders: dict
     assert main(["stats", "--format", "json", "--tokenizer", folder, "--max-tokens", str(totals[0]), str(data)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["tokens_total"] == sum(totals) and report["encoding"] == "chatml" and report["files"][0]["examples_over_limit"] == 1
+
+
+def test_a_huge_example_is_over_the_limit_without_being_tokenized(folders: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every token stands for at most max_token_bytes of the rendering: past limit × that, the
+    example is over without tokenizing it (memory and time stay bounded)."""
+    counter = hf.HFCounter(str(folders["chatml"]), "chat")
+    value = {"messages": [{"role": "user", "content": "word " * 200_000}, {"role": "assistant", "content": "ok"}]}
+    exact = counter.example(value).total
+    assert exact * counter.model.max_token_bytes >= len(counter.model.template.render(value["messages"], None)[0].encode())
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("tokenized")
+
+    monkeypatch.setattr(counter.model, "tokenizer", type("T", (), {"encode": refuse})())
+    stopped = counter.example(value, budget=1_000)
+    assert not stopped.complete and 1_000 < stopped.total <= exact

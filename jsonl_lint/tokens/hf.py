@@ -111,6 +111,7 @@ class HFModel:
             raise TokenizerUnavailable(f"--tokenizer {folder}: not a folder (pass a local model folder with tokenizer.json)")
         if not (path / "tokenizer.json").is_file():
             raise TokenizerUnavailable(f"{folder}: no tokenizer.json (the fast tokenizer file of the model)")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # no warning when stats forks its workers
         try:
             import jinja2  # noqa: F401 - the chat template needs it
             from tokenizers import Tokenizer
@@ -126,6 +127,11 @@ class HFModel:
         self.folder = path
         self.slack = _bound_slack(_json(path / "tokenizer.json"))
         self._template: Any = None
+        # The most bytes of text one token can stand for: a vocabulary entry's characters stand
+        # for one byte each (byte-level) or one character each (at most 4 bytes).
+        longest = max((len(token) for token in self.tokenizer.get_vocab(with_added_tokens=False)), default=1)
+        added = max((len(token.content.encode()) for token in self.tokenizer.get_added_tokens_decoder().values()), default=1)
+        self.max_token_bytes = max(4 * longest, added, 1)
 
     def encode_rendered(self, text: str) -> Any:
         """A rendered chat's tokens (a ``tokenizers.Encoding``): no special tokens added, the
@@ -157,13 +163,15 @@ class HFCounter:
         self.model = model(folder)
         self.name = self.model.name
         self.data_format = data_format
-        self._rendered: tuple[int, str, list[tuple[int, int]]] | None = None  # the last rendering, for example() after upper_bound()
+        # The last rendering, for example() after upper_bound(); the value itself is kept, so
+        # that no later example can be taken for it.
+        self._rendered: tuple[dict[str, Any], str, list[tuple[int, int]]] | None = None
 
     def _render(self, value: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
-        if self._rendered is not None and self._rendered[0] == id(value):
+        if self._rendered is not None and self._rendered[0] is value:
             return self._rendered[1], self._rendered[2]
         text, spans = self.model.template.render(value["messages"], value.get("tools"))
-        self._rendered = (id(value), text, spans)
+        self._rendered = (value, text, spans)
         return text, spans
 
     def example(self, value: dict[str, Any], budget: int | None = None) -> ExampleCount:
@@ -187,6 +195,10 @@ class HFCounter:
         encode = self.model.tokenizer.encode
         text, generation = self._render(value)
         self._rendered = None
+        if budget is not None:  # a huge rendering need not be tokenized to know it is over
+            at_least = -(-len(text.encode("utf-8", "surrogatepass")) // self.model.max_token_bytes)
+            if at_least > budget:
+                return ExampleCount(len(messages), at_least, 0, {}, complete=False)
         encoding = encode(text, add_special_tokens=False)
         total = len(encoding.ids)
         if budget is not None:
