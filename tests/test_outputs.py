@@ -139,3 +139,16 @@ def test_hook_entries_end_options_before_file_names(tmp_path: Path, monkeypatch:
         assert main([*entry[1:], "--select", "JL0", "--", "--output-file=v.jsonl", "-x.jsonl", "v.jsonl"]) == 0
         assert (tmp_path / "v.jsonl").read_bytes() == GOOD
     assert capsys.readouterr().out.count("Passed: no problems in 3 files") == len(entries)
+
+
+def test_every_subcommand_takes_file_names_after_a_double_dash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("-x.jsonl").write_bytes(GOOD)
+    assert main(["check", "--select", "JL0", "--", "-x.jsonl"]) == 0
+    assert main(["split", "--train", "t.jsonl", "--validation", "v.jsonl", "--", "-x.jsonl"]) == 0
+    assert Path("t.jsonl").read_bytes() + Path("v.jsonl").read_bytes() == GOOD
+    assert main(["convert", "--from", "chat", "-o", "out.jsonl", "--", "-x.jsonl"]) == 0
+    assert Path("out.jsonl").exists()
+    assert main(["check", "--", "-x.jsonl", "--output-file=r.txt"]) == 2  # a file name, not an option
+    assert "--output-file=r.txt: No such file or directory" in capsys.readouterr().err
+    assert not Path("r.txt").exists()
