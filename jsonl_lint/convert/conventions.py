@@ -227,14 +227,38 @@ def flag_messages(conventions: Conventions, has_separator: bool, has_stop: bool)
         yield f"the completion does not end with the stop sequence {conventions.stop!r} most rows end with: kept whole"
 
 
-def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: Lacking, tally: Tally | None) -> Iterator[Row]:
+@dataclass(slots=True)
+class _Hits:
+    """The rows' tails after the first rows: a row that ends with the conventions being
+    stripped counts for them, the others are looked at (see the completion converter)."""
+
+    separators: dict[str, int] = field(default_factory=dict)
+    stops: dict[str, int] = field(default_factory=dict)
+    leading_spaces: int = 0
+
+    def tally(self) -> Tally:
+        tally = Tally(leading_spaces=self.leading_spaces)
+        for tail, count in self.separators.items():
+            tally.separators.add(tail, count)
+        for tail, count in self.stops.items():
+            tally.stops.add(tail, count)
+        return tally
+
+
+def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: Lacking, hits: _Hits | None) -> Iterator[Row]:
+    separators, stops = (hits.separators, hits.stops) if hits is not None else ({}, {})
     for item in items:
         if not isinstance(item, Pair):
             yield item
             continue
-        if tally is not None:
-            tally.add(item.user, item.assistant)
         user, assistant, has_separator, has_stop = strip(item.user, item.assistant, conventions)
+        if hits is not None:
+            if item.user:
+                tail = conventions.separator if has_separator else separator_tail(item.user)
+                separators[tail] = separators.get(tail, 0) + 1
+            tail = conventions.stop if has_stop else stop_tail(item.assistant)
+            stops[tail] = stops.get(tail, 0) + 1
+            hits.leading_spaces += item.assistant.startswith(" ")
         if not assistant.strip():
             yield Rejected(item.line, item.text, "empty completion once its stop sequence is stripped: nothing for the assistant to learn")
             continue
@@ -246,8 +270,9 @@ def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: L
             lacking.stops += 1
             if len(lacking.stop) < 10:
                 lacking.stop.append(item.line)
-        for message in flag_messages(conventions, has_separator, has_stop):
-            yield Flagged(item.line, message)
+        if not (has_separator and has_stop):
+            for message in flag_messages(conventions, has_separator, has_stop):
+                yield Flagged(item.line, message)
         messages = [{"role": "system", "content": item.system}] if item.system else []
         messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
         yield Converted(item.line, {"messages": messages}, item.text)
@@ -255,8 +280,9 @@ def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: L
 
 def convert_pairs(items: Iterator[Pair | Row], *, read_again: Callable[[], Iterator[Pair | Row]], options: ConvertOptions, notes: Notes) -> Iterator[Row]:
     """Rows of user/assistant pairs with the conventions of the whole input stripped: detected
-    first on the first :data:`FIRST_ROWS` rows, then checked against the whole input; when the
-    whole input says otherwise, a :class:`Restart` and a second reading (``read_again``)."""
+    on the first :data:`FIRST_ROWS` rows, then checked against the whole input (which can
+    confirm, shorten or replace them); when the whole input says otherwise, a :class:`Restart`
+    and a second reading (``read_again``)."""
     head: list[Pair | Row] = []
     first = Tally()
     for item in items:
@@ -266,9 +292,11 @@ def convert_pairs(items: Iterator[Pair | Row], *, read_again: Callable[[], Itera
             if first.stops.total >= FIRST_ROWS:
                 break
     provisional = resolve(first.conventions(), options)
-    whole, lacking = Tally(), Lacking()
-    yield from _pair_rows(head, provisional, lacking, whole)
-    yield from _pair_rows(items, provisional, lacking, whole)
+    lacking, hits = Lacking(), _Hits()
+    yield from _pair_rows(head, provisional, lacking, None)
+    yield from _pair_rows(items, provisional, lacking, hits)
+    whole = hits.tally()
+    whole.merge(first)
     final = resolve(whole.conventions(), options)
     if final != provisional:
         notes.add("converted twice: the first rows do not share the conventions of the whole input")

@@ -17,6 +17,9 @@ from typing import IO, Any, BinaryIO, Self
 from jsonl_lint.problems import UsageError
 
 
+_BUFFER = 1 << 20  # large reads: each one goes through Python code (the tee, the head)
+
+
 class _Tee(io.RawIOBase):
     """Reads ``source``; everything read is also written to ``copy``. A read error is a
     :class:`UsageError` naming the input."""
@@ -83,7 +86,7 @@ class Input:
             raise UsageError(f"{path}: {error.strerror or error}") from None
         self._start = _start_of_regular_file(self._file)
         self._copy: IO[bytes] | None = None if self._start is not None else tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
-        self._reader = io.BufferedReader(_Tee(self._file, self._copy, self.name))
+        self._reader = io.BufferedReader(_Tee(self._file, self._copy, self.name), _BUFFER)
         self._head = b""
         self._again = False
         self._drained = False
@@ -100,22 +103,25 @@ class Input:
 
     def stream(self) -> BinaryIO:
         """The input from its start (the first time: the head again, then the rest)."""
-        if self._again:
+        if self._again or self._copy is None:  # a regular file: read it again, from its start
             return self.again()
         self._again = True
-        return io.BufferedReader(_Prepended(self._head, self._reader))
+        return io.BufferedReader(_Prepended(self._head, self._reader), _BUFFER)
 
     def again(self) -> BinaryIO:
         """The whole input once more, from its start."""
-        if self._copy is None:
-            self._file.seek(self._start or 0)
-            return io.BufferedReader(_Tee(self._file, None, self.name))
+        if self._copy is None:  # the file itself: a Python layer between costs on every read
+            try:
+                self._file.seek(self._start or 0)
+            except OSError as error:
+                raise UsageError(f"{self.name}: {error.strerror or error}") from None
+            return self._file
         if not self._drained:
             while self._reader.read(1 << 20):  # what is still unread goes into the copy first
                 pass
             self._drained = True
         self._copy.seek(0)
-        return io.BufferedReader(_Tee(self._copy, None, self.name))
+        return io.BufferedReader(_Tee(self._copy, None, self.name), _BUFFER)
 
     def close(self) -> None:
         if self.path != "-":

@@ -14,11 +14,14 @@ original bytes; an unnamed index column (a pandas export) is ignored.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import itertools
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from jsonl_lint.convert import conventions
 from jsonl_lint.convert.inputs import Input
@@ -66,21 +69,21 @@ def sniff_xlsx(suffix: str, first: Any) -> bool:
     return suffix == ".xlsx"
 
 
-def _csv_rows(lines: Iterable[bytes], delimiter: str) -> Iterator[TableRow]:
+def _csv_rows(stream: BinaryIO, delimiter: str) -> Iterator[TableRow]:
     """Each record of the table with the exact text it was read from (several lines when a
-    quoted field holds newlines); bytes that are not UTF-8 are kept as surrogates."""
-    consumed: list[str] = []
+    quoted field holds newlines); bytes that are not UTF-8 are kept as surrogates. The lines go
+    to the csv reader and, through a tee (no Python code per line), to the record's text."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        yield from _records(text, delimiter)
+    finally:
+        with contextlib.suppress(ValueError):  # (already closed with its input)
+            text.detach()  # the stream stays open: the input may be read again
 
-    def text_lines() -> Iterator[str]:
-        first = True
-        for raw in lines:
-            if first:
-                raw, first = raw.removeprefix(b"\xef\xbb\xbf"), False
-            text = raw.decode("utf-8", errors="surrogateescape")
-            consumed.append(text)
-            yield text
 
-    reader = csv.reader(text_lines(), delimiter=delimiter, strict=True)
+def _records(text: IO[str], delimiter: str) -> Iterator[TableRow]:
+    to_reader, to_text = itertools.tee(text)
+    reader = csv.reader(to_reader, delimiter=delimiter, strict=True)
     line = 1
     while True:
         try:
@@ -92,9 +95,9 @@ def _csv_rows(lines: Iterable[bytes], delimiter: str) -> Iterator[TableRow]:
             fields, why = None, f"not a valid CSV row: {error}"
             if str(error).startswith("unexpected end of data"):
                 why = "a quote opened here is never closed: it would take in every row after it"
-        text = "".join(consumed).rstrip("\r\n")
-        consumed.clear()
-        yield line, fields, text, why
+        count = reader.line_num + 1 - line
+        record = next(to_text) if count == 1 else "".join(itertools.islice(to_text, count))
+        yield line, fields, record.rstrip("\r\n"), why
         line = reader.line_num + 1
 
 

@@ -178,7 +178,8 @@ def _write_rows(
             if isinstance(row, Converted):
                 try:
                     data = dumps(row.record)
-                    if b"\\\\n" in data and record_has_escaped_newlines(row.record):  # the JSON of a backslash and n
+                    # a backslash in the row's text, and a backslash and n in the JSON written
+                    if "\\" in row.text and b"\\\\n" in data and record_has_escaped_newlines(row.record):
                         escapes.add(row.line)
                         if options.unescape:
                             data = dumps(unescape_record(row.record))
