@@ -347,6 +347,33 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
+@click.option("--model", help="Target model: formats, tokenizer, limit, price (default: the profile's).")
+@click.option("--encoding", help="tiktoken encoding, instead of the model's.")
+@click.option("--tokenizer", help="Tokenizer, instead of the model's: a local Hugging Face model folder, or mistral:v1|v2|v3|v7|tekken.")
+@click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
+@click.option("--validation", type=click.Path(dir_okay=False), help="Validation file: checked against FILES, counted and shown, not billed.")
+@click.option("--epochs", type=click.IntRange(min=1), help="Epochs, instead of the number OpenAI picks by default.")
+@click.option("--format", "output_format", type=click.Choice(["html", "markdown"]), default="html", show_default=True, help="One self-contained HTML page, or Markdown (for $GITHUB_STEP_SUMMARY).")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
+def report(files: tuple[str, ...], validation: str | None, epochs: int | None, output_format: str, output_file: str | None,
+           exit_zero: bool, jobs: int | None, **flags: Any) -> int:
+    """One report for a review: what check finds and what stats counts (shape, token limit, cost) for FILES."""
+    from jsonl_lint.review import build
+    from jsonl_lint.review_render import RENDERERS as REVIEW_RENDERERS
+
+    files = tuple(expand(files))
+    refuse_overwriting([output_file], [*files, validation])
+    review = build(files, flags, validation=validation, epochs=epochs, jobs=jobs)
+    refuse_overwriting([output_file], [review.validation])
+    _write_report(output_file, lambda out: REVIEW_RENDERERS[output_format](review, out))
+    return EXIT_OK if review.passed or exit_zero else EXIT_PROBLEMS
+
+
+@cli.command()
 @click.argument("input_path", metavar="FILE", type=click.Path(allow_dash=True))
 @click.option("--validation-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.1, show_default=True, help="Share of examples for validation.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Another seed gives another split.")

@@ -57,6 +57,7 @@ class Counts:
     messages: array[int] = field(default_factory=lambda: array("l"))
     tokens: array[int] = field(default_factory=lambda: array("l"))
     trained: array[int] = field(default_factory=lambda: array("l"))
+    lines: array[int] = field(default_factory=lambda: array("l"))  # each example's line (to name those over the limit)
     skipped: int = 0  # lines that are not an example of the file's format
     roles: dict[str, int] = field(default_factory=dict)  # tokens of each role's messages, summed
 
@@ -65,6 +66,7 @@ class Counts:
         self.messages.extend(other.messages)
         self.tokens.extend(other.tokens)
         self.trained.extend(other.trained)
+        self.lines.extend(other.lines)
         self.skipped += other.skipped
         for role, count in other.roles.items():
             self.roles[role] = self.roles.get(role, 0) + count
@@ -100,6 +102,8 @@ class FileStats:
     over_limit: int
     truncated_tokens: int
     roles: Mapping[str, int] = field(default_factory=dict)  # tokens per role, summed over the examples
+    message_counts: tuple[int, ...] = ()  # messages per example, in file order
+    over_examples: tuple[tuple[int, int], ...] = ()  # (line, tokens) of each example over the limit, in file order
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +151,7 @@ def _count_block(tokenizer: str, data_format: str, first_line: int, lines: Itera
         counts.messages.append(messages)
         counts.tokens.append(total)
         counts.trained.append(trained)
+        counts.lines.append(record.line or 0)
         for role, count in roles.items():
             counts.roles[role] = counts.roles.get(role, 0) + count
     counts.skipped = seen.content - counts.examples  # lines that are not an example of the format
@@ -207,7 +212,7 @@ def file_stats(
             if progress is not None:
                 progress(source.position)
     limit = model.max_tokens
-    over = [t for t in counts.tokens if limit is not None and t > limit]
+    over = [(line, t) for line, t in zip(counts.lines, counts.tokens) if limit is not None and t > limit]
     return FileStats(
         path=path,
         data_format=data_format,
@@ -219,8 +224,10 @@ def file_stats(
         token_counts=tuple(counts.tokens),
         trained_counts=tuple(counts.trained),
         over_limit=len(over),
-        truncated_tokens=sum(t - limit for t in over) if limit is not None else 0,
+        truncated_tokens=sum(t - limit for _, t in over) if limit is not None else 0,
         roles=dict(counts.roles),
+        message_counts=tuple(counts.messages),
+        over_examples=tuple(over),
     )
 
 
