@@ -109,7 +109,8 @@ def _svg_histogram(values: Sequence[int], title: str, unit: str, limit: int | No
             x = left + (limit + 1 - span_low) * scale
             parts.append(f'<line class="limit" x1="{x:.1f}" y1="{top - 10}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#c00" stroke-width="2" stroke-dasharray="6 3"/>'
                          f'<text x="{x:.1f}" y="{top - 14}" font-size="11" fill="#c00" text-anchor="middle">limit {limit:,}</text>')
-        caption += f" (the model's limit: {limit:,} tokens" + (", no example is over it)" if limit >= span_high - 1 else ")")
+        where = ", no example is over it" if limit >= span_high - 1 else ", every example is over it" if limit < span_low else ""
+        caption += f" (the model's limit: {limit:,} tokens{where})"
     return (f'<figure><figcaption>{caption}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">{"".join(parts)}</svg></figure>')
 
@@ -228,7 +229,7 @@ def _text_histogram(values: Sequence[int], unit: str, limit: int | None) -> list
         return []
     peak = max(c for _, _, c in bins) or 1
     lines = [f"{unit:>17}  examples"]
-    marked = limit is None or limit < bins[0][0]
+    marked = limit is None
     for low, high, count in bins:
         if not marked and limit is not None and limit < low:
             lines.append(f"---- limit {limit:,} ----")
