@@ -5,9 +5,13 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies_profiles import VALID_PROFILE_FORMATS
 
 from conftest import found, problems
 from jsonl_lint import check_lines
+from strategies import any_record
 
 U = {"role": "user", "content": "Hi"}
 A = {"role": "assistant", "content": "Hello!"}
@@ -132,3 +136,29 @@ def test_together_instruction_with_image_parts() -> None:
     record = {"prompt": [{"type": "text", "text": "What?"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}], "completion": "A dot."}
     report = check_lines([json.dumps(record).encode()], profile="together")
     assert (report.data_format, report.has_errors) == ("instruction", False)
+
+
+@st.composite
+def trainer_files(draw: st.DrawFn) -> bytes:
+    """Files of the trainers' formats: valid records, mutated ones and arbitrary JSON."""
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        fmt = draw(st.sampled_from(["chat", "preference", "completion", "text", *VALID_PROFILE_FORMATS]))
+        lines.append(json.dumps(draw(any_record(fmt)), ensure_ascii=draw(st.booleans())).encode())
+    return b"\n".join(lines) + b"\n"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example], deadline=None)
+@given(trainer_files(), st.sampled_from(["together", "mistral", "fireworks", "hf", "structural"]))
+def test_trainer_profiles_never_fail_inside_on_any_record(data: bytes, profile: str) -> None:
+    report = check_lines(data.splitlines(keepends=True), path="f.jsonl", profile=profile, token_check=False)
+    assert not [p for p in report.problems if p.rule == "internal-error"], report.problems
+
+
+def test_a_trl_text_part_must_hold_a_string() -> None:
+    # The rules read text parts as strings: the schema must refuse any other text.
+    record = {"messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}, {"role": "assistant", "content": " "}]}
+    report = check_lines([json.dumps(record).encode()], profile="hf")
+    assert [(p.code, p.message) for p in report.problems] == [
+        ("JL101", "messages[0].content[0].text (user message) must be a string, found an integer")
+    ]
