@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import collections
 import datetime
+import html
 import html.parser
 import io
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +318,52 @@ def test_markdown_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsy
     # Its findings are exactly what `check --format markdown` writes for the same files.
     main(["check", "--encoding", TEST_ENCODING, "--max-tokens", "14", "--validation", "v.jsonl", "--format", "markdown", "t.jsonl"])
     assert capsys.readouterr().out.rstrip("\n") in out.getvalue()
+
+
+# Run in the page (a copy of it): each histogram count label's box, style and place in its chart,
+# and any script error, written into the DOM that --dump-dom prints.
+PROBE = """<script>
+window.__errors = [];
+window.addEventListener("error", e => window.__errors.push(String(e.message)));
+window.addEventListener("load", () => {
+  const labels = [...document.querySelectorAll("svg text.count")].map(t => {
+    const r = t.getBoundingClientRect(), box = t.closest("svg").getBoundingClientRect(), s = getComputedStyle(t);
+    const shown = r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none" && parseFloat(s.opacity) > 0;
+    const inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+    return {text: t.textContent, visible: shown && inside};
+  });
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify({labels, errors: window.__errors, charts: document.querySelectorAll("svg").length});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def _browser() -> str | None:
+    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+
+
+def test_the_page_renders_in_a_browser_with_visible_counts(tmp_path: Path) -> None:
+    browser = _browser()
+    if browser is None:
+        pytest.skip("no Chromium found (Debian: apt-get install chromium; .ci/run installs it)")
+    train, validation = dataset(tmp_path)
+    page_path = tmp_path / "report.html"
+    assert main(["report", *FLAGS, str(train), "--validation", str(validation), "-o", str(page_path)]) == 1
+    page = Page()
+    page.feed(page_path.read_text())
+    probed = tmp_path / "probed.html"
+    probed.write_text(page_path.read_text().replace("</head>", PROBE + "</head>", 1))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    done = subprocess.run([browser, *flags, "--dump-dom", probed.as_uri()], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
+    assert found is not None, done.stdout[-2000:]
+    result = json.loads(html.unescape(found.group(1)))
+    assert result["errors"] == [] and ":CONSOLE" not in done.stderr
+    assert result["charts"] == 6  # messages, tokens and trained tokens of the training and validation files
+    labels = result["labels"]
+    assert labels and all(label["visible"] for label in labels)
+    assert [int(label["text"]) for label in labels] == [n for counts in page.counts.values() for n in counts]
