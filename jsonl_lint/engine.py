@@ -66,17 +66,18 @@ class _LineChecker:
         enabled = self.target.severities
         pending: list[Problem] = []  # the current line's problems
         pending_line = 0
+        found: list[Problem] = []  # one record's problems, before the switched-off ones are dropped
         for item in read_records(lines, self.reporter.problem, first_line=first_line, counts=counts):
             line = item.line or 0
-            if line != pending_line and pending:
-                _flush(pending, out)
-                pending = []
-            pending_line = line
+            if line != pending_line:
+                if pending:
+                    _flush(pending, out)
+                    pending = []
+                pending_line = line
             if isinstance(item, Problem):
                 if item.code in enabled:
                     pending.append(item)
                 continue
-            found: list[Problem] = []
             valid = False
             try:
                 valid = self.check(item, found)
@@ -87,8 +88,10 @@ class _LineChecker:
             # Dataset rules compare records by this key (equal records, equal keys); fact rules
             # get more of each valid record.
             facts = tuple(_facts(make, item) for make in self.fact_makers) if valid and self.fact_makers else ()
-            on_record(item.line, hash(item.canonical) if self.keys and item.canonical else None, facts, found)
-            pending.extend(p for p in found if p.code in enabled)
+            on_record(line, hash(item.canonical) if self.keys and item.canonical else None, facts, found)
+            if found:  # most records have no problem
+                pending.extend([p for p in found if p.code in enabled])
+                found.clear()
         if pending:
             _flush(pending, out)
 
