@@ -153,3 +153,20 @@ def test_stats_counts_hostile_lines(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["stats", "--format", "json", str(data)]) == 0
     out, err = capsys.readouterr()
     assert err == "" and json.loads(out)["examples"] == 2
+
+
+def test_stats_shows_tokens_per_role(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each message's tokens (framing included) go to its role; only the reply priming is no role's."""
+    encoding_or_skip("o200k_base")
+    data = tmp_path / "roles.jsonl"
+    rows = [{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello there"}]},
+            {"messages": [{"role": "user", "content": "and now?"}, {"role": "assistant", "content": "now this", "weight": 0}, {"role": "user", "content": "ok"}, {"role": "assistant", "content": "done"}]}]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert main(["stats", "--format", "json", str(data)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    roles = report["files"][0]["tokens_per_role"]
+    assert set(roles) == {"system", "user", "assistant"}
+    assert sum(roles.values()) == report["tokens_total"] - tokens.REPLY_PRIMING * len(rows)
+    counter = tokens.TokenCounter("o200k_base", "chat")
+    assert roles["assistant"] == sum(counter.message(m)[0] for row in rows for m in row["messages"] if m["role"] == "assistant")
+    assert report["token_counting"] == "estimate the server's (see the README)"
