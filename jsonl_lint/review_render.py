@@ -44,7 +44,7 @@ def _epochs_rule(e: Estimate, examples: int) -> str:
     if e.epochs_given:
         return f"{e.epochs} (given with --epochs)"
     return (f"{e.epochs} (OpenAI's default for {counted(examples, 'example')}: {DEFAULT_EPOCHS}, "
-            "more when examples × 3 < 100, fewer when examples × 3 > 25,000)")
+            "more when examples × 3 is under 100, fewer when it is over 25,000)")
 
 
 def _distributions(stats: FileStats) -> list[tuple[str, Distribution]]:

@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import TEST_ENCODING
 from jsonl_lint import __version__
 from jsonl_lint.cli import main
 from jsonl_lint.review import FIRST_PER_RULE, build
-from jsonl_lint.review_render import render_markdown
+from jsonl_lint.review_render import render_html, render_markdown
+from strategies import any_record
 
 
 def chat(user: str, answer: str) -> dict[str, Any]:
@@ -298,7 +301,7 @@ Examples over the limit of 14 tokens:
 |---|---|
 | price | $3 per 1M training tokens (prices of 2025-11) |
 | training examples | 2 |
-| epochs | 25 (OpenAI's default for 2 examples: 3, more when examples × 3 < 100, fewer when examples × 3 > 25,000) |
+| epochs | 25 (OpenAI's default for 2 examples: 3, more when examples × 3 is under 100, fewer when it is over 25,000) |
 | billed tokens (epochs × tokens per example, each capped at the limit) | 675 |
 | estimated cost | $0.0020 |
 | validation (v.jsonl): not billed | 15 tokens in 1 example |
@@ -367,3 +370,44 @@ def test_the_page_renders_in_a_browser_with_visible_counts(tmp_path: Path) -> No
     labels = result["labels"]
     assert labels and all(label["visible"] for label in labels)
     assert [int(label["text"]) for label in labels] == [n for counts in page.counts.values() for n in counts]
+
+
+HOSTILE = st.sampled_from(["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "| a | b |\n## heading", "`code`", "&amp;", "\u202e", "]]>"])
+LINES = st.one_of(
+    any_record("chat").map(lambda record: json.dumps(record).encode()),
+    HOSTILE.map(lambda text: json.dumps(chat(text, text)).encode()),
+    HOSTILE.map(lambda text: json.dumps({text: text}).encode()),
+    HOSTILE.map(str.encode), st.binary(max_size=20),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINES, max_size=12), name=HOSTILE)
+def test_hostile_data_and_names_stay_text(tmp_path: Path, lines: list[bytes], name: str) -> None:
+    """Whatever the lines and the file's name hold, both formats render, and no tag or Markdown
+    structure comes from the data: the page's tags are the renderer's own, the Markdown has no '<'."""
+    folder = tmp_path / str(abs(hash((tuple(lines), name))))
+    folder.mkdir(exist_ok=True)
+    data = folder / (name.replace("/", "_") + ".jsonl")
+    data.write_bytes(b"".join(line.replace(b"\n", b" ") + b"\n" for line in lines))
+    review = build([str(data)], {"encoding": TEST_ENCODING, "max_tokens": 40}, today=datetime.date(2026, 1, 2))
+    page, markdown = io.StringIO(), io.StringIO()
+    render_html(review, page)
+    render_markdown(review, markdown)
+    tags = Tags()
+    tags.feed(page.getvalue())
+    assert tags.found <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "table", "tr", "th", "td",
+                          "code", "section", "div", "figure", "figcaption", "svg", "line", "rect", "text"}
+    assert "onerror" not in tags.attributes
+    assert "<" not in markdown.getvalue().replace("<stdin>", "")
+
+
+class Tags(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: set[str] = set()
+        self.attributes: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.add(tag)
+        self.attributes.update(name for name, _ in attrs)
