@@ -42,8 +42,9 @@ def words_of(value: Any) -> list[str]:
     return " ".join(parts).lower().split()
 
 
-def signature(words: list[str]) -> bytes:
-    """The 64-bin MinHash signature of the record's word shingles, as 256 bytes."""
+def python_signature(words: list[str]) -> bytes:
+    """The 64-bin one-permutation MinHash signature of the record's word shingles, as 256
+    bytes, without dependencies."""
     # Words as CRC-32s (str hashes are salted per process: the same data must give the same
     # report every run), shingles as tuples of them (whose hash is not salted); all in C.
     ids = list(map(zlib.crc32, map(str.encode, words, repeat("utf-8"), repeat("surrogatepass"))))
@@ -61,6 +62,37 @@ def signature(words: list[str]) -> bytes:
     if _EMPTY in bins:
         _densify(bins)
     return array("I", bins).tobytes()
+
+
+def rensa_signature(words: list[str]) -> bytes:
+    """The 64-permutation MinHash signature of the record's word shingles, as 256 bytes, by
+    rensa (Rust): about three times faster than :func:`python_signature` on the benchmark
+    data. Its values differ from those (another hash): both estimate the same similarity."""
+    shingles = list(map(" ".join, zip(words, words[1:], words[2:]))) if len(words) >= SHINGLE else [" ".join(words)]
+    try:
+        try:
+            return _rensa_digest(shingles)
+        except UnicodeEncodeError:  # a lone surrogate (JSON allows "\udc80"): hash its bytes as they are
+            return _rensa_digest([shingle.encode("utf-8", "surrogatepass") for shingle in shingles])
+    except BaseException as error:  # a panic in native code must not end the check
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return python_signature(words)  # this one record may then miss its near-duplicates
+
+
+def _rensa_digest(shingles: list[str] | list[bytes]) -> bytes:
+    sketch = _rensa.RMinHash(BINS, 0)  # seed 0: the same data gives the same report every run
+    sketch.update(shingles)
+    return array("I", sketch.digest()).tobytes()
+
+
+# The optional extra ``jsonl-lint[dedup]`` brings rensa; every process of a run takes the same.
+try:
+    import rensa as _rensa  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - the tests have it; python_signature is tested directly
+    _rensa = None
+ENGINE = "python" if _rensa is None else "rensa"
+signature = python_signature if _rensa is None else rensa_signature
 
 
 def _densify(bins: list[int]) -> None:

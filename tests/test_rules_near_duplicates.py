@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,15 @@ def test_weight_and_a_longer_conversation_are_not_conflicts() -> None:
     assert problems("\n".join(lines) + "\n", select=("JL707",)) == []
 
 
-def test_signatures_estimate_jaccard_similarity() -> None:
+SIGNATURES = [minhash.python_signature, minhash.rensa_signature]
+
+
+def test_rensa_is_the_engine_when_installed() -> None:
+    assert minhash.ENGINE == "rensa" and minhash.signature is minhash.rensa_signature
+
+
+@pytest.mark.parametrize("signature", SIGNATURES)
+def test_signatures_estimate_jaccard_similarity(signature: Callable[[list[str]], bytes]) -> None:
     rng = random.Random(5)
     base = [rng.choice(WORDS) + str(rng.randrange(50)) for _ in range(400)]
     for changed in (0, 10, 40, 120):
@@ -126,7 +135,7 @@ def test_signatures_estimate_jaccard_similarity() -> None:
         for index in range(changed):
             other[index * 3] = "x" + str(index)
         exact = _jaccard(base, other)
-        estimate = minhash.similarity(minhash.signature(base), minhash.signature(other))
+        estimate = minhash.similarity(signature(base), signature(other))
         assert abs(estimate - exact) < 0.15, (changed, exact, estimate)
 
 
@@ -135,11 +144,12 @@ def _jaccard(a: list[str], b: list[str]) -> float:
     return len(first & second) / len(first | second)
 
 
+@pytest.mark.parametrize("signature", SIGNATURES)
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=8), max_size=30))
-def test_any_words_give_a_256_byte_signature_equal_to_itself(words: list[str]) -> None:
-    sig = minhash.signature(words)
-    assert len(sig) == 4 * minhash.BINS and minhash.signature(list(words)) == sig
+def test_any_words_give_a_256_byte_signature_equal_to_itself(signature: Callable[[list[str]], bytes], words: list[str]) -> None:
+    sig = signature(words)
+    assert len(sig) == 4 * minhash.BINS and signature(list(words)) == sig
     assert minhash.similarity(sig, sig) == 1.0
 
 
@@ -165,3 +175,9 @@ def test_near_duplicates_are_off_by_default_and_on_when_asked(tmp_path: Path) ->
     codes = {(p.code, p.severity) for p in check_file(train, config=by_severity, jobs=1).problems}
     assert ("JL705", Severity.INFO) in codes and ("JL703", Severity.WARNING) in codes
     assert {p.code for p in check_file(train, select=("JL7",), jobs=1).problems} == {"JL703", "JL707"}  # a prefix is not a name
+
+
+def test_a_lone_surrogate_gets_a_rensa_signature() -> None:
+    words = ["a", "\udc80", "b", "c"]
+    assert minhash.rensa_signature(words) == minhash.rensa_signature(list(words))
+    assert minhash.rensa_signature(words) != minhash.python_signature(words)

@@ -24,7 +24,7 @@ NEAR_DUPLICATE = Rule(
     doc="""An example shares most of its word 3-grams (roles included, case and spacing ignored)
 with an earlier example of the file: the same conversation with a name, a number or a few words
 changed. It weighs that example twice and leaks between splits. The message names the earlier
-line and the estimated similarity (MinHash, 64 bins, so within about ±0.05). The parameter
+line and the estimated similarity (MinHash, 64 bins or permutations, so within about ±0.05). The parameter
 `threshold` (default 0.85) sets from which similarity; exact repeats are JL703's. Memory: 256
 bytes and one index entry per band per example. Off by default (it costs several times the rest
 of the check): `--select JL705,JL706` or a `severity` in the configuration turns it on.
