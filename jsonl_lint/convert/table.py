@@ -258,18 +258,23 @@ def _skip_header(rows: Iterator[TableRow], header: bool) -> Iterator[TableRow]:
 
 def _pair_texts(body: Iterable[TableRow], columns: dict[str, int], header: list[str] | None, width: int) -> Iterator[conventions.Pair | Row]:
     """(line, user text, assistant text, system text, row text) per row, or its reject."""
+    user, assistant = columns["user"], columns["assistant"]
+    system = columns.get("system")
+    pair = conventions.Pair
     for line, fields, text, why in body:
-        problem = _check(line, fields, text, why, width)
-        if problem is not None:
-            yield problem
-            continue
+        # the usual row settles in a few tests; any other goes through _check
+        if fields is None or len(fields) != width or not text.isascii():
+            problem = _check(line, fields, text, why, width)
+            if problem is not None:
+                yield problem
+                continue
         assert fields is not None
-        empty = [header[i] if header is not None else f"column {i + 1}" for role, i in columns.items() if role != "system" and not fields[i].strip()]
-        if empty:
+        user_text, assistant_text = fields[user], fields[assistant]
+        if not user_text or not assistant_text or user_text.isspace() or assistant_text.isspace():
+            empty = [header[i] if header is not None else f"column {i + 1}" for i in (user, assistant) if not fields[i].strip()]
             yield Rejected(line, text, f"empty {' and '.join(repr(e) for e in empty)}")
             continue
-        system = fields[columns["system"]] if "system" in columns else ""
-        yield conventions.Pair(line, fields[columns["user"]], fields[columns["assistant"]], system, text)
+        yield pair(line, user_text, assistant_text, fields[system] if system is not None else "", text)
 
 
 def _wide(body: Iterable[TableRow], header: list[str] | None, width: int, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
