@@ -162,3 +162,18 @@ def test_a_trl_text_part_must_hold_a_string() -> None:
     assert [(p.code, p.message) for p in report.problems] == [
         ("JL101", "messages[0].content[0].text (user message) must be a string, found an integer")
     ]
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"chosen": "Blue.", "rejected": "Green."}, "the example has no prompt, and chosen and rejected share no start: the prompt TRL extracts is empty"),
+        ({"prompt": "Sky?", "chosen": [{"role": "assistant", "content": "Blue."}], "rejected": [{"role": "assistant", "content": "Green."}]},
+         "the example has a prompt of another kind (string) than chosen (messages), which TRL ignores, and chosen and rejected share no start: the prompt TRL extracts is empty"),
+        ({"chosen": "The sky is blue.", "rejected": "The sky is green."}, None),
+        ({"prompt": "The sky is", "chosen": " blue.", "rejected": " green."}, None),
+    ],
+)
+def test_trl_implicit_prompt(record: dict[str, Any], expected: str | None) -> None:
+    report = check_lines([json.dumps(record).encode()], profile="hf", select=("JL603",))
+    assert [p.message for p in report.problems] == ([expected] if expected else [])
