@@ -100,6 +100,8 @@ def build(
     """
     if not files:
         raise UsageError("no files to report on")
+    if "-" in files or validation == "-":
+        raise UsageError("report reads the data twice (check, then stats): give a file, not standard input")
     overrides = dict(flags or {}, validation=validation)
     targets = [(name, resolve_target(name, overrides)) for name in files]
     validation = validation_file(targets)

@@ -82,7 +82,7 @@ def _svg_histogram(values: Sequence[int], title: str, unit: str, limit: int | No
     bins = histogram(values, bins=BINS)
     if not bins:
         return ""
-    width, height, left, right, top, bottom = 720, 280, 56, 16, 28, 64
+    width, height, left, right, top, bottom = 720, 290, 56, 16, 28, 74
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(c for _, _, c in bins) or 1
     span_low, span_high = bins[0][0], bins[-1][1] + 1

@@ -157,6 +157,11 @@ def test_no_examples_still_reports_the_findings(tmp_path: Path, capsys: pytest.C
     assert "JL004" in out and "No statistics: " in out and "## Cost" not in out
 
 
+def test_standard_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--encoding", TEST_ENCODING, "-"]) == 2
+    assert capsys.readouterr().err == "jsonl-lint: report reads the data twice (check, then stats): give a file, not standard input\n"
+
+
 def test_refuses_to_overwrite_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = write(tmp_path / "t.jsonl", chat("Hi", "Hello"))
     before = data.read_bytes()
