@@ -64,6 +64,8 @@ class Summary(NamedTuple):
     tool_messages: bool
     parts: bool  # some content is a list of parts
     maybe_blank: bool  # some content may be empty or whitespace (parts are not looked into)
+    backslash: bool  # some string content holds a backslash (parts are not looked into)
+    stray_weight: bool  # a message other than the assistant's has a `weight`
 
 
 _last: tuple[object, Summary] | None = None
@@ -75,7 +77,7 @@ def summary(value: dict[str, Any], data_format: str | None) -> Summary:
     if _last is not None and _last[0] is value:
         return _last[1]
     lists = message_lists(value, data_format)
-    calls = tool_messages = parts = maybe_blank = trained = False
+    calls = tool_messages = parts = maybe_blank = trained = backslash = stray_weight = False
     assistants = 0
     for number, (_, messages) in enumerate(lists):
         for message in messages:
@@ -84,6 +86,8 @@ def summary(value: dict[str, Any], data_format: str | None) -> Summary:
             if content.__class__ is str:
                 if not content or content.isspace():
                     maybe_blank = True
+                if "\\" in content:
+                    backslash = True
             elif content is not None:
                 parts = maybe_blank = True
             if role == "assistant":
@@ -93,9 +97,12 @@ def summary(value: dict[str, Any], data_format: str | None) -> Summary:
                     assistants += 1
                     if message.get("weight") != 0:
                         trained = True
-            elif role == "tool":
-                tool_messages = True
+            else:
+                if role == "tool":
+                    tool_messages = True
+                if "weight" in message:
+                    stray_weight = True
     roles = tuple(m["role"] for m in lists[0][1]) if lists else ()
-    result = Summary(roles, assistants, trained, calls, tool_messages, parts, maybe_blank)
+    result = Summary(roles, assistants, trained, calls, tool_messages, parts, maybe_blank, backslash, stray_weight)
     _last = (value, result)
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import content_text, message_lists
+from jsonl_lint.conversation import content_text, message_lists, summary
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
 
@@ -35,7 +35,8 @@ _ESCAPED = "\\n"
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
-    if b"\\\\n" not in record.raw:  # the JSON text of a backslash and n: most records stop here
+    shape = summary(record.value, ctx.data_format)
+    if not shape.backslash and not shape.parts:  # most records stop here (searching the raw line costs more)
         return
     for prefix, messages in message_lists(record.value, ctx.data_format):
         for index, message in enumerate(messages):

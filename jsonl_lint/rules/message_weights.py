@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import all_messages
+from jsonl_lint.conversation import all_messages, summary
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
 
@@ -36,9 +36,8 @@ Passes:
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
-    raw = record.raw
-    if raw and b"weight" not in raw and b"\\u" not in raw:
-        return  # most records have no weight at all (a key may be spelled with escapes)
+    if not summary(record.value, ctx.data_format).stray_weight:
+        return  # most records (searching the raw line for the key costs more than this)
     for path, message in all_messages(record.value, ctx.data_format):
         if "weight" in message and message["role"] != "assistant":
             yield ctx.at(
