@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
+from jsonl_lint.entry import main
 
-from jsonl_lint.cli import main
-
-sys.exit(main())
+main()  # as the console script: `--version` answers before the CLI is imported

@@ -14,23 +14,28 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from jsonl_lint import __version__, baseline, formats
 from jsonl_lint.atomic import atomic_write, refuse_overwriting
 from jsonl_lint.config import load_config, selectors
-from jsonl_lint.convert import REGISTRY, ConvertOptions, Flagged, Rejected, convert_file
-from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
 from jsonl_lint.discover import expand
 from jsonl_lint.engine import check_paths, validation_file
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
 from jsonl_lint.profiles import all_profiles, profile_names
 from jsonl_lint.report import RENDERERS, ReportWriter, markdown_format, text_format
-from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
-from jsonl_lint.stats_render import counted
 from jsonl_lint.target import Target, resolve_target
+
+if TYPE_CHECKING:
+    from jsonl_lint.convert import Flagged, Rejected
+
+# The choices of convert and stats, named here so that `check` starts without importing the
+# converters and the stats renderers (a test holds them equal to their registries).
+CONVERT_SOURCES = ("gemini", "bedrock", "bedrock-claude", "hf", "preference", "chat", "sharegpt", "alpaca", "completion", "csv", "tsv", "xlsx")
+EMPTY_PROMPT_POLICIES = ("reject", "assistant-only")
+STATS_FORMATS = ("text", "json", "html")
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -258,7 +263,7 @@ def _allowed_losses(text: str | None) -> tuple[str, ...]:
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="Chat JSONL to write (\"-\": standard output); written only when complete.")
-@click.option("--from", "source", type=click.Choice(list(REGISTRY)), help="Input format (default: from the extension and the first record).")
+@click.option("--from", "source", type=click.Choice(CONVERT_SOURCES), help="Input format (default: from the extension and the first record).")
 @click.option("--to", "to", type=click.Choice(["openai", "gemini", "bedrock", "bedrock-claude", "hf"]), default="openai", show_default=True, help="Target format: OpenAI chat, Vertex AI Gemini, Bedrock Nova, Bedrock Claude or Hugging Face TRL.")
 @click.option("--allow-loss", help="Comma-separated losses the target may make instead of rejecting the row: weight, image-detail, name, strict, schema-keywords.")
 @click.option("--system", help="A system message to put first in every example.")
@@ -266,7 +271,7 @@ def _allowed_losses(text: str | None) -> tuple[str, ...]:
 @click.option("--prompt-suffix", help="completion, tables: the prompt separator to strip, instead of detecting it (\\n escapes work).")
 @click.option("--stop", help="completion, tables: the stop sequence to strip from completions, instead of detecting it.")
 @click.option("--keep-separators", is_flag=True, help="completion, tables: strip no separator, stop sequence or leading space.")
-@click.option("--empty-prompt", type=click.Choice(list(EMPTY_PROMPT_POLICIES)), default="reject", show_default=True, help="completion: what to do with an empty prompt.")
+@click.option("--empty-prompt", type=click.Choice(EMPTY_PROMPT_POLICIES), default="reject", show_default=True, help="completion: what to do with an empty prompt.")
 @click.option("--unescape", is_flag=True, help="Turn escaped newlines (a backslash and n) in message text into newlines.")
 @click.option("--no-header", "header", flag_value=False, default=True, help="tables: the first row is data, not column names.")
 @click.option("--columns", help="tables: the role of every column, in order, for several turns a row (system,user,assistant,user,assistant; - skips one).")
@@ -282,6 +287,8 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
     Nothing is dropped silently: every row that cannot be converted is listed with its line and
     reason (in --rejects, or on standard error), and the exit code is 1.
     """
+    from jsonl_lint.convert import ConvertOptions, convert_file
+
     options["prompt_suffix"], options["stop"] = _unescape(options["prompt_suffix"]), _unescape(options["stop"])
     options["columns"] = tuple(c.strip() for c in columns.split(",")) if columns is not None else None
     options["allow_loss"] = _allowed_losses(allow_loss)
@@ -318,12 +325,13 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 @click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
 @click.option("--validation", type=click.Path(dir_okay=False), help="A validation file: counted and shown, not billed.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Epochs, instead of the number OpenAI picks by default.")
-@click.option("--format", "output_format", type=click.Choice(list(STATS_RENDERERS)), default="text", show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(STATS_FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large files (default: every core).")
 def stats(files: tuple[str, ...], output_format: str, output_file: str | None, **options: Any) -> int:
     """Token statistics, default epochs, billed tokens and estimated cost of FILES ("-" for standard input)."""
     from jsonl_lint.stats import Progress, compute
+    from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
     from jsonl_lint.tokens import EncodingUnavailable
 
     refuse_overwriting([output_file], [*files, options["validation"]])
@@ -382,6 +390,7 @@ def report(files: tuple[str, ...], validation: str | None, epochs: int | None, o
 def split(input_path: str, validation_fraction: float, seed: int, train_path: str, validation_path: str) -> int:
     """Split FILE into training and validation files, deterministically and without leaks."""
     from jsonl_lint.split import split_file
+    from jsonl_lint.stats_render import counted
 
     resolve_target(input_path)  # a broken [tool.jsonl-lint] stops here, as it does for check
     summary = split_file(input_path, train=train_path, validation=validation_path, fraction=validation_fraction, seed=seed)

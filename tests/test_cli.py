@@ -145,3 +145,24 @@ def test_readme_sample_output_is_what_the_tool_prints(capsys: pytest.CaptureFixt
     monkeypatch.chdir(ROOT)
     assert main(["check", f"examples/{example}.jsonl"]) == exit_code
     assert capsys.readouterr().out == sample
+
+
+def test_cli_choices_match_their_registries() -> None:
+    """The CLI names the convert and stats choices itself (so that `check` does not import them)."""
+    from jsonl_lint import cli
+    from jsonl_lint.convert import REGISTRY
+    from jsonl_lint.convert.completion import EMPTY_PROMPT_POLICIES
+    from jsonl_lint.stats_render import RENDERERS
+
+    assert tuple(REGISTRY) == cli.CONVERT_SOURCES
+    assert cli.EMPTY_PROMPT_POLICIES == EMPTY_PROMPT_POLICIES
+    assert tuple(RENDERERS) == cli.STATS_FORMATS
+
+
+def test_check_and_version_start_without_the_converters_or_stats() -> None:
+    code = ("import sys; from jsonl_lint.cli import main; "
+            "print(sorted(m for m in sys.modules if m.startswith(('jsonl_lint.convert', 'jsonl_lint.stats'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    version = subprocess.run([sys.executable, "-m", "jsonl_lint", "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("jsonl-lint ")
