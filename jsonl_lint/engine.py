@@ -9,10 +9,8 @@ empty file, too few examples) come after its last line.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import json
-import multiprocessing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -337,6 +335,9 @@ def check_paths(
 
     if validation is None and _pool_worth_it(names, jobs):
         # Small files, each in a worker; their problems come back with their report, in order.
+        import concurrent.futures  # here: a run in one process starts without them
+        import multiprocessing
+
         with concurrent.futures.ProcessPoolExecutor(min(jobs or parallel.default_jobs(), len(names)), mp_context=multiprocessing.get_context("fork")) as pool:
             for result in pool.map(_check_small, targets):
                 checked(result)

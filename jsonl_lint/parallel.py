@@ -9,14 +9,15 @@ pipe. Blocks come from :mod:`jsonl_lint.source`.
 from __future__ import annotations
 
 import collections
-import concurrent.futures
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from jsonl_lint import source
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 Result = TypeVar("Result")
 
@@ -55,6 +56,9 @@ def map_blocks(work: Callable[[int, Iterable[bytes]], Result], batches: Iterable
     if jobs <= 1:
         yield from (work(first_line, lines_of(block)) for first_line, block in batches)
         return
+    import concurrent.futures  # here: a run with one job starts without them
+    import multiprocessing
+
     global _work
     _work = work
     pending: collections.deque[concurrent.futures.Future[Result]] = collections.deque()

@@ -159,9 +159,9 @@ def test_cli_choices_match_their_registries() -> None:
     assert tuple(RENDERERS) == cli.STATS_FORMATS
 
 
-def test_check_and_version_start_without_the_converters_or_stats() -> None:
+def test_check_and_version_start_without_the_converters_stats_or_workers() -> None:
     code = ("import sys; from jsonl_lint.cli import main; "
-            "print(sorted(m for m in sys.modules if m.startswith(('jsonl_lint.convert', 'jsonl_lint.stats'))))")
+            "print(sorted(m for m in sys.modules if m.startswith(('jsonl_lint.convert', 'jsonl_lint.stats', 'multiprocessing', 'hashlib'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     version = subprocess.run([sys.executable, "-m", "jsonl_lint", "--version"], capture_output=True, text=True, check=True)
