@@ -73,8 +73,10 @@ def examples(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=examples())
 def test_generated_conversations_with_tool_calls_count_as_mistral_common_encodes_them(name: str, value: dict[str, Any]) -> None:
-    count = mistral.MistralCounter(name, "chat").example(value)
+    counter = mistral.MistralCounter(name, "chat")
+    count = counter.example(value)
     assert count.total == reference_count(name, value)
+    assert counter._at_least(value["messages"]) <= count.total  # the shortcut for huge examples is a lower bound
     assert sum(count.roles.values()) + 1 == count.total  # every token but BOS belongs to one message
     weighted = [m for m in value["messages"] if m["role"] == "assistant" and m["weight"] == 1]
     assert (count.trained > 0) == bool(weighted) and count.trained <= count.roles["assistant"]
@@ -96,3 +98,18 @@ def test_the_mistral_profile_names_each_models_tokenizer(tmp_path: Path, capsys:
     report = json.loads(capsys.readouterr().out)
     assert report["encoding"] == "mistral tekken" and report["tokens_total"] == reference_count("tekken", value)
     assert report["token_counting"] == "exact"
+
+
+@pytest.mark.parametrize("name", ["v3", "tekken"])
+def test_a_huge_example_is_over_the_limit_without_being_tokenized(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = mistral.MistralCounter(name, "chat")
+    value = {"messages": [{"role": "user", "content": "  word" * 100_000 + "   "}, {"role": "assistant", "content": "ok " * 1_000}]}
+    exact = counter.example(value).total
+    assert counter._at_least(value["messages"]) <= exact
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("tokenized")
+
+    monkeypatch.setattr(mistral, "request_of", refuse)
+    stopped = counter.example(value, budget=1_000)
+    assert not stopped.complete and 1_000 < stopped.total <= exact

@@ -72,10 +72,35 @@ class MistralCounter:
             return ExampleCount(1, count, count, {"text": count})
         if self.data_format not in ("chat", "rft"):
             raise ValueError(f"Mistral counting takes chat or text examples, not {self.data_format}")
+        if budget is not None:  # a huge example need not be tokenized to know it is over
+            at_least = self._at_least(value["messages"])
+            if at_least > budget:
+                return ExampleCount(len(value["messages"]), at_least, 0, {}, complete=False)
         request = request_of(value)
         total = len(self.tokenizer.encode_chat_completion(request).tokens)
         roles, trained = self._per_message(request, value["messages"])
         return ExampleCount(len(value["messages"]), total, trained, roles)
+
+    def _at_least(self, messages: list[dict[str, Any]]) -> int:
+        """Fewer tokens than the example has: each message's text is encoded on its own (perhaps
+        without its outer whitespace), and no token stands for more than max_token_bytes of it."""
+        size = self.max_token_bytes
+        return sum(-(-len(m["content"].strip().encode("utf-8", "surrogatepass")) // size) for m in messages if isinstance(m.get("content"), str))
+
+    @functools.cached_property
+    def max_token_bytes(self) -> int:
+        """The most bytes of text one token stands for (a sentencepiece piece's characters: 4
+        bytes each at most)."""
+        vocabulary = self.tokenizer.instruct_tokenizer.tokenizer
+        if hasattr(vocabulary, "id_to_byte_piece"):
+            longest = 1
+            for token in range(vocabulary.n_words):
+                try:
+                    longest = max(longest, len(vocabulary.id_to_byte_piece(token)))
+                except Exception:  # noqa: BLE001 - control tokens have no bytes
+                    continue
+            return longest
+        return 4 * max(len(vocabulary.id_to_piece(token)) for token in range(vocabulary.n_words))
 
     def _per_message(self, request: Any, originals: list[dict[str, Any]]) -> tuple[dict[str, int], int]:
         """Tokens per role and of the weighted assistant turns, each turn encoded as
