@@ -68,6 +68,7 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
     system = system_prefix(options.system)
     system_text = options.system or ""
+    system_backslash = "\\" in system_text
     assistant_only = options.empty_prompt != "reject"
     records: list[bytes] = []
     others: list[Row] = []
@@ -156,11 +157,12 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
         if not (has_separator and has_stop):
             others.extend(Flagged(number, message) for message in flag_messages(conventions, has_separator, has_stop))
         if prompt:
-            messages = [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
+            messages = [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}] if system else [
+                {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
         else:
             messages = [*system, {"role": "assistant", "content": completion}]
         data = dumps({"messages": messages})
-        if ("\\" in prompt or "\\" in completion or "\\" in system_text) and (has_escaped_newlines(prompt + completion) or has_escaped_newlines(options.system or "")):
+        if (system_backslash or "\\" in prompt or "\\" in completion) and (has_escaped_newlines(prompt + completion) or has_escaped_newlines(system_text)):
             escapes.add(number)
             if options.unescape:
                 data = dumps({"messages": [{**m, "content": unescape(m["content"])} for m in messages]})
