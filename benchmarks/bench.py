@@ -148,6 +148,7 @@ def main() -> None:
     if args.hygiene_lines:
         bench_hygiene(folder, args.hygiene_lines)
     bench_small_and_many(folder)
+    bench_memory(folder)
     bench_convert(folder, max(args.lines))
     bench_stats(folder, 20_000)
     if not args.keep:
@@ -177,6 +178,40 @@ def bench_hygiene(folder: Path, lines: int) -> None:
     for path in own.iterdir():
         path.unlink()
     own.rmdir()
+
+
+MAKE_PROBLEMS = """
+import sys
+with open(sys.argv[1], "wb") as out:
+    for _ in range(100):
+        out.write(b'{"messages": [{"role": "bot", "content": "x"}]}\\n' * 10_000)
+"""
+MAKE_HUGE_LINE = """
+import sys
+words = ("lorem ipsum dolor sit amet " * 4_000_000)[:100_000_000]
+with open(sys.argv[1], "w") as out:
+    out.write('{"messages": [{"role": "user", "content": "' + words + '"}, {"role": "assistant", "content": "ok"}]}\\n')
+"""
+
+
+def bench_memory(folder: Path) -> None:
+    """Peak RSS on hostile shapes (issue: memory bounded by the longest line, not by the file or
+    the number of problems): 1M short lines each with a problem, and one 100 MB line with the
+    token check on, each next to the orjson floor's RSS on the same file."""
+    # Written by a child process: a child's peak RSS counts its parent's at fork (ru_maxrss is
+    # kept across exec), so this process must never hold the 100 MB line itself.
+    many, huge = folder / "problems-1m.jsonl", folder / "one-100mb-line.jsonl"
+    if not many.exists():
+        subprocess.run([sys.executable, "-c", MAKE_PROBLEMS, str(many)], check=True)
+    if not huge.exists():
+        subprocess.run([sys.executable, "-c", MAKE_HUGE_LINE, str(huge)], check=True)
+    for label, path, args in (
+        ("1M lines, each with a problem: check --format json", many, ["check", "--format", "json", str(many)]),
+        ("one 100 MB line, token check on: check --format json", huge, ["check", "--format", "json", str(huge)]),
+    ):
+        floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(path)], path, runs=1)
+        result = measure(f"jsonl-lint {label}", lint(*args), path, runs=1)
+        print_table(label, floor, [result])
 
 
 def bench_stats(folder: Path, lines: int) -> None:

@@ -101,7 +101,7 @@ class _LineChecker:
         if ctx is None:
             ctx = self._format_known()
         if not self.validator.is_valid(record.value):
-            for issue in schema_errors.explain(formats.explaining_validator(ctx.data_format), record.value):
+            for issue in _explanation(ctx.data_format, record):
                 found.append(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
             return False
         for record_check in self.record_checks:
@@ -398,3 +398,21 @@ def check_record(value: dict[str, Any], *, config: Config | None = None, **optio
     except TypeError:  # what orjson cannot write (integers past 64 bits, NaN) the stdlib can
         line = json.dumps(value, ensure_ascii=False).encode()
     return list(check_source([line], target, path="<record>", dataset_rules=False).problems)
+
+
+_EXPLAINED_MAX_BYTES = 16_384  # records up to this size have their explanation cached
+
+
+def _explanation(data_format: str, record: Record) -> tuple[schema_errors.SchemaIssue, ...]:
+    """Why a record fails its schema. Explaining is the slowest step of the error path (Python
+    jsonschema), and bad files repeat the same broken record: small records are explained once
+    per distinct content (their sorted-key JSON), columns are still found in each line."""
+    if len(record.raw) <= _EXPLAINED_MAX_BYTES:
+        key = record.canonical or orjson.dumps(record.value, option=orjson.OPT_SORT_KEYS)
+        return _explained(data_format, key)
+    return tuple(schema_errors.explain(formats.explaining_validator(data_format), record.value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _explained(data_format: str, canonical: bytes) -> tuple[schema_errors.SchemaIssue, ...]:
+    return tuple(schema_errors.explain(formats.explaining_validator(data_format), orjson.loads(canonical)))
