@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,21 @@ def measure(label: str, argv: list[str], data: Path, runs: int = 3) -> Result:
     return best
 
 
+def peer(folder: Path, package: str) -> Path | None:
+    """The console script of a peer tool from PyPI, installed into the benchmark's own virtual
+    environment in ``folder`` (never into the project's); None, with the reason, when it cannot be."""
+    venv = folder / "peers"
+    script = venv / "bin" / package
+    if not script.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", package], check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"\n({package} not measured: it could not be installed: {error})")
+            return None
+    return script if script.exists() else None
+
+
 def dataset(folder: Path, lines: int, fmt: str) -> Path:
     suffix = "csv" if fmt == "csv" else "jsonl"
     path = folder / f"{fmt}-{lines}.{suffix}"
@@ -144,7 +160,14 @@ def main() -> None:
             measure("jsonl-lint check (default profile)", lint("check", str(chat)), chat),
             measure("jsonl-lint check --model gpt-3.5-turbo-0613", lint("check", "--model", "gpt-3.5-turbo-0613", str(chat)), chat, runs=1),
         ]
+        lens = peer(folder, "jsonl-lens")
+        if lens is not None:
+            results.append(measure("jsonl-lens (peer: parses and summarizes only)", [str(lens), str(chat)], chat))
         print_table(f"chat, {lines:,} lines", floor, results)
+        if lens is not None:
+            structural, default, peer_result = results[0], results[1], results[-1]
+            print(f"  vs jsonl-lens (MB/s ratio): check {default.mb_per_s / peer_result.mb_per_s:.2f}x, "
+                  f"--profile structural {structural.mb_per_s / peer_result.mb_per_s:.2f}x (issue 12's targets: 1.3x and 2x)")
     if args.hygiene_lines:
         bench_hygiene(folder, args.hygiene_lines)
     bench_small_and_many(folder)
@@ -152,9 +175,7 @@ def main() -> None:
     bench_convert(folder, max(args.lines))
     bench_stats(folder, 20_000)
     if not args.keep:
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+        shutil.rmtree(folder)  # data, the peers' environment, the HF model folder
 
 
 NEAR_DUPLICATES_ON = '[tool.jsonl-lint]\nseverity = {near-duplicate = "warning"}\n'
