@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible
 from jsonl_lint.convert.targets.common import (
-    arguments_object, arguments_text, check_keys, messages_of, split_system, text_content, texts, top_level, turn_order,
+    Shapes, arguments_text, check_keys, functions, messages_of, split_system, text_content, texts, top_level, turn_order, turns,
 )
 
 SCHEMA_VERSION = "bedrock-conversation-2024"
@@ -32,117 +32,39 @@ def from_openai(record: Record, conversion: Conversion) -> Record:
     if system is not None:
         check_keys(system, {"role", "content"}, conversion, "messages[0]")
         out["system"] = [{"text": t} for t in texts(system.get("content"), "messages[0].content")]
-    out["messages"] = _turns(messages, 1 if system is not None else 0, conversion)
+    out["messages"] = turns(messages, 1 if system is not None else 0, conversion, SHAPES, "messages")
     if "tools" in record:
         out["toolConfig"] = {"tools": _tool_specs(record["tools"], conversion)}
     return out
 
 
-def _turns(messages: list[dict[str, Any]], index: int, conversion: Conversion) -> list[Record]:
-    turns: list[Record] = []
-    while index < len(messages):
-        message, where = messages[index], f"messages[{index}]"
-        role = message.get("role")
-        if role == "user":
-            turns.append({"role": "user", "content": _user_blocks(message, conversion, where)})
-        elif role == "assistant":
-            turns.append({"role": "assistant", "content": _assistant_blocks(message, conversion, where)})
-        elif role == "tool":
-            blocks: list[Record] = []
-            while index < len(messages) and messages[index].get("role") == "tool":
-                tool, at = messages[index], f"messages[{index}]"
-                check_keys(tool, {"role", "content", "tool_call_id"}, conversion, at)
-                if not isinstance(tool.get("content"), str) or not isinstance(tool.get("tool_call_id"), str):
-                    raise Unconvertible("a tool message needs a string content and tool_call_id", at)
-                blocks.append({"toolResult": {"toolUseId": tool["tool_call_id"], "content": [{"text": tool["content"]}]}})
-                index += 1
-            if index < len(messages) and messages[index].get("role") == "user":
-                blocks += _user_blocks(messages[index], conversion, f"messages[{index}]")
-                index += 1
-            turns.append({"role": "user", "content": blocks})
-            continue
-        else:
-            raise Unconvertible(f"role {role!r} has no equivalent in Bedrock's format (user and assistant only)", f"{where}.role")
-        index += 1
-    return turns
-
-
-def _user_blocks(message: dict[str, Any], conversion: Conversion, path: str) -> list[Record]:
-    check_keys(message, {"role", "content"}, conversion, path)
-    content = message.get("content")
-    if isinstance(content, str):
-        return [{"text": content}]
-    if not isinstance(content, list) or not content:
-        raise Unconvertible("content must be a string or a list of parts", f"{path}.content")
-    blocks: list[Record] = []
-    for number, part in enumerate(content):
-        where = f"{path}.content[{number}]"
-        kind = part.get("type") if isinstance(part, dict) else None
-        if kind == "text" and isinstance(part.get("text"), str) and set(part) == {"type", "text"}:
-            blocks.append({"text": part["text"]})
-        elif kind == "image_url" and isinstance(part.get("image_url"), dict):
-            blocks.append(_image(part["image_url"], conversion, where))
-        else:
-            raise Unconvertible("a content part Bedrock cannot hold (text and images only)", where)
-    return blocks
-
-
 def _image(image: dict[str, Any], conversion: Conversion, path: str) -> Record:
-    for key in image:
-        if key == "detail":
-            conversion.lose("image-detail", "Bedrock has no image detail setting", f"{path}.image_url.detail")
-        elif key != "url":
-            raise Unconvertible(f"`{key}` has no equivalent in Bedrock's format", f"{path}.image_url.{key}")
     url = image.get("url")
     if not isinstance(url, str) or not url.startswith("s3://"):
-        raise Unconvertible("Bedrock fine-tuning reads images from S3 only: upload the image and use its s3:// URI", f"{path}.image_url.url")
+        raise Unconvertible("Bedrock fine-tuning reads images from S3 only: upload the image and use its s3:// URI", path)
     image_format = IMAGE_FORMATS.get(PurePosixPath(url).suffix.lower())
     if image_format is None:
-        raise Unconvertible("the image's extension names no format Bedrock takes (png, jpeg, gif, webp)", f"{path}.image_url.url")
+        raise Unconvertible("the image's extension names no format Bedrock takes (png, jpeg, gif, webp)", path)
     return {"image": {"format": image_format, "source": {"s3Location": {"uri": url}}}}
 
 
-def _assistant_blocks(message: dict[str, Any], conversion: Conversion, path: str) -> list[Record]:
-    check_keys(message, {"role", "content", "tool_calls"}, conversion, path)
-    blocks: list[Record] = []
-    if message.get("content") is not None:
-        blocks += [{"text": t} for t in texts(message["content"], f"{path}.content")]
-    calls = message.get("tool_calls")
-    if calls is not None:
-        if not isinstance(calls, list) or not calls:
-            raise Unconvertible("tool_calls must be a non-empty list", f"{path}.tool_calls")
-        for number, call in enumerate(calls):
-            where = f"{path}.tool_calls[{number}]"
-            function = call.get("function") if isinstance(call, dict) else None
-            if not isinstance(function, dict) or not isinstance(function.get("name"), str) or not isinstance(call.get("id"), str) or set(call) - {"id", "type", "function"}:
-                raise Unconvertible("a tool call must be {id, type, function: {name, arguments}}", where)
-            args = arguments_object(function.get("arguments"), f"{where}.function.arguments")
-            blocks.append({"toolUse": {"toolUseId": call["id"], "name": function["name"], "input": args}})
-    if not blocks:
-        raise Unconvertible("an assistant message with neither content nor tool calls", path)
-    return blocks
+SHAPES = Shapes(
+    title="Bedrock's format",
+    model_role="assistant",
+    parts_key="content",
+    image=_image,
+    call=lambda call_id, name, args: {"toolUse": {"toolUseId": call_id, "name": name, "input": args}},
+    result=lambda call_id, name, text: {"toolResult": {"toolUseId": call_id, "content": [{"text": text}]}},
+)
 
 
 def _tool_specs(tools: Any, conversion: Conversion) -> list[Record]:
-    if not isinstance(tools, list) or not tools:
-        raise Unconvertible("`tools` must be a non-empty list", "tools")
     specs = []
-    for number, tool in enumerate(tools):
-        where = f"tools[{number}]"
-        function = tool.get("function") if isinstance(tool, dict) and tool.get("type") == "function" else None
-        if not isinstance(function, dict) or set(tool) != {"type", "function"}:
-            raise Unconvertible("a tool must be {type: function, function: {...}}", where)
-        spec: Record = {}
-        for key, value in function.items():
-            if key in ("name", "description"):
-                spec[key] = value
-            elif key == "parameters":
-                spec["inputSchema"] = {"json": value}
-            elif key == "strict":
-                conversion.lose("strict", "Bedrock has no strict mode for tool input", f"{where}.function.strict")
-            else:
-                raise Unconvertible(f"`{key}` has no equivalent in Bedrock's tool specifications", f"{where}.function.{key}")
-        if "inputSchema" not in spec:
+    for _, function in functions(tools, conversion, "Bedrock"):
+        spec: Record = {key: function[key] for key in ("name", "description") if key in function}
+        if "parameters" in function:
+            spec["inputSchema"] = {"json": function["parameters"]}
+        else:
             spec["inputSchema"] = {"json": {"type": "object", "properties": {}}}
             conversion.note("tools without parameters given an empty object schema (Bedrock requires one)")
         specs.append({"toolSpec": spec})

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -113,3 +115,120 @@ def turn_order(roles: list[str], model: str, *, last: str) -> str | None:
     if roles[-1] != last:
         return f"the last turn is the {roles[-1]}'s; the target needs it to be the {last}'s"
     return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shapes:
+    """How a target with turns of parts (Gemini, Bedrock) writes the pieces of a conversation."""
+
+    title: str  # "Gemini's format", in messages
+    model_role: str  # the role of the model's turns
+    parts_key: str  # the key of a turn's parts
+    image: Callable[[dict[str, Any], Conversion, str], Record]  # an OpenAI image_url object -> a part
+    call: Callable[[str, str, dict[str, Any]], Record]  # (call id, function name, arguments) -> a part
+    result: Callable[[str, str, str], Record]  # (call id, function name, result text) -> a part
+
+
+def turns(messages: list[dict[str, Any]], start: int, conversion: Conversion, shapes: Shapes, path: str) -> list[Record]:
+    """OpenAI messages (from ``start``, after a system message) as alternating turns of parts: the
+    tool messages that answer a call, and a user message right after them, make one user turn."""
+    out: list[Record] = []
+    names: dict[str, str] = {}  # tool call id -> function name
+    index = start
+    while index < len(messages):
+        message, where = messages[index], f"{path}[{index}]"
+        role = message.get("role")
+        if role == "user":
+            out.append({"role": "user", shapes.parts_key: _user_parts(message, conversion, shapes, where)})
+        elif role == "assistant":
+            out.append({"role": shapes.model_role, shapes.parts_key: _model_parts(message, conversion, shapes, where, names)})
+        elif role == "tool":
+            parts: list[Record] = []
+            while index < len(messages) and messages[index].get("role") == "tool":
+                parts.append(_result(messages[index], conversion, shapes, f"{path}[{index}]", names))
+                index += 1
+            if index < len(messages) and messages[index].get("role") == "user":
+                parts += _user_parts(messages[index], conversion, shapes, f"{path}[{index}]")
+                index += 1
+            out.append({"role": "user", shapes.parts_key: parts})
+            continue
+        else:
+            raise Unconvertible(f"role {role!r} has no equivalent in {shapes.title} (user and {shapes.model_role} turns only)", f"{where}.role")
+        index += 1
+    return out
+
+
+def _user_parts(message: dict[str, Any], conversion: Conversion, shapes: Shapes, path: str) -> list[Record]:
+    check_keys(message, {"role", "content"}, conversion, path)
+    content = message.get("content")
+    if isinstance(content, str):
+        return [{"text": content}]
+    if not isinstance(content, list) or not content:
+        raise Unconvertible("content must be a string or a list of parts", f"{path}.content")
+    parts: list[Record] = []
+    for number, part in enumerate(content):
+        where = f"{path}.content[{number}]"
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind == "text" and isinstance(part.get("text"), str) and set(part) == {"type", "text"}:
+            parts.append({"text": part["text"]})
+        elif kind == "image_url" and isinstance(part.get("image_url"), dict):
+            image = part["image_url"]
+            for key in image:
+                if key == "detail":
+                    conversion.lose("image-detail", f"{shapes.title} has no image detail setting", f"{where}.image_url.detail")
+                elif key != "url":
+                    raise Unconvertible(f"`{key}` has no equivalent in {shapes.title}", f"{where}.image_url.{key}")
+            parts.append(shapes.image(image, conversion, f"{where}.image_url.url"))
+        else:
+            raise Unconvertible(f"a content part {shapes.title} cannot hold (text and images only)", where)
+    return parts
+
+
+def _model_parts(message: dict[str, Any], conversion: Conversion, shapes: Shapes, path: str, names: dict[str, str]) -> list[Record]:
+    check_keys(message, {"role", "content", "tool_calls"}, conversion, path)
+    parts: list[Record] = []
+    if message.get("content") is not None:
+        parts += [{"text": t} for t in texts(message["content"], f"{path}.content")]
+    calls = message.get("tool_calls")
+    if calls is not None:
+        if not isinstance(calls, list) or not calls:
+            raise Unconvertible("tool_calls must be a non-empty list", f"{path}.tool_calls")
+        for number, call in enumerate(calls):
+            where = f"{path}.tool_calls[{number}]"
+            function = call.get("function") if isinstance(call, dict) else None
+            if not isinstance(function, dict) or not isinstance(function.get("name"), str) or not isinstance(call.get("id"), str) or set(call) - {"id", "type", "function"}:
+                raise Unconvertible("a tool call must be {id, type, function: {name, arguments}}", where)
+            args = arguments_object(function.get("arguments"), f"{where}.function.arguments")
+            names[call["id"]] = function["name"]
+            parts.append(shapes.call(call["id"], function["name"], args))
+    if not parts:
+        raise Unconvertible("an assistant message with neither content nor tool calls", path)
+    return parts
+
+
+def _result(message: dict[str, Any], conversion: Conversion, shapes: Shapes, path: str, names: dict[str, str]) -> Record:
+    check_keys(message, {"role", "content", "tool_call_id"}, conversion, path)
+    call_id = message.get("tool_call_id")
+    if not isinstance(call_id, str) or call_id not in names:
+        raise Unconvertible("a tool message that answers no earlier tool call", f"{path}.tool_call_id")
+    content = message.get("content")
+    if not isinstance(content, str):
+        raise Unconvertible("a tool result must be a string", f"{path}.content")
+    return shapes.result(call_id, names[call_id], content)
+
+
+def functions(tools: Any, conversion: Conversion, title: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, function definition) of each OpenAI tool; `strict` is an allowed loss or a reject."""
+    if not isinstance(tools, list) or not tools:
+        raise Unconvertible("`tools` must be a non-empty list", "tools")
+    for number, tool in enumerate(tools):
+        where = f"tools[{number}]"
+        function = tool.get("function") if isinstance(tool, dict) and tool.get("type") == "function" else None
+        if not isinstance(function, dict) or set(tool) != {"type", "function"}:
+            raise Unconvertible("a tool must be {type: function, function: {...}}", where)
+        for key in function:
+            if key == "strict":
+                conversion.lose("strict", f"{title} has no strict mode for function arguments", f"{where}.function.strict")
+            elif key not in ("name", "description", "parameters"):
+                raise Unconvertible(f"`{key}` has no equivalent in {title}'s function definitions", f"{where}.function.{key}")
+        yield where, function

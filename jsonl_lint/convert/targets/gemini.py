@@ -15,8 +15,8 @@ from typing import Any
 
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible, openapi
 from jsonl_lint.convert.targets.common import (
-    arguments_object, arguments_text, call_ids, check_keys, image_mime_type, messages_of, split_system, text_content, texts,
-    top_level, turn_order,
+    Shapes, arguments_text, call_ids, check_keys, functions, image_mime_type, messages_of, split_system, text_content, texts,
+    top_level, turn_order, turns,
 )
 
 
@@ -40,119 +40,35 @@ def _contents(messages: list[dict[str, Any]], conversion: Conversion, path: str)
     if system is not None:
         check_keys(system, {"role", "content"}, conversion, f"{path}[0]")
         instruction = {"parts": [{"text": t} for t in texts(system.get("content"), f"{path}[0].content")]}
-    contents: list[Record] = []
-    names: dict[Any, str] = {}  # tool call id -> function name
-    index = 1 if system is not None else 0
-    while index < len(messages):
-        message, where = messages[index], f"{path}[{index}]"
-        role = message.get("role")
-        if role == "user":
-            contents.append({"role": "user", "parts": _user_parts(message, conversion, where)})
-        elif role == "assistant":
-            contents.append({"role": "model", "parts": _model_parts(message, conversion, where, names)})
-        elif role == "tool":
-            parts: list[Record] = []
-            while index < len(messages) and messages[index].get("role") == "tool":
-                parts.append(_function_response(messages[index], conversion, f"{path}[{index}]", names))
-                index += 1
-            if index < len(messages) and messages[index].get("role") == "user":
-                parts += _user_parts(messages[index], conversion, f"{path}[{index}]")
-                index += 1
-            contents.append({"role": "user", "parts": parts})
-            continue
-        else:
-            raise Unconvertible(f"role {role!r} has no equivalent in Gemini's format (user and model turns only)", f"{where}.role")
-        index += 1
-    return instruction, contents
-
-
-def _user_parts(message: dict[str, Any], conversion: Conversion, path: str) -> list[Record]:
-    check_keys(message, {"role", "content"}, conversion, path)
-    content = message.get("content")
-    if isinstance(content, str):
-        return [{"text": content}]
-    if not isinstance(content, list) or not content:
-        raise Unconvertible("content must be a string or a list of parts", f"{path}.content")
-    parts: list[Record] = []
-    for number, part in enumerate(content):
-        where = f"{path}.content[{number}]"
-        kind = part.get("type") if isinstance(part, dict) else None
-        if kind == "text" and isinstance(part.get("text"), str) and set(part) == {"type", "text"}:
-            parts.append({"text": part["text"]})
-        elif kind == "image_url" and isinstance(part.get("image_url"), dict):
-            parts.append(_file_data(part["image_url"], conversion, where))
-        else:
-            raise Unconvertible("a content part Gemini cannot hold (text and images only)", where)
-    return parts
+    return instruction, turns(messages, 1 if system is not None else 0, conversion, SHAPES, path)
 
 
 def _file_data(image: dict[str, Any], conversion: Conversion, path: str) -> Record:
     url = image.get("url")
-    for key in image:
-        if key == "detail":
-            conversion.lose("image-detail", "Gemini has no image detail setting", f"{path}.image_url.detail")
-        elif key != "url":
-            raise Unconvertible(f"`{key}` has no equivalent in Gemini's format", f"{path}.image_url.{key}")
     if not isinstance(url, str) or not url.startswith(("https://", "http://", "gs://")):
-        raise Unconvertible("Gemini tuning reads images by URI (gs:// or https): upload a data: URL image first", f"{path}.image_url.url")
+        raise Unconvertible("Gemini tuning reads images by URI (gs:// or https): upload a data: URL image first", path)
     mime_type = image_mime_type(url)
     if mime_type is None:
-        raise Unconvertible("Gemini needs the image's media type, and the URL's extension names none", f"{path}.image_url.url")
+        raise Unconvertible("Gemini needs the image's media type, and the URL's extension names none", path)
     return {"fileData": {"mimeType": mime_type, "fileUri": url}}
 
 
-def _model_parts(message: dict[str, Any], conversion: Conversion, path: str, names: dict[Any, str]) -> list[Record]:
-    check_keys(message, {"role", "content", "tool_calls"}, conversion, path)
-    parts: list[Record] = []
-    if message.get("content") is not None:
-        parts += [{"text": t} for t in texts(message["content"], f"{path}.content")]
-    calls = message.get("tool_calls")
-    if calls is not None:
-        if not isinstance(calls, list) or not calls:
-            raise Unconvertible("tool_calls must be a non-empty list", f"{path}.tool_calls")
-        for number, call in enumerate(calls):
-            where = f"{path}.tool_calls[{number}]"
-            function = call.get("function") if isinstance(call, dict) else None
-            if not isinstance(function, dict) or not isinstance(function.get("name"), str) or set(call) - {"id", "type", "function"}:
-                raise Unconvertible("a tool call must be {id, type, function: {name, arguments}}", where)
-            args = arguments_object(function.get("arguments"), f"{where}.function.arguments")
-            names[call.get("id")] = function["name"]
-            parts.append({"functionCall": {"name": function["name"], "args": args}})
-    if not parts:
-        raise Unconvertible("an assistant message with neither content nor tool calls", path)
-    return parts
-
-
-def _function_response(message: dict[str, Any], conversion: Conversion, path: str, names: dict[Any, str]) -> Record:
-    check_keys(message, {"role", "content", "tool_call_id"}, conversion, path)
-    name = names.get(message.get("tool_call_id"))
-    if name is None:
-        raise Unconvertible("a tool message that answers no earlier tool call", f"{path}.tool_call_id")
-    content = message.get("content")
-    if not isinstance(content, str):
-        raise Unconvertible("a tool result must be a string to become a function response", f"{path}.content")
-    return {"functionResponse": {"name": name, "response": {"content": content}}}
+SHAPES = Shapes(
+    title="Gemini's format",
+    model_role="model",
+    parts_key="parts",
+    image=_file_data,
+    call=lambda call_id, name, args: {"functionCall": {"name": name, "args": args}},
+    result=lambda call_id, name, text: {"functionResponse": {"name": name, "response": {"content": text}}},
+)
 
 
 def _declarations(tools: Any, conversion: Conversion) -> list[Record]:
-    if not isinstance(tools, list) or not tools:
-        raise Unconvertible("`tools` must be a non-empty list", "tools")
     declarations = []
-    for number, tool in enumerate(tools):
-        where = f"tools[{number}]"
-        function = tool.get("function") if isinstance(tool, dict) and tool.get("type") == "function" else None
-        if not isinstance(function, dict) or set(tool) != {"type", "function"}:
-            raise Unconvertible("a tool must be {type: function, function: {...}}", where)
-        declaration: Record = {}
-        for key, value in function.items():
-            if key in ("name", "description"):
-                declaration[key] = value
-            elif key == "parameters":
-                declaration[key] = openapi.to_gemini(value, conversion, f"{where}.function.parameters")
-            elif key == "strict":
-                conversion.lose("strict", "Gemini has no strict mode for function arguments", f"{where}.function.strict")
-            else:
-                raise Unconvertible(f"`{key}` has no equivalent in Gemini's function declarations", f"{where}.function.{key}")
+    for where, function in functions(tools, conversion, "Gemini"):
+        declaration: Record = {key: function[key] for key in ("name", "description") if key in function}
+        if "parameters" in function:
+            declaration["parameters"] = openapi.to_gemini(function["parameters"], conversion, f"{where}.function.parameters")
         declarations.append(declaration)
     return declarations
 
