@@ -7,6 +7,7 @@ its per-file step. Problems of a record are reported when its line is done (sort
 line), so memory does not grow with the number of problems; problems about a whole file (an
 empty file, too few examples) come after its last line.
 """
+
 from __future__ import annotations
 
 import functools
@@ -158,8 +159,15 @@ class _FileRun:
     """One file through the checker; its problems go to ``emit`` as they are found."""
 
     def __init__(
-        self, path: str, target: Target, emit: Emit, *, run: RunState | None = None, is_validation: bool = False,
-        jobs: int = 1, dataset_rules: bool = True,
+        self,
+        path: str,
+        target: Target,
+        emit: Emit,
+        *,
+        run: RunState | None = None,
+        is_validation: bool = False,
+        jobs: int = 1,
+        dataset_rules: bool = True,
     ) -> None:
         self.path = path
         self.target = target
@@ -175,7 +183,9 @@ class _FileRun:
             for rules in rule_sets()
             if dataset_rules and isinstance(rules, DatasetRules) and any(map(target.enabled, rules.rules))
         ]
-        fact_rules = [rules for rules in rule_sets() if dataset_rules and isinstance(rules, FactRules) and any(map(target.enabled, rules.rules))]
+        fact_rules = [
+            rules for rules in rule_sets() if dataset_rules and isinstance(rules, FactRules) and any(map(target.enabled, rules.rules))
+        ]
         self.fact_checks: list[FactCheck] = [rules.start(context) for rules in fact_rules]
         self.lines = _LineChecker(path, target, keys=bool(self.dataset_checks or fact_rules))
         self.lines.fact_makers = [rules.facts for rules in fact_rules]
@@ -250,8 +260,15 @@ class _FileRun:
 
 
 def check_source(
-    source: Source | Iterable[bytes], target: Target, *, path: str | None = None, emit: Emit | None = None,
-    run: RunState | None = None, is_validation: bool = False, jobs: int = 1, dataset_rules: bool = True,
+    source: Source | Iterable[bytes],
+    target: Target,
+    *,
+    path: str | None = None,
+    emit: Emit | None = None,
+    run: RunState | None = None,
+    is_validation: bool = False,
+    jobs: int = 1,
+    dataset_rules: bool = True,
 ) -> Report:
     """Check one input against its target: problems to ``emit`` as found, or (None) kept in the
     report. ``run`` carries what dataset rules pass between the files of one run."""
@@ -338,7 +355,9 @@ def check_paths(
         import concurrent.futures  # here: a run in one process starts without them
         import multiprocessing
 
-        with concurrent.futures.ProcessPoolExecutor(min(jobs or parallel.default_jobs(), len(names)), mp_context=multiprocessing.get_context("fork")) as pool:
+        with concurrent.futures.ProcessPoolExecutor(
+            min(jobs or parallel.default_jobs(), len(names)), mp_context=multiprocessing.get_context("fork")
+        ) as pool:
             for result in pool.map(_check_small, targets):
                 checked(result)
         return reports
@@ -346,7 +365,7 @@ def check_paths(
     for name, target in targets:
         checked(one(name, target, run))
     if validation is not None:
-        (_, validation_target), = _targets([validation], settings, flags)
+        ((_, validation_target),) = _targets([validation], settings, flags)
         checked(one(validation, validation_target, run, is_validation=True))
     return reports
 
@@ -377,9 +396,7 @@ def check_file(path: str | Path, *, config: Config | None = None, jobs: int | No
     return _check_path(name, resolve_target(name, options, config=config or Config()), emit=None, run=None, is_validation=False, jobs=jobs)
 
 
-def check_files(
-    paths: Sequence[str | Path], *, config: Config | None = None, jobs: int | None = None, **options: Any
-) -> list[Report]:
+def check_files(paths: Sequence[str | Path], *, config: Config | None = None, jobs: int | None = None, **options: Any) -> list[Report]:
     """Check training files, and with ``validation=`` the validation file last, against them all.
 
     Raises :class:`UsageError` for a file it cannot read.
@@ -408,8 +425,12 @@ def _explanation(data_format: str, record: Record) -> tuple[schema_errors.Schema
     jsonschema), and bad files repeat the same broken record: small records are explained once
     per distinct content (their sorted-key JSON), columns are still found in each line."""
     if len(record.raw) <= _EXPLAINED_MAX_BYTES:
-        key = record.canonical or orjson.dumps(record.value, option=orjson.OPT_SORT_KEYS)
-        return _explained(data_format, key)
+        try:
+            key = record.canonical or orjson.dumps(record.value, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # nested deeper than orjson writes: explained the long way
+            key = b""
+        if key:
+            return _explained(data_format, key)
     return tuple(schema_errors.explain(formats.explaining_validator(data_format), record.value))
 
 
