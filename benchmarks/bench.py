@@ -11,6 +11,7 @@ the slow gpt-3.5-turbo-0613 line); the fastest run counts, since noise only slow
 Peak RSS is that of the largest process (os.wait4: the main process, or a worker if larger);
 MB/s is input bytes over wall time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -166,8 +167,10 @@ def main() -> None:
         print_table(f"chat, {lines:,} lines", floor, results)
         if lens is not None:
             structural, default, peer_result = results[0], results[1], results[-1]
-            print(f"  vs jsonl-lens (MB/s ratio): check {default.mb_per_s / peer_result.mb_per_s:.2f}x, "
-                  f"--profile structural {structural.mb_per_s / peer_result.mb_per_s:.2f}x (issue 12's targets: 1.3x and 2x)")
+            print(
+                f"  vs jsonl-lens (MB/s ratio): check {default.mb_per_s / peer_result.mb_per_s:.2f}x, "
+                f"--profile structural {structural.mb_per_s / peer_result.mb_per_s:.2f}x (issue 12's targets: 1.3x and 2x)"
+            )
     if args.hygiene_lines:
         bench_hygiene(folder, args.hygiene_lines)
     bench_small_and_many(folder)
@@ -193,8 +196,12 @@ def bench_hygiene(folder: Path, lines: int) -> None:
     no_secrets = measure("check --ignore JL705,JL8 (no secrets/personal data)", lint("check", "--ignore", "JL705,JL8", str(chat)), chat)
     near = measure("check + near-duplicates (JL705 on)", lint("check", str(chat)), chat, runs=1)
     print_table(f"near-duplicates and secrets, chat, {lines:,} lines", floor, [default, no_secrets, near])
-    engine = subprocess.run([sys.executable, "-c", "from jsonl_lint import minhash; print(minhash.ENGINE)"], capture_output=True, text=True).stdout.strip()
-    print(f"  speed with JL705 / without: {near.mb_per_s / default.mb_per_s:.2f} (MinHash by {engine}; target at least 0.5 to be on by default)")
+    engine = subprocess.run(
+        [sys.executable, "-c", "from jsonl_lint import minhash; print(minhash.ENGINE)"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"  speed with JL705 / without: {near.mb_per_s / default.mb_per_s:.2f} (MinHash by {engine}; target at least 0.5 to be on by default)"
+    )
     print(f"  speed with JL8 / without: {default.mb_per_s / no_secrets.mb_per_s:.2f}")
     for path in own.iterdir():
         path.unlink()
@@ -241,9 +248,23 @@ def bench_stats(folder: Path, lines: int) -> None:
     results = [measure("jsonl-lint stats (tiktoken o200k_base)", lint("stats", str(chat)), chat)]
     try:
         model = hf_model(folder, chat)
-        results.append(measure("jsonl-lint stats --tokenizer (HF, ChatML template)", lint("stats", "--tokenizer", str(model), str(chat)), chat))
-        results.append(measure("jsonl-lint stats --profile mistral (v3)", lint("stats", "--profile", "mistral", "--model", "open-mistral-7b", str(chat)), chat))
-        results.append(measure("jsonl-lint stats --profile mistral (tekken)", lint("stats", "--profile", "mistral", "--model", "open-mistral-nemo", str(chat)), chat))
+        results.append(
+            measure("jsonl-lint stats --tokenizer (HF, ChatML template)", lint("stats", "--tokenizer", str(model), str(chat)), chat)
+        )
+        results.append(
+            measure(
+                "jsonl-lint stats --profile mistral (v3)",
+                lint("stats", "--profile", "mistral", "--model", "open-mistral-7b", str(chat)),
+                chat,
+            )
+        )
+        results.append(
+            measure(
+                "jsonl-lint stats --profile mistral (tekken)",
+                lint("stats", "--profile", "mistral", "--model", "open-mistral-nemo", str(chat)),
+                chat,
+            )
+        )
     except ImportError as missing:
         print(f"\n(HF and Mistral counting not measured: {missing}; pip install '.[hf,mistral]')")
     print_table(f"stats, chat, {lines:,} lines", baseline, results)
@@ -269,8 +290,12 @@ def hf_model(folder: Path, data: Path) -> Path:
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=32_000, special_tokens=["<|im_start|>", "<|im_end|>"], show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=32_000,
+        special_tokens=["<|im_start|>", "<|im_end|>"],
+        show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
     with open(data, encoding="utf-8") as lines:
         tokenizer.train_from_iterator((line for _, line in zip(range(5_000), lines)), trainer=trainer)
     model.mkdir(exist_ok=True)
@@ -299,11 +324,12 @@ def bench_convert_to(folder: Path, lines: int, out: Path) -> None:
     floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(chat)], chat)
     results = [
         # the bench data has weight-0 turns, which only OpenAI's format holds: allow that loss
-        measure(f"jsonl-lint convert --to {target}", lint("convert", str(chat), "-o", str(out), "--to", target, "--allow-loss", "weight"), chat)
+        measure(
+            f"jsonl-lint convert --to {target}", lint("convert", str(chat), "-o", str(out), "--to", target, "--allow-loss", "weight"), chat
+        )
         for target in ("openai", "gemini", "bedrock")
     ]
     print_table(f"convert chat --to, {lines:,} lines", floor, results)
-
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """jsonl-lint: lint and convert fine-tuning datasets for OpenAI-style chat models."""
+
 from __future__ import annotations
 
 import importlib
@@ -14,8 +15,18 @@ __version__ = "0.1.0"
 
 # The API is imported on first use, so that `jsonl-lint --version` (and any module of the package)
 # starts without loading the checker.
-_HOMES = {"Config": "config", "check_file": "engine", "check_files": "engine", "check_lines": "engine", "check_record": "engine",
-          "Problem": "problems", "Report": "problems", "Rule": "problems", "Severity": "problems", "UsageError": "problems"}
+_HOMES = {
+    "Config": "config",
+    "check_file": "engine",
+    "check_files": "engine",
+    "check_lines": "engine",
+    "check_record": "engine",
+    "Problem": "problems",
+    "Report": "problems",
+    "Rule": "problems",
+    "Severity": "problems",
+    "UsageError": "problems",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -5,6 +5,7 @@ on success; on any error the temporary file is removed and the target is untouch
 link is written through (its target is replaced, the link stays). Errors of its own name the
 target, never the temporary file.
 """
+
 from __future__ import annotations
 
 import contextlib

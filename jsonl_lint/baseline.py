@@ -9,6 +9,7 @@ forward only, to hash the line of each problem (problems come in line order with
 The file is JSON: ``{"version": 1, "problems": [{"path", "code", "record", "json_path",
 "count"}...]}``, sorted, so that it diffs well in review.
 """
+
 from __future__ import annotations
 
 import collections

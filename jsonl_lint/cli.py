@@ -3,6 +3,7 @@
 ``main(argv) -> int`` is the entry point (console script, ``python -m jsonl_lint``, pre-commit).
 Exit codes: 0 no error-severity problem, 1 at least one, 2 usage or I/O error.
 """
+
 from __future__ import annotations
 
 import collections
@@ -33,7 +34,20 @@ if TYPE_CHECKING:
 
 # The choices of convert and stats, named here so that `check` starts without importing the
 # converters and the stats renderers (a test holds them equal to their registries).
-CONVERT_SOURCES = ("gemini", "bedrock", "bedrock-claude", "hf", "preference", "chat", "sharegpt", "alpaca", "completion", "csv", "tsv", "xlsx")
+CONVERT_SOURCES = (
+    "gemini",
+    "bedrock",
+    "bedrock-claude",
+    "hf",
+    "preference",
+    "chat",
+    "sharegpt",
+    "alpaca",
+    "completion",
+    "csv",
+    "tsv",
+    "xlsx",
+)
 EMPTY_PROMPT_POLICIES = ("reject", "assistant-only")
 STATS_FORMATS = ("text", "json", "html")
 
@@ -85,7 +99,11 @@ def cli() -> None:
 @click.option("--profile", type=click.Choice(profile_names()), help="Target trainer (default: openai).")
 @click.option("--model", help="Target model; decides formats, tokenizer and token limit (default: the profile's).")
 @click.option("--data-format", type=click.Choice(list(formats.FORMATS)), help="Data format, instead of detecting it from the first record.")
-@click.option("--validation", type=click.Path(dir_okay=False), help="Validation file: checked too, and its examples that also occur in FILES reported.")
+@click.option(
+    "--validation",
+    type=click.Path(dir_okay=False),
+    help="Validation file: checked too, and its examples that also occur in FILES reported.",
+)
 @click.option("--select", help="Only these rules: comma-separated codes, code prefixes (JL1) or names.")
 @click.option("--ignore", help="Skip these rules: comma-separated codes, code prefixes or names.")
 @click.option("--no-token-check", is_flag=True, default=None, help="Skip token budgets (and the need for tiktoken's encoding files).")
@@ -94,16 +112,36 @@ def cli() -> None:
 @click.option("--tokenizer", help="Tokenizer, instead of the model's: a local Hugging Face model folder, or mistral:v1|v2|v3|v7|tekken.")
 @click.option("--fix", is_flag=True, help="Repair in place what is lossless (BOM, CRLF, blank lines, final newline), then check.")
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True, help="Output format.")
-@click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output.")
+@click.option(
+    "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output."
+)
 @click.option("--statistics", is_flag=True, help="Also print how many problems each rule found.")
-@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).",
+)
 @click.option("-q", "--quiet", count=True, help="Text output: only errors and the summary; twice (-qq): only the summary.")
 @click.option("--show-all", is_flag=True, help=f"Text output: every problem, not only the first {text_format.FLOOD} of a rule in a file.")
-@click.option("--max-line-bytes", type=click.IntRange(min=1), help="A longer line is one problem, read past without being held (default: 64 MiB).")
+@click.option(
+    "--max-line-bytes", type=click.IntRange(min=1), help="A longer line is one problem, read past without being held (default: 64 MiB)."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Report and fail only on problems that are not in this baseline file.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's problems in this file (atomically); exit 0 unless a file cannot be checked.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Report and fail only on problems that are not in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record today's problems in this file (atomically); exit 0 unless a file cannot be checked.",
+)
 def check(
     files: tuple[str, ...],
     validation: str | None,
@@ -262,19 +300,51 @@ def _allowed_losses(text: str | None) -> tuple[str, ...]:
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="Chat JSONL to write (\"-\": standard output); written only when complete.")
-@click.option("--from", "source", type=click.Choice(CONVERT_SOURCES), help="Input format (default: from the extension and the first record).")
-@click.option("--to", "to", type=click.Choice(["openai", "gemini", "bedrock", "bedrock-claude", "hf"]), default="openai", show_default=True, help="Target format: OpenAI chat, Vertex AI Gemini, Bedrock Nova, Bedrock Claude or Hugging Face TRL.")
-@click.option("--allow-loss", help="Comma-separated losses the target may make instead of rejecting the row: weight, image-detail, name, strict, schema-keywords.")
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help='Chat JSONL to write ("-": standard output); written only when complete.',
+)
+@click.option(
+    "--from", "source", type=click.Choice(CONVERT_SOURCES), help="Input format (default: from the extension and the first record)."
+)
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["openai", "gemini", "bedrock", "bedrock-claude", "hf"]),
+    default="openai",
+    show_default=True,
+    help="Target format: OpenAI chat, Vertex AI Gemini, Bedrock Nova, Bedrock Claude or Hugging Face TRL.",
+)
+@click.option(
+    "--allow-loss",
+    help="Comma-separated losses the target may make instead of rejecting the row: weight, image-detail, name, strict, schema-keywords.",
+)
 @click.option("--system", help="A system message to put first in every example.")
-@click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True), help="JSONL of the rows that could not be converted: line, text, reason (written only if a row is rejected).")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="JSONL of the rows that could not be converted: line, text, reason (written only if a row is rejected).",
+)
 @click.option("--prompt-suffix", help="completion, tables: the prompt separator to strip, instead of detecting it (\\n escapes work).")
 @click.option("--stop", help="completion, tables: the stop sequence to strip from completions, instead of detecting it.")
 @click.option("--keep-separators", is_flag=True, help="completion, tables: strip no separator, stop sequence or leading space.")
-@click.option("--empty-prompt", type=click.Choice(EMPTY_PROMPT_POLICIES), default="reject", show_default=True, help="completion: what to do with an empty prompt.")
+@click.option(
+    "--empty-prompt",
+    type=click.Choice(EMPTY_PROMPT_POLICIES),
+    default="reject",
+    show_default=True,
+    help="completion: what to do with an empty prompt.",
+)
 @click.option("--unescape", is_flag=True, help="Turn escaped newlines (a backslash and n) in message text into newlines.")
 @click.option("--no-header", "header", flag_value=False, default=True, help="tables: the first row is data, not column names.")
-@click.option("--columns", help="tables: the role of every column, in order, for several turns a row (system,user,assistant,user,assistant; - skips one).")
+@click.option(
+    "--columns",
+    help="tables: the role of every column, in order, for several turns a row (system,user,assistant,user,assistant; - skips one).",
+)
 @click.option("--user-column", help="tables: the column of the user turn (a name, or a number from 1).")
 @click.option("--assistant-column", help="tables: the column of the assistant turn.")
 @click.option("--system-column", help="tables: the column of the system message.")
@@ -346,8 +416,10 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
     except EncodingUnavailable as error:
         # stats is all about counting: skipping the count (check's --no-token-check) is no way out here
         cause = str(error).split(". On a machine without internet", 1)[0]
-        raise UsageError(f"{cause}; stats counts tokens with it. On a machine without internet, set TIKTOKEN_CACHE_DIR "
-                         "to a folder that holds it under tiktoken's cache name") from None
+        raise UsageError(
+            f"{cause}; stats counts tokens with it. On a machine without internet, set TIKTOKEN_CACHE_DIR "
+            "to a folder that holds it under tiktoken's cache name"
+        ) from None
     finally:
         progress.close()
     _write_report(output_file, lambda out: STATS_RENDERERS[output_format](report, out))
@@ -361,14 +433,33 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
 @click.option("--encoding", help="tiktoken encoding, instead of the model's.")
 @click.option("--tokenizer", help="Tokenizer, instead of the model's: a local Hugging Face model folder, or mistral:v1|v2|v3|v7|tekken.")
 @click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit per example, instead of the model's.")
-@click.option("--validation", type=click.Path(dir_okay=False), help="Validation file: checked against FILES, counted and shown, not billed.")
+@click.option(
+    "--validation", type=click.Path(dir_okay=False), help="Validation file: checked against FILES, counted and shown, not billed."
+)
 @click.option("--epochs", type=click.IntRange(min=1), help="Epochs, instead of the number OpenAI picks by default.")
-@click.option("--format", "output_format", type=click.Choice(["html", "markdown"]), default="html", show_default=True, help="One self-contained HTML page, or Markdown (for $GITHUB_STEP_SUMMARY).")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "markdown"]),
+    default="html",
+    show_default=True,
+    help="One self-contained HTML page, or Markdown (for $GITHUB_STEP_SUMMARY).",
+)
+@click.option(
+    "-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically) instead of standard output."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
-def report(files: tuple[str, ...], validation: str | None, epochs: int | None, output_format: str, output_file: str | None,
-           exit_zero: bool, jobs: int | None, **flags: Any) -> int:
+def report(
+    files: tuple[str, ...],
+    validation: str | None,
+    epochs: int | None,
+    output_format: str,
+    output_file: str | None,
+    exit_zero: bool,
+    jobs: int | None,
+    **flags: Any,
+) -> int:
     """One report for a review: what check finds and what stats counts (shape, token limit, cost) for FILES."""
     from jsonl_lint.review import build
     from jsonl_lint.review_render import RENDERERS as REVIEW_RENDERERS
@@ -383,7 +474,13 @@ def report(files: tuple[str, ...], validation: str | None, epochs: int | None, o
 
 @cli.command()
 @click.argument("input_path", metavar="FILE", type=click.Path(allow_dash=True))
-@click.option("--validation-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.1, show_default=True, help="Share of examples for validation.")
+@click.option(
+    "--validation-fraction",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.1,
+    show_default=True,
+    help="Share of examples for validation.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Another seed gives another split.")
 @click.option("--train", "train_path", required=True, type=click.Path(dir_okay=False), help="Training file to write.")
 @click.option("--validation", "validation_path", required=True, type=click.Path(dir_okay=False), help="Validation file to write.")
@@ -397,7 +494,9 @@ def split(input_path: str, validation_fraction: float, seed: int, train_path: st
     total = summary.train + summary.validation
     share = summary.validation / total if total else 0.0
     click.echo(f"{train_path}: {counted(summary.train, 'example')} ({counted(summary.train_bytes, 'byte')})", err=True)
-    click.echo(f"{validation_path}: {counted(summary.validation, 'example')} ({counted(summary.validation_bytes, 'byte')}, {share:.1%})", err=True)
+    click.echo(
+        f"{validation_path}: {counted(summary.validation, 'example')} ({counted(summary.validation_bytes, 'byte')}, {share:.1%})", err=True
+    )
     if summary.blank_lines:
         click.echo(f"  {counted(summary.blank_lines, 'blank line')} left out", err=True)
     if summary.unparsed:

@@ -5,6 +5,7 @@ They come from ``[tool.jsonl-lint]`` in the nearest ``pyproject.toml`` above a f
 by command-line flags; :func:`jsonl_lint.target.resolve_target` turns them into a file's target.
 An invalid table is a usage error (exit 2) naming the file and the key.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """Read access to the conversations inside a record, whatever its format, for the rules."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

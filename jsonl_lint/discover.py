@@ -5,6 +5,7 @@ for ``*.jsonl`` and ``*.ndjson``, skipping hidden folders (``.git``, ``.venv`` .
 following symbolic links to folders (no loops); the order is sorted, so reports are the same
 on every machine.
 """
+
 from __future__ import annotations
 
 import os

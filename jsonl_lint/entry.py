@@ -1,5 +1,6 @@
 """The ``jsonl-lint`` console script: ``--version`` answers before the CLI (click, the checker)
 is imported, so scripts and editors that ask are not kept waiting."""
+
 from __future__ import annotations
 
 import sys

@@ -5,6 +5,7 @@ the final newline: exactly what JL002, JL003, JL013 and JL014 report (the fixabl
 file `--fix` leaves alone is one `check` finds none of them in. Every other byte, including
 invalid ones, is copied as it is, and fixing a fixed file changes nothing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -4,6 +4,7 @@ The JSON Schemas in ``schemas/`` are the single source of truth for structure. T
 compile from the same files: jsonschema-rs answers "valid?" for every record (fast), and
 jsonschema explains the failures of the few that are not.
 """
+
 from __future__ import annotations
 
 import functools
@@ -151,8 +152,6 @@ def detect(value: Mapping[str, Any]) -> str | None:
     if "text" in value:
         return "text"
     return None
-
-
 
 
 def record_format(value: Mapping[str, Any], model_formats: Sequence[str], forced: str | None = None) -> str | None:

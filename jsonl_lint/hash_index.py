@@ -6,6 +6,7 @@ probing over two ``array('q')``: keys and lines. It doubles when half full, so g
 holds more than the old and the new arrays. Slot key 0 means empty; the key 0 itself is kept
 aside. Keys are ``hash()`` values, whose low bits are already well mixed.
 """
+
 from __future__ import annotations
 
 from array import array

@@ -3,6 +3,7 @@
 Only the error path uses this (a pure-Python walk over text the fast parser already accepted),
 so it favours being obviously right over being fast.
 """
+
 from __future__ import annotations
 
 import json

@@ -10,6 +10,7 @@ Memory is bounded per record: 256 bytes of signature and one index entry per ban
 never kept. Signatures do not depend on the process (no salted hashes): the same data gives the
 same report every run.
 """
+
 from __future__ import annotations
 
 import zlib

@@ -6,6 +6,7 @@ flat whatever the file size. Workers are forked: they inherit the parent's state
 validators, the work function, the hash seed), so nothing but lines and results crosses the
 pipe. Blocks come from :mod:`jsonl_lint.source`.
 """
+
 from __future__ import annotations
 
 import collections

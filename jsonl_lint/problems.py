@@ -1,4 +1,5 @@
 """The one problem type every check produces, and the rule metadata behind it."""
+
 from __future__ import annotations
 
 import enum

@@ -1,5 +1,6 @@
 """What a profile changes relative to ``openai``, generated from the profiles' TOML files, for
 ``jsonl-lint profiles NAME`` and the profile table of the README."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -3,6 +3,7 @@
 Streaming and constant memory: only the current line is held. Clean lines take the fast path
 (orjson, a duplicate-key test by counting); only a line that fails is looked at closely.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,9 +40,7 @@ class Record(NamedTuple):
 class ProblemSink(Protocol):
     """Makes a complete :class:`Problem` for this file, or None when the rule is switched off."""
 
-    def __call__(
-        self, rule: Rule, line: int | None, column: int | None, message: str, json_path: str | None = None
-    ) -> Problem | None: ...
+    def __call__(self, rule: Rule, line: int | None, column: int | None, message: str, json_path: str | None = None) -> Problem | None: ...
 
 
 def strip_line_ending(raw: bytes) -> bytes:
@@ -73,7 +72,9 @@ def read_records(
     for number, raw in enumerate(lines, first_line):
         if number == 1 and raw.startswith(UTF8_BOM):
             raw = raw[len(UTF8_BOM) :]
-            found = problem(syntax.BOM, 1, 1, "the file starts with a UTF-8 byte order mark (BOM); remove it (`jsonl-lint check --fix` does)")
+            found = problem(
+                syntax.BOM, 1, 1, "the file starts with a UTF-8 byte order mark (BOM); remove it (`jsonl-lint check --fix` does)"
+            )
             if found:
                 yield found
         if not raw or raw.isspace():
@@ -87,7 +88,9 @@ def read_records(
             continue
         counts.content += 1
         if raw.endswith(b"\r\n"):
-            found = problem(layout.CRLF_LINE_ENDING, number, len(raw) - 1, "the line ends with CRLF; use LF (`jsonl-lint check --fix` does)")
+            found = problem(
+                layout.CRLF_LINE_ENDING, number, len(raw) - 1, "the line ends with CRLF; use LF (`jsonl-lint check --fix` does)"
+            )
             if found:
                 yield found
         try:
@@ -123,7 +126,9 @@ def read_records(
 
 
 def _long_line_message(line: LongLine) -> str:
-    return f"the line is {line.size:,} bytes, longer than --max-line-bytes allows, so it was not read (raise the limit if it is a real record)"
+    return (
+        f"the line is {line.size:,} bytes, longer than --max-line-bytes allows, so it was not read (raise the limit if it is a real record)"
+    )
 
 
 def canonical_json(value: Any) -> bytes | None:

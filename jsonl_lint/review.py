@@ -4,6 +4,7 @@ to a review before paying for a run (rendered by :mod:`jsonl_lint.review_render`
 The two cores run one after the other in this process (the data is read twice): `check`'s
 problems are streamed into a bounded summary, `stats` keeps its per-example counts.
 """
+
 from __future__ import annotations
 
 import collections

@@ -2,6 +2,7 @@
 
 This is the boundary: nothing past it sees a ``jsonschema.ValidationError``.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,7 @@ KEY_HINTS = {
     "non_preferred_completion": "the current format calls it `non_preferred_output`",
     "tool_call_id": "only `tool` messages carry `tool_call_id`",
     "tool_calls": "only assistant messages make tool calls",
-    "text": "a `text` key belongs in a content part: [{\"type\": \"text\", \"text\": ...}]",
+    "text": 'a `text` key belongs in a content part: [{"type": "text", "text": ...}]',
 }
 
 KNOWN_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
@@ -220,7 +221,7 @@ def _describe_native(error: Any, document: Any, root: str) -> SchemaIssue:
             closest = min(branches, key=len)
             return _describe_native(max(closest, key=lambda e: len(e.instance_path)), document, root)
     if kind == "required":
-        return SchemaIssue(path, f'{place} is missing the required key {_short(details.get("property"))}')
+        return SchemaIssue(path, f"{place} is missing the required key {_short(details.get('property'))}")
     if kind == "type":
         types = details.get("types") or []
         wanted = _or_list([_TYPE_NAMES.get(t, t) for t in types], quote=False) if types else "another type"

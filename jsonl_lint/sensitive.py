@@ -7,6 +7,7 @@ backtrack over more than a bounded window (hostile strings cannot make it quadra
 
 A :class:`Finding` carries its kind and a masked form: the full value never leaves this module.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -49,8 +50,14 @@ _B64URL = _run("A-Za-z0-9_-")
 KEYS: tuple[_Key, ...] = (
     _Key("Anthropic API key", ("sk-ant-",), _B64URL, 32, 200),
     # OpenAI keys hold "T3BlbkFJ" ("OpenAI" in base64); the oldest were 48 letters and digits.
-    _Key("OpenAI API key", ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"), _B64URL, 20, 400,
-         check=lambda body: "T3BlbkFJ" in body or (len(body) == 48 and body.isalnum())),
+    _Key(
+        "OpenAI API key",
+        ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"),
+        _B64URL,
+        20,
+        400,
+        check=lambda body: "T3BlbkFJ" in body or (len(body) == 48 and body.isalnum()),
+    ),
     _Key("AWS access key id", ("AKIA", "ASIA", "ABIA", "ACCA"), _run("A-Z0-9"), 16, 16, random="upper"),
     _Key("GitHub token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), _B62, 36, 251),
     _Key("GitHub token", ("github_pat_",), _run("A-Za-z0-9_"), 60, 251),
@@ -156,8 +163,29 @@ def _jwts(text: str) -> Iterator[Finding]:
 _USERINFO = re.compile(r"([^\s/?#@:\"'<>]{1,128}):([^\s/?#@\"'<>]{1,256})@[A-Za-z0-9\[]")
 # Passwords of documentation and templates, not secrets.
 _PLACEHOLDER_PASSWORDS = frozenset(
-    {"password", "pass", "passwd", "pwd", "secret", "pw", "changeme", "mypassword", "yourpassword", "your_password",
-     "your-password", "user", "username", "example", "test", "admin", "root", "postgres", "guest", "redacted", "xxx"}
+    {
+        "password",
+        "pass",
+        "passwd",
+        "pwd",
+        "secret",
+        "pw",
+        "changeme",
+        "mypassword",
+        "yourpassword",
+        "your_password",
+        "your-password",
+        "user",
+        "username",
+        "example",
+        "test",
+        "admin",
+        "root",
+        "postgres",
+        "guest",
+        "redacted",
+        "xxx",
+    }
 )
 
 
@@ -186,8 +214,60 @@ _EMAIL_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)
 # Not personal: reserved documentation domains (RFC 2606, RFC 6761), service addresses, and
 # file names that look like addresses (icon@2x.png).
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "email.com", "domain.com", "company.com", "users.noreply.github.com")
-_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "internal", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "css", "js", "ts", "py", "md", "txt", "json", "html", "xml", "yaml", "yml", "pdf", "zip"})
-_SERVICE_LOCALS = frozenset({"git", "noreply", "no-reply", "donotreply", "do-not-reply", "user", "username", "name", "email", "you", "your", "someone", "john.doe", "jane.doe", "foo", "test", "me", "admin", "info", "support"})
+_RESERVED_TLDS = frozenset(
+    {
+        "example",
+        "test",
+        "invalid",
+        "localhost",
+        "local",
+        "internal",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "ico",
+        "css",
+        "js",
+        "ts",
+        "py",
+        "md",
+        "txt",
+        "json",
+        "html",
+        "xml",
+        "yaml",
+        "yml",
+        "pdf",
+        "zip",
+    }
+)
+_SERVICE_LOCALS = frozenset(
+    {
+        "git",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "user",
+        "username",
+        "name",
+        "email",
+        "you",
+        "your",
+        "someone",
+        "john.doe",
+        "jane.doe",
+        "foo",
+        "test",
+        "me",
+        "admin",
+        "info",
+        "support",
+    }
+)
 
 
 def _emails(text: str) -> Iterator[Finding]:
@@ -197,12 +277,7 @@ def _emails(text: str) -> Iterator[Finding]:
         domain = _EMAIL_DOMAIN.match(text, at + 1, at + 256)
         if local and domain:
             name, host, tld = local.group(0).lstrip("."), domain.group(0).lower(), domain.group(1).lower()
-            if (
-                name
-                and tld not in _RESERVED_TLDS
-                and not host.endswith(_RESERVED_DOMAINS)
-                and name.lower() not in _SERVICE_LOCALS
-            ):
+            if name and tld not in _RESERVED_TLDS and not host.endswith(_RESERVED_DOMAINS) and name.lower() not in _SERVICE_LOCALS:
                 yield Finding(EMAIL, "e-mail address", f"{name[0]}…@….{tld}")
         at = text.find("@", at + 1)
 
@@ -220,10 +295,32 @@ _NUMBERS = re.compile(
 )
 # The test numbers of card networks and payment providers' docs: not anyone's card.
 _TEST_CARDS = frozenset(
-    {"4111111111111111", "4242424242424242", "4012888888881881", "4000056655665556", "5555555555554444", "5105105105105100",
-     "5200828282828210", "378282246310005", "371449635398431", "6011111111111117", "6011000990139424", "3056930009020004",
-     "30569309025904", "3566002020360505", "6200000000000005", "4000000000000002", "4000000000009995", "4000000000000077",
-     "2223003122003222", "4000002500003155", "4000000000003220", "4000000000000341", "5454545454545454", "4444333322221111"}
+    {
+        "4111111111111111",
+        "4242424242424242",
+        "4012888888881881",
+        "4000056655665556",
+        "5555555555554444",
+        "5105105105105100",
+        "5200828282828210",
+        "378282246310005",
+        "371449635398431",
+        "6011111111111117",
+        "6011000990139424",
+        "3056930009020004",
+        "30569309025904",
+        "3566002020360505",
+        "6200000000000005",
+        "4000000000000002",
+        "4000000000009995",
+        "4000000000000077",
+        "2223003122003222",
+        "4000002500003155",
+        "4000000000003220",
+        "4000000000000341",
+        "5454545454545454",
+        "4444333322221111",
+    }
 )
 
 
@@ -296,7 +393,9 @@ def _number(match: re.Match[str], categories: frozenset[str]) -> Iterator[Findin
 
 
 # Public resolvers and the addresses documentation uses as examples: nobody's personal data.
-_WELL_KNOWN_IPS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222", "208.67.220.220", "1.2.3.4", "123.45.67.89"})
+_WELL_KNOWN_IPS = frozenset(
+    {"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222", "208.67.220.220", "1.2.3.4", "123.45.67.89"}
+)
 
 
 def _global_ipv4(value: str) -> bool:

@@ -14,6 +14,7 @@ hot path nothing. Splitting into blocks is linear in the input, however long a l
 :meth:`Source.head` is the start of the input, kept so that sniffing (:func:`sniff`) and then
 reading from the start works on a pipe too.
 """
+
 from __future__ import annotations
 
 import io

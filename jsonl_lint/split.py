@@ -5,6 +5,7 @@ falls below the fraction. So the same input and seed give the same bytes, append
 never moves the ones already there, and exact duplicates (even with other key order or spacing)
 always land on the same side. Lines are copied as they are; both outputs appear atomically.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +61,9 @@ def split_file(path: str, *, train: str, validation: str, fraction: float, seed:
         try:
             for number, raw in source.lines():
                 if type(raw) is LongLine:
-                    raise UsageError(f"{path}:{number}: the line is longer than {source.max_line_bytes:,} bytes: `jsonl-lint check` it first")
+                    raise UsageError(
+                        f"{path}:{number}: the line is longer than {source.max_line_bytes:,} bytes: `jsonl-lint check` it first"
+                    )
                 if number == 1:
                     raw = raw.removeprefix(UTF8_BOM)
                 if not raw.strip():

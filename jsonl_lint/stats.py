@@ -6,6 +6,7 @@ and is the slow part, so blocks of the file go to worker processes, whose result
 exactly what one process would find; strings that repeat (system prompts, tool definitions)
 are tokenized once per worker.
 """
+
 from __future__ import annotations
 
 import functools
@@ -185,8 +186,10 @@ def file_stats(
 ) -> FileStats:
     tokenizer = registry.tokenizer_of(model)
     if tokenizer is None:
-        raise UsageError(f"no tokenizer is known for {model.name}: name one with --tokenizer (a local model folder, "
-                         "or mistral:v3...) or --encoding (tiktoken)")
+        raise UsageError(
+            f"no tokenizer is known for {model.name}: name one with --tokenizer (a local model folder, "
+            "or mistral:v3...) or --encoding (tiktoken)"
+        )
     with Source.open(path, max_line_bytes=max_line_bytes) as source:  # a longer line is skipped, not held
         sniffed = source.sniff()
         if sniffed.shape is not None:

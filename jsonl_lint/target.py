@@ -5,6 +5,7 @@
 API's options), ``[tool.jsonl-lint]`` in the nearest ``pyproject.toml``, the profile's
 ``[rules]`` and ``[params]``, each rule's own default.
 """
+
 from __future__ import annotations
 
 import fnmatch

@@ -12,6 +12,7 @@ bound or backtrack without bound:
   to more than :data:`MAX_EXPANSION` subschemas (``allOf`` chains that double at each step),
   are reported, not compiled: checking one argument visits at most that many subschemas.
 """
+
 from __future__ import annotations
 
 import functools

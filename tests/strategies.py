@@ -1,4 +1,5 @@
 """Hypothesis strategies for fine-tuning records: valid ones of each format, and mutations of them."""
+
 from __future__ import annotations
 
 import copy
@@ -15,9 +16,13 @@ ID = st.text(min_size=1, max_size=8)
 TEXT_PART = st.fixed_dictionaries({"type": st.just("text"), "text": TEXT})
 TEXT_CONTENT = st.one_of(TEXT, st.lists(TEXT_PART, min_size=1, max_size=2))
 IMAGE_PART = st.fixed_dictionaries(
-    {"type": st.just("image_url"), "image_url": st.fixed_dictionaries(
-        {"url": st.sampled_from(["https://example.com/a.png", "data:image/png;base64,iVBORw0KGgo="])},
-        optional={"detail": st.sampled_from(["auto", "low", "high"])})}
+    {
+        "type": st.just("image_url"),
+        "image_url": st.fixed_dictionaries(
+            {"url": st.sampled_from(["https://example.com/a.png", "data:image/png;base64,iVBORw0KGgo="])},
+            optional={"detail": st.sampled_from(["auto", "low", "high"])},
+        ),
+    }
 )
 USER_CONTENT = st.one_of(TEXT, st.lists(st.one_of(TEXT_PART, IMAGE_PART), min_size=1, max_size=3))
 FUNCTION_CALL = st.fixed_dictionaries({"name": NAME, "arguments": st.sampled_from(["{}", '{"a": 1}', "not json"])})
@@ -26,10 +31,14 @@ TOOL_CALL = st.fixed_dictionaries({"id": ID, "type": st.just("function"), "funct
 SYSTEM = st.fixed_dictionaries({"role": st.just("system"), "content": TEXT_CONTENT}, optional={"name": ID})
 USER = st.fixed_dictionaries({"role": st.just("user"), "content": USER_CONTENT}, optional={"name": ID})
 ASSISTANT = st.one_of(
-    st.fixed_dictionaries({"role": st.just("assistant"), "content": TEXT_CONTENT},
-                          optional={"weight": st.sampled_from([0, 1]), "name": ID, "refusal": st.none()}),
-    st.fixed_dictionaries({"role": st.just("assistant"), "tool_calls": st.lists(TOOL_CALL, min_size=1, max_size=2)},
-                          optional={"content": st.none(), "weight": st.sampled_from([0, 1])}),
+    st.fixed_dictionaries(
+        {"role": st.just("assistant"), "content": TEXT_CONTENT},
+        optional={"weight": st.sampled_from([0, 1]), "name": ID, "refusal": st.none()},
+    ),
+    st.fixed_dictionaries(
+        {"role": st.just("assistant"), "tool_calls": st.lists(TOOL_CALL, min_size=1, max_size=2)},
+        optional={"content": st.none(), "weight": st.sampled_from([0, 1])},
+    ),
     st.fixed_dictionaries({"role": st.just("assistant"), "function_call": FUNCTION_CALL}),
 )
 TOOL = st.fixed_dictionaries({"role": st.just("tool"), "tool_call_id": ID, "content": TEXT_CONTENT})
@@ -43,16 +52,19 @@ TOOLS = st.lists(st.fixed_dictionaries({"type": st.just("function"), "function":
 
 CHAT = st.fixed_dictionaries(
     {"messages": st.lists(st.one_of(SYSTEM, USER, ASSISTANT, TOOL, FUNCTION), min_size=1, max_size=5)},
-    optional={"tools": TOOLS, "parallel_tool_calls": st.booleans(),
-              "functions": st.lists(FUNCTION_DEFINITION, min_size=1, max_size=2)},
+    optional={"tools": TOOLS, "parallel_tool_calls": st.booleans(), "functions": st.lists(FUNCTION_DEFINITION, min_size=1, max_size=2)},
 )
 OUTPUT = st.lists(st.fixed_dictionaries({"role": st.just("assistant"), "content": TEXT_CONTENT}), min_size=1, max_size=1)
-PREFERENCE = st.fixed_dictionaries({
-    "input": st.fixed_dictionaries({"messages": st.lists(st.one_of(SYSTEM, USER, ASSISTANT), min_size=1, max_size=3)},
-                                   optional={"tools": TOOLS, "parallel_tool_calls": st.booleans()}),
-    "preferred_output": OUTPUT,
-    "non_preferred_output": OUTPUT,
-})
+PREFERENCE = st.fixed_dictionaries(
+    {
+        "input": st.fixed_dictionaries(
+            {"messages": st.lists(st.one_of(SYSTEM, USER, ASSISTANT), min_size=1, max_size=3)},
+            optional={"tools": TOOLS, "parallel_tool_calls": st.booleans()},
+        ),
+        "preferred_output": OUTPUT,
+        "non_preferred_output": OUTPUT,
+    }
+)
 COMPLETION = st.fixed_dictionaries({"prompt": TEXT, "completion": TEXT})
 PLAIN_TEXT = st.fixed_dictionaries({"text": TEXT})
 RFT = st.fixed_dictionaries(
@@ -60,27 +72,87 @@ RFT = st.fixed_dictionaries(
     optional={"tools": TOOLS, "reference_answer": TEXT, "score": st.integers()},
 )
 VALID: dict[str, st.SearchStrategy[dict[str, Any]]] = {
-    "chat": CHAT, "preference": PREFERENCE, "completion": COMPLETION, "text": PLAIN_TEXT, "rft": RFT,
-    **VALID_TRAINER_FORMATS, **VALID_PROFILE_FORMATS,
+    "chat": CHAT,
+    "preference": PREFERENCE,
+    "completion": COMPLETION,
+    "text": PLAIN_TEXT,
+    "rft": RFT,
+    **VALID_TRAINER_FORMATS,
+    **VALID_PROFILE_FORMATS,
 }
 
 # Any JSON value, with the keys and values that matter to the schemas over-represented.
 KEYS = st.sampled_from(
-    ["messages", "role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight", "refusal",
-     "type", "text", "image_url", "url", "detail", "id", "function", "arguments", "tools", "parameters",
-     "parallel_tool_calls", "functions", "input", "preferred_output", "non_preferred_output", "prompt", "completion"]
+    [
+        "messages",
+        "role",
+        "content",
+        "name",
+        "tool_calls",
+        "tool_call_id",
+        "function_call",
+        "weight",
+        "refusal",
+        "type",
+        "text",
+        "image_url",
+        "url",
+        "detail",
+        "id",
+        "function",
+        "arguments",
+        "tools",
+        "parameters",
+        "parallel_tool_calls",
+        "functions",
+        "input",
+        "preferred_output",
+        "non_preferred_output",
+        "prompt",
+        "completion",
+    ]
 )
 EDGE_STRINGS = st.sampled_from(
-    ["system", "user", "assistant", "tool", "function", "developer", "text", "image_url", "refusal",
-     "auto", "low", "high", "f", "f\n", "\nf", "bad name", "", "x" * 64, "x" * 65, "call_1", "{}", "\u00e9"]
+    [
+        "system",
+        "user",
+        "assistant",
+        "tool",
+        "function",
+        "developer",
+        "text",
+        "image_url",
+        "refusal",
+        "auto",
+        "low",
+        "high",
+        "f",
+        "f\n",
+        "\nf",
+        "bad name",
+        "",
+        "x" * 64,
+        "x" * 65,
+        "call_1",
+        "{}",
+        "\u00e9",
+    ]
 )
 # Edge-case strings get half the draws: most disagreements hide in string handling.
 SCALARS = st.one_of(
-    EDGE_STRINGS, EDGE_STRINGS, EDGE_STRINGS, EDGE_STRINGS,
-    st.none(), st.booleans(), st.integers(-2, 2), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=5),
+    EDGE_STRINGS,
+    EDGE_STRINGS,
+    EDGE_STRINGS,
+    EDGE_STRINGS,
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=5),
 )
 JSON_VALUES = st.recursive(
-    SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.one_of(KEYS, st.text(max_size=3)), inner, max_size=4)),
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.one_of(KEYS, st.text(max_size=3)), inner, max_size=4)),
     max_leaves=25,
 )
 

@@ -1,5 +1,6 @@
 """Hypothesis strategies for the Gemini and Bedrock formats, and OpenAI conversations that each
 target can hold (for round trips)."""
+
 from __future__ import annotations
 
 import json
@@ -21,47 +22,84 @@ G_PART = st.one_of(
 )
 G_CONTENT = st.fixed_dictionaries({"role": st.sampled_from(["user", "model"]), "parts": st.lists(G_PART, min_size=1, max_size=3)})
 G_SYSTEM = st.fixed_dictionaries({"parts": st.lists(G_TEXT, min_size=1, max_size=2)}, optional={"role": st.just("system")})
-G_DECLARATION = st.fixed_dictionaries({"name": NAME}, optional={"description": TEXT, "parameters": st.just({"type": "OBJECT", "properties": {}})})
+G_DECLARATION = st.fixed_dictionaries(
+    {"name": NAME}, optional={"description": TEXT, "parameters": st.just({"type": "OBJECT", "properties": {}})}
+)
 GEMINI = st.fixed_dictionaries(
     {"contents": st.lists(G_CONTENT, min_size=1, max_size=4)},
-    optional={"systemInstruction": G_SYSTEM, "tools": st.lists(st.fixed_dictionaries({"functionDeclarations": st.lists(G_DECLARATION, min_size=1, max_size=2)}), min_size=1, max_size=1)},
+    optional={
+        "systemInstruction": G_SYSTEM,
+        "tools": st.lists(
+            st.fixed_dictionaries({"functionDeclarations": st.lists(G_DECLARATION, min_size=1, max_size=2)}), min_size=1, max_size=1
+        ),
+    },
 )
 G_TEXT_CONTENT = st.fixed_dictionaries({"role": st.sampled_from(["user", "model"]), "parts": st.lists(G_TEXT, min_size=1, max_size=2)})
 G_COMPLETION = st.fixed_dictionaries({"role": st.just("model"), "parts": st.lists(G_TEXT, min_size=1, max_size=2)})
 GEMINI_PREFERENCE = st.fixed_dictionaries(
-    {"contents": st.lists(G_TEXT_CONTENT, min_size=1, max_size=3),
-     "completions": st.tuples(G_COMPLETION, G_COMPLETION).map(lambda pair: [{"score": 1, "completion": pair[0]}, {"score": 0, "completion": pair[1]}])},
+    {
+        "contents": st.lists(G_TEXT_CONTENT, min_size=1, max_size=3),
+        "completions": st.tuples(G_COMPLETION, G_COMPLETION).map(
+            lambda pair: [{"score": 1, "completion": pair[0]}, {"score": 0, "completion": pair[1]}]
+        ),
+    },
     optional={"system_instruction": G_SYSTEM},
 )
 B_TEXT = st.fixed_dictionaries({"text": TEXT})
 B_BLOCK = st.one_of(
     B_TEXT,
-    st.fixed_dictionaries({"image": st.fixed_dictionaries({"format": st.just("png"), "source": st.just({"s3Location": {"uri": "s3://b/a.png"}})})}),
+    st.fixed_dictionaries(
+        {"image": st.fixed_dictionaries({"format": st.just("png"), "source": st.just({"s3Location": {"uri": "s3://b/a.png"}})})}
+    ),
     st.fixed_dictionaries({"toolUse": st.fixed_dictionaries({"toolUseId": st.text(min_size=1, max_size=5), "name": NAME, "input": ARGS})}),
-    st.fixed_dictionaries({"toolResult": st.fixed_dictionaries({"toolUseId": st.text(min_size=1, max_size=5), "content": st.lists(B_TEXT, min_size=1, max_size=2)})}),
+    st.fixed_dictionaries(
+        {
+            "toolResult": st.fixed_dictionaries(
+                {"toolUseId": st.text(min_size=1, max_size=5), "content": st.lists(B_TEXT, min_size=1, max_size=2)}
+            )
+        }
+    ),
 )
 B_MESSAGE = st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": st.lists(B_BLOCK, min_size=1, max_size=3)})
-B_TOOL = st.fixed_dictionaries({"toolSpec": st.fixed_dictionaries({"name": NAME, "inputSchema": st.just({"json": {"type": "object"}})}, optional={"description": TEXT})})
+B_TOOL = st.fixed_dictionaries(
+    {
+        "toolSpec": st.fixed_dictionaries(
+            {"name": NAME, "inputSchema": st.just({"json": {"type": "object"}})}, optional={"description": TEXT}
+        )
+    }
+)
 BEDROCK_NOVA = st.fixed_dictionaries(
     {"schemaVersion": st.just("bedrock-conversation-2024"), "messages": st.lists(B_MESSAGE, min_size=1, max_size=4)},
-    optional={"system": st.lists(B_TEXT, max_size=2), "toolConfig": st.fixed_dictionaries({"tools": st.lists(B_TOOL, min_size=1, max_size=2)})},
+    optional={
+        "system": st.lists(B_TEXT, max_size=2),
+        "toolConfig": st.fixed_dictionaries({"tools": st.lists(B_TOOL, min_size=1, max_size=2)}),
+    },
 )
 BEDROCK_CLAUDE = st.fixed_dictionaries(
-    {"messages": st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": TEXT}), min_size=2, max_size=4)},
+    {
+        "messages": st.lists(
+            st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": TEXT}), min_size=2, max_size=4
+        )
+    },
     optional={"system": TEXT},
 )
 VALID_TRAINER_FORMATS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
-    "gemini": GEMINI, "gemini-preference": GEMINI_PREFERENCE, "bedrock-nova": BEDROCK_NOVA, "bedrock-claude": BEDROCK_CLAUDE,
+    "gemini": GEMINI,
+    "gemini-preference": GEMINI_PREFERENCE,
+    "bedrock-nova": BEDROCK_NOVA,
+    "bedrock-claude": BEDROCK_CLAUDE,
 }
 
 # --- OpenAI conversations a target can hold ---------------------------------------------------
 SCHEMA = st.recursive(
-    st.fixed_dictionaries({"type": st.sampled_from(["string", "integer", "number", "boolean"])},
-                          optional={"description": TEXT, "nullable_": st.just(True)}).map(
-        lambda s: {**{k: v for k, v in s.items() if k != "nullable_"}, "type": [s["type"], "null"]} if "nullable_" in s else s),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["string", "integer", "number", "boolean"])}, optional={"description": TEXT, "nullable_": st.just(True)}
+    ).map(lambda s: {**{k: v for k, v in s.items() if k != "nullable_"}, "type": [s["type"], "null"]} if "nullable_" in s else s),
     lambda inner: st.one_of(
         st.fixed_dictionaries({"type": st.just("array"), "items": inner}, optional={"minItems": st.integers(0, 3)}),
-        st.fixed_dictionaries({"type": st.just("object"), "properties": st.dictionaries(NAME, inner, max_size=3)}, optional={"required": st.just([])}),
+        st.fixed_dictionaries(
+            {"type": st.just("object"), "properties": st.dictionaries(NAME, inner, max_size=3)}, optional={"required": st.just([])}
+        ),
     ),
     max_leaves=6,
 )
@@ -87,7 +125,10 @@ def openai_chat(draw: st.DrawFn, *, images: str | None, tools: bool, text_parts:
         user: Any = content()
         if images and draw(st.booleans()):
             url = {"https": "https://example.com/cat.png", "s3": "s3://bucket/cat.jpeg"}[images]
-            user = [*(user if isinstance(user, list) else [{"type": "text", "text": user}]), {"type": "image_url", "image_url": {"url": url}}]
+            user = [
+                *(user if isinstance(user, list) else [{"type": "text", "text": user}]),
+                {"type": "image_url", "image_url": {"url": url}},
+            ]
         messages.append({"role": "user", "content": user})
         if names and draw(st.booleans()):
             calls = []

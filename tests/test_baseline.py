@@ -1,4 +1,5 @@
 """Baselines (check --write-baseline / --baseline) and the Markdown summary (--format markdown)."""
+
 from __future__ import annotations
 
 import io
@@ -38,7 +39,9 @@ def test_a_baseline_survives_inserted_and_removed_lines(data: Path, capsys: pyte
     assert code == 0 and out.endswith("wrote 2 problems to the baseline baseline.json\n")
     entries = json.loads(Path("baseline.json").read_text())["problems"]
     assert [(e["path"], e["code"], e["json_path"], e["count"]) for e in entries] == [
-        ("train.jsonl", "JL205", "messages[1].content", 1), ("train.jsonl", "JL811", "messages[0].content", 1)]
+        ("train.jsonl", "JL205", "messages[1].content", 1),
+        ("train.jsonl", "JL811", "messages[0].content", 1),
+    ]
     lines = data.read_text().splitlines(keepends=True)
     data.write_text(GOOD % 99 + GOOD % 98 + "".join(lines[:5]) + "".join(lines[7:]))  # two added above, two removed
     code, out, _ = run(["--baseline", "baseline.json", "train.jsonl"], capsys)
@@ -72,13 +75,24 @@ def test_the_config_names_the_baseline(data: Path, capsys: pytest.CaptureFixture
     assert code == 0 and "0 new, 2 remaining" in out
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("not json", "jsonl-lint: baseline.json: not a jsonl-lint baseline (Expecting value: line 1 column 1 (char 0))\n"),
-    ('{"version": 2, "problems": []}', "jsonl-lint: baseline.json: not a jsonl-lint baseline (expected version 1 and a list of problems)\n"),
-    ('{"version": 1, "problems": [{"path": "a"}]}', "jsonl-lint: baseline.json: not a jsonl-lint baseline (an entry lacks path, code, record, json_path or count)\n"),
-    ('{"version": 1, "problems": [{"path": "a", "code": "JL1", "record": "", "json_path": "", "count": true}]}',
-     "jsonl-lint: baseline.json: not a jsonl-lint baseline (an entry has a value of the wrong type)\n"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "jsonl-lint: baseline.json: not a jsonl-lint baseline (Expecting value: line 1 column 1 (char 0))\n"),
+        (
+            '{"version": 2, "problems": []}',
+            "jsonl-lint: baseline.json: not a jsonl-lint baseline (expected version 1 and a list of problems)\n",
+        ),
+        (
+            '{"version": 1, "problems": [{"path": "a"}]}',
+            "jsonl-lint: baseline.json: not a jsonl-lint baseline (an entry lacks path, code, record, json_path or count)\n",
+        ),
+        (
+            '{"version": 1, "problems": [{"path": "a", "code": "JL1", "record": "", "json_path": "", "count": true}]}',
+            "jsonl-lint: baseline.json: not a jsonl-lint baseline (an entry has a value of the wrong type)\n",
+        ),
+    ],
+)
 def test_a_bad_baseline_is_a_usage_error(data: Path, capsys: pytest.CaptureFixture[str], content: str, message: str) -> None:
     Path("baseline.json").write_text(content)
     code, out, err = run(["--baseline", "baseline.json", "train.jsonl"], capsys)
@@ -134,8 +148,12 @@ def test_markdown_lists_the_first_problems_and_counts_the_rest() -> None:
     out = io.StringIO()
     writer = Writer(out, Comparison(new=60, remaining=3))
     for line in range(1, 61):
-        writer.problem(Problem(path="a.jsonl", line=line, column=1, code="JL003", rule="blank-line", severity=Severity.ERROR, message="blank"))
-    report = Report(path="a.jsonl", problems=(), records=60, data_format="chat", profile="openai", model="m", severities={Severity.ERROR: 60})
+        writer.problem(
+            Problem(path="a.jsonl", line=line, column=1, code="JL003", rule="blank-line", severity=Severity.ERROR, message="blank")
+        )
+    report = Report(
+        path="a.jsonl", problems=(), records=60, data_format="chat", profile="openai", model="m", severities={Severity.ERROR: 60}
+    )
     writer.finish([report])
     text = out.getvalue()
     assert "| 60 | 3 | 0 |" in text and "### New problems (the first 50)" in text and text.count("| a.jsonl |") == 50

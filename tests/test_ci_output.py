@@ -1,4 +1,5 @@
 """CI-native output: GitHub workflow commands and SARIF, --output-file, --statistics, --exit-zero, --jobs."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,15 @@ def test_github_commands_exactly(broken: str, capsys: pytest.CaptureFixture[str]
 
 
 def test_github_escaping() -> None:
-    problem = Problem(path="dir,a:b%/x.jsonl", line=3, column=1, code="JL101", rule="schema", severity=Severity.WARNING,
-                      message="50% done\r\nnext: line, here")
+    problem = Problem(
+        path="dir,a:b%/x.jsonl",
+        line=3,
+        column=1,
+        code="JL101",
+        rule="schema",
+        severity=Severity.WARNING,
+        message="50% done\r\nnext: line, here",
+    )
     assert github_format.format_problem(problem) == (
         "::warning file=dir%2Ca%3Ab%25/x.jsonl,line=3,col=1,title=JL101 schema::50%25 done%0D%0Anext: line, here"
     )
@@ -61,8 +69,16 @@ def test_sarif_is_valid_and_complete(broken: str, capsys: pytest.CaptureFixture[
     assert blank["defaultConfiguration"] == {"level": "error"}
     assert blank["help"]["text"].startswith("An empty or whitespace-only line")
     assert [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]) for r in run_["results"]] == [
-        ("JL101", "error", {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 2, "startColumn": 51}}),
-        ("JL003", "error", {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 3, "startColumn": 1}}),
+        (
+            "JL101",
+            "error",
+            {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 2, "startColumn": 51}},
+        ),
+        (
+            "JL003",
+            "error",
+            {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 3, "startColumn": 1}},
+        ),
         ("JL702", "note", {"artifactLocation": {"uri": "data/train.jsonl", "uriBaseId": "%SRCROOT%"}}),
     ]
     assert run_["results"][0]["message"]["text"].startswith('unexpected key "weight"')
@@ -128,8 +144,9 @@ def test_several_files_in_workers_keep_their_order(tmp_path: Path, capsys: pytes
     assert len(set(reported)) == 6 and reported == sorted(reported, key=names.index)  # files in the order given
 
 
-def test_sarif_paths_are_repository_relative_or_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_paths_are_repository_relative_or_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Code scanning maps %SRCROOT% to the repository root: paths from a subfolder, and files
     outside the repository, must still land on the right file (never ../..)."""
     repo, outside = tmp_path / "repo", tmp_path / "elsewhere data"

@@ -1,4 +1,5 @@
 """The command line: exact output for each format, exit codes, stdin, several files."""
+
 from __future__ import annotations
 
 import json
@@ -84,7 +85,10 @@ def test_file_level_problem_has_no_line(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_several_files_in_one_call(clean: Path, broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "--select", "JL003", str(clean), str(broken)], capsys)
-    assert out == f"{broken}:3:1: error: JL003 blank line; every line must hold one JSON object (remove it)\nFailed: 1 error in 2 files, 3 records checked.\n"
+    assert (
+        out
+        == f"{broken}:3:1: error: JL003 blank line; every line must hold one JSON object (remove it)\nFailed: 1 error in 2 files, 3 records checked.\n"
+    )
     assert code == 1
 
 
@@ -117,7 +121,10 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\n" + CHAT.encode())))
     code, out, _ = run(["check", "--select", "JL0", "-"], capsys)
-    assert out == "<stdin>:1:1: error: JL003 blank line; every line must hold one JSON object (remove it)\nFailed: 1 error in 1 file, 1 record checked.\n"
+    assert (
+        out
+        == "<stdin>:1:1: error: JL003 blank line; every line must hold one JSON object (remove it)\nFailed: 1 error in 1 file, 1 record checked.\n"
+    )
     assert code == 1
 
 
@@ -136,8 +143,9 @@ def test_console_script_and_module_agree_on_the_shipped_examples() -> None:
 
 
 @pytest.mark.parametrize(("example", "exit_code"), [("broken", 1), ("chat", 0)])
-def test_readme_sample_output_is_what_the_tool_prints(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                                                      example: str, exit_code: int) -> None:
+def test_readme_sample_output_is_what_the_tool_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, example: str, exit_code: int
+) -> None:
     from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text()
@@ -160,8 +168,10 @@ def test_cli_choices_match_their_registries() -> None:
 
 
 def test_check_and_version_start_without_the_converters_stats_or_workers() -> None:
-    code = ("import sys; from jsonl_lint.cli import main; "
-            "print(sorted(m for m in sys.modules if m.startswith(('jsonl_lint.convert', 'jsonl_lint.stats', 'multiprocessing', 'hashlib'))))")
+    code = (
+        "import sys; from jsonl_lint.cli import main; "
+        "print(sorted(m for m in sys.modules if m.startswith(('jsonl_lint.convert', 'jsonl_lint.stats', 'multiprocessing', 'hashlib'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     version = subprocess.run([sys.executable, "-m", "jsonl_lint", "--version"], capture_output=True, text=True, check=True)

@@ -1,4 +1,5 @@
 """[tool.jsonl-lint] in pyproject.toml, found by walking up; flags override it; bad config exits 2."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,9 @@ import pytest
 from jsonl_lint.cli import main
 from jsonl_lint.config import _config_in
 
-BAD_LINE = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "x"}]}\n'
+BAD_LINE = (
+    '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "x"}]}\n'
+)
 
 
 @pytest.fixture
@@ -66,12 +69,12 @@ def test_profile_and_model_from_config(project: Path, capsys: pytest.CaptureFixt
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('unknown = 1', "unknown key 'unknown'"),
+        ("unknown = 1", "unknown key 'unknown'"),
         ('select = "JL1"\nignore = 3', "ignore must be a list of strings"),
         ('severity = {JL999 = "error"}', "severity: unknown rule 'JL999'"),
         ('severity = {JL202 = "fatal"}', "unknown severity 'fatal'"),
         ('max-tokens = "big"', "max-tokens must be an integer"),
-        ('token-check = 1', "token-check must be true or false"),
+        ("token-check = 1", "token-check must be true or false"),
         ("profile = ", "Invalid value"),
     ],
 )

@@ -1,4 +1,5 @@
 """jsonl-lint convert: each source format, round trips, bad input, and nothing lost or overwritten."""
+
 from __future__ import annotations
 
 import csv
@@ -26,7 +27,9 @@ def A(text: str) -> dict[str, str]:
     return {"role": "assistant", "content": text}
 
 
-def convert_text(tmp_path: Path, name: str, text: str | bytes, **options: object) -> tuple[list[dict[str, object]], list[dict[str, object]], object]:
+def convert_text(
+    tmp_path: Path, name: str, text: str | bytes, **options: object
+) -> tuple[list[dict[str, object]], list[dict[str, object]], object]:
     source = tmp_path / name
     source.write_bytes(text.encode() if isinstance(text, str) else text)
     out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
@@ -44,6 +47,7 @@ def jsonl(*records: object) -> str:
 
 
 # ---- prompt-completion ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("prompts", "completions", "separator", "stop", "leading_space"),
@@ -87,14 +91,23 @@ def test_completion_bad_rows_are_rejected_with_line_and_reason(tmp_path: Path) -
     text = (
         jsonl({"prompt": "a ->", "completion": " x\n"})
         + "{not json\n"
-        + jsonl({"prompt": "", "completion": " story\n"}, {"prompt": "b ->", "completion": " \n"},
-                {"prompt": "c ->"}, {"prompt": "d ->", "completion": 5}, {"prompt": "e ->", "completion": " y\n", "id": 7}, [1])
+        + jsonl(
+            {"prompt": "", "completion": " story\n"},
+            {"prompt": "b ->", "completion": " \n"},
+            {"prompt": "c ->"},
+            {"prompt": "d ->", "completion": 5},
+            {"prompt": "e ->", "completion": " y\n", "id": 7},
+            [1],
+        )
     )
     records, rejected, _ = convert_text(tmp_path, "old.jsonl", text, source="completion")
     assert records == [{"messages": [U("a"), A("x")]}]
     assert [(r["line"], r["reason"]) for r in rejected] == [
         (2, rejected[0]["reason"]),  # orjson's wording: checked below
-        (3, "empty prompt (open-ended generation): a chat example needs a user turn; --empty-prompt assistant-only keeps it as an assistant message alone"),
+        (
+            3,
+            "empty prompt (open-ended generation): a chat example needs a user turn; --empty-prompt assistant-only keeps it as an assistant message alone",
+        ),
         (4, "empty completion: nothing for the assistant to learn"),
         (5, 'no "completion" key'),
         (6, '"completion" is not a string'),
@@ -111,12 +124,17 @@ def test_empty_prompt_policy(tmp_path: Path) -> None:
     assert records == [{"messages": [A("Once upon a time")]}, {"messages": [A("The end")]}] and rejected == []
 
 
-SAFE_TEXT = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40).filter(lambda t: t.strip() and not t.endswith(("#", " ", "\n", "\t", "\r", "-", ">", "=", "~", "*", "|", "_", "D")))
+SAFE_TEXT = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40).filter(
+    lambda t: t.strip() and not t.endswith(("#", " ", "\n", "\t", "\r", "-", ">", "=", "~", "*", "|", "_", "D"))
+)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)
-@given(pairs=st.lists(st.tuples(SAFE_TEXT, SAFE_TEXT), min_size=2, max_size=6),
-       separator=st.sampled_from([" ->", "\n\n###\n\n", "\n\n===\n\n", "\n\n---\n\n"]), stop=st.sampled_from([" END", "\n", "###"]))
+@given(
+    pairs=st.lists(st.tuples(SAFE_TEXT, SAFE_TEXT), min_size=2, max_size=6),
+    separator=st.sampled_from([" ->", "\n\n###\n\n", "\n\n===\n\n", "\n\n---\n\n"]),
+    stop=st.sampled_from([" END", "\n", "###"]),
+)
 def test_completion_round_trip_is_byte_exact(tmp_path: Path, pairs: list[tuple[str, str]], separator: str, stop: str) -> None:
     """Any text, with the old conventions added, comes back exactly, the conventions removed."""
     text = jsonl(*({"prompt": p + separator, "completion": " " + c + stop} for p, c in pairs))
@@ -143,13 +161,16 @@ def test_corpus_legacy_files_convert_and_pass_the_check(tmp_path: Path) -> None:
     out = tmp_path / "usingpt.jsonl"
     summary = convert_file(str(usingpt), str(out))
     assert (summary.converted, summary.rejected) == (21, 0)
-    assert summary.notes == ["no prompt separator shared by 90% of the prompts (detected on all 21 usable rows)",
-                             "no stop sequence shared by 90% of the completions (detected on all 21 usable rows)"]
+    assert summary.notes == [
+        "no prompt separator shared by 90% of the prompts (detected on all 21 usable rows)",
+        "no stop sequence shared by 90% of the completions (detected on all 21 usable rows)",
+    ]
     assert json.loads(out.read_text().splitlines()[0])["messages"][0] == U("What are IT General Controls?")
     assert not check_file(out, model="gpt-4o-mini-2024-07-18").has_errors
 
 
 # ---- CSV / TSV -------------------------------------------------------------------------------
+
 
 def test_csv_known_headers_quotes_and_index_column(tmp_path: Path) -> None:
     text = ',question,answer\r\n0,"a, b","He said ""hi""\nand left"\r\n1,"x\r\ny",z\r\n2,"é ✓",""""\r\n'
@@ -168,7 +189,10 @@ def test_csv_bad_rows(tmp_path: Path) -> None:
     records, rejected, _ = convert_text(tmp_path, "t.csv", text)
     assert records == [{"messages": [U("ok"), A("fine")]}]
     assert [(r["line"], r["reason"]) for r in rejected] == [
-        (3, "1 fields where the header has 2"), (4, "empty 'prompt'"), (5, "3 fields where the header has 2")]
+        (3, "1 fields where the header has 2"),
+        (4, "empty 'prompt'"),
+        (5, "3 fields where the header has 2"),
+    ]
 
 
 def test_tsv_named_columns_and_system(tmp_path: Path) -> None:
@@ -185,7 +209,9 @@ def test_csv_unknown_columns_is_a_usage_error(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_csv_long_table_becomes_multi_turn(tmp_path: Path) -> None:
-    text = "conv,role,text\n1,user,Hi\n1,assistant,Hello\n1,user,Bye\n1,assistant,Bye!\n2,human,Q\n2,gpt,A\n3,user,x\n3,robot,y\n1,user,late\n"
+    text = (
+        "conv,role,text\n1,user,Hi\n1,assistant,Hello\n1,user,Bye\n1,assistant,Bye!\n2,human,Q\n2,gpt,A\n3,user,x\n3,robot,y\n1,user,late\n"
+    )
     records, rejected, _ = convert_text(tmp_path, "long.csv", text, conversation_column="conv", role_column="role", content_column="text")
     assert records == [{"messages": [U("Hi"), A("Hello"), U("Bye"), A("Bye!")]}, {"messages": [U("Q"), A("A")]}]
     assert [(r["line"], r["reason"]) for r in rejected] == [
@@ -213,24 +239,37 @@ def test_csv_round_trip_is_byte_exact(tmp_path: Path, rows: list[tuple[str, str]
 def test_csv_invalid_utf8_row_is_rejected(tmp_path: Path) -> None:
     records, rejected, _ = convert_text(tmp_path, "t.csv", b"prompt,completion\ncaf\xe9,x\nok,fine\n")
     assert records == [{"messages": [U("ok"), A("fine")]}]
-    assert [(r["line"], r["reason"]) for r in rejected] == [(2, "not valid UTF-8 (re-encode the file as UTF-8: it may be Latin-1 or Windows-1252)")]
+    assert [(r["line"], r["reason"]) for r in rejected] == [
+        (2, "not valid UTF-8 (re-encode the file as UTF-8: it may be Latin-1 or Windows-1252)")
+    ]
 
 
 # ---- ShareGPT, Alpaca, chat -------------------------------------------------------------------
+
 
 def test_sharegpt(tmp_path: Path) -> None:
     tools = json.dumps([{"name": "weather", "parameters": {"type": "object"}}])
     text = jsonl(
         {"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}], "system": "Be kind."},
-        {"conversations": [{"from": "human", "value": "Weather?"}, {"from": "function_call", "value": '{"name": "weather", "arguments": {"city": "Paris"}}'},
-                           {"from": "observation", "value": "sunny"}, {"from": "gpt", "value": "Sunny."}], "tools": tools},
+        {
+            "conversations": [
+                {"from": "human", "value": "Weather?"},
+                {"from": "function_call", "value": '{"name": "weather", "arguments": {"city": "Paris"}}'},
+                {"from": "observation", "value": "sunny"},
+                {"from": "gpt", "value": "Sunny."},
+            ],
+            "tools": tools,
+        },
         {"conversations": [{"from": "alien", "value": "?"}]},
         {"conversations": [{"from": "observation", "value": "x"}]},
     )
     records, rejected, _ = convert_text(tmp_path, "s.jsonl", text)
     assert records[0] == {"messages": [{"role": "system", "content": "Be kind."}, U("Hi"), A("Hello")]}
     assert records[1]["messages"][1:3] == [
-        {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": '{"city": "Paris"}'}}]},
+        {
+            "role": "assistant",
+            "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": '{"city": "Paris"}'}}],
+        },
         {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
     ]
     assert records[1]["tools"] == [{"type": "function", "function": {"name": "weather", "parameters": {"type": "object"}}}]
@@ -255,32 +294,57 @@ def test_alpaca(tmp_path: Path) -> None:
 def test_chat_normalisation(tmp_path: Path) -> None:
     text = jsonl(
         [U("Hi"), A("Hello")],
-        {"messages": [U("Weather?"), {"role": "assistant", "content": None, "function_call": {"name": "weather", "arguments": "{}"}},
-                      {"role": "function", "name": "weather", "content": "sunny"}, A("Sunny.")], "functions": [{"name": "weather"}]},
+        {
+            "messages": [
+                U("Weather?"),
+                {"role": "assistant", "content": None, "function_call": {"name": "weather", "arguments": "{}"}},
+                {"role": "function", "name": "weather", "content": "sunny"},
+                A("Sunny."),
+            ],
+            "functions": [{"name": "weather"}],
+        },
         {"messages": [U("x"), {"role": "function", "name": "f", "content": "y"}]},
         [1, 2],
     )
     records, rejected, summary = convert_text(tmp_path, "c.jsonl", text)
     assert records[0] == {"messages": [U("Hi"), A("Hello")]}
     assert records[1] == {
-        "messages": [U("Weather?"), {"role": "assistant", "content": None, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{}"}}]},
-                     {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}, A("Sunny.")],
+        "messages": [
+            U("Weather?"),
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{}"}}],
+            },
+            {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
+            A("Sunny."),
+        ],
         "tools": [{"type": "function", "function": {"name": "weather"}}],
     }
-    assert [(r["line"], r["reason"]) for r in rejected] == [(3, "a function message for 'f' answers no earlier function_call"), (4, "a JSON array that is not a list of messages")]
-    assert summary.notes == ['1 bare message arrays wrapped as {"messages": [...]}', "1 records moved from functions/function_call to tools/tool_calls"]  # type: ignore[attr-defined]
+    assert [(r["line"], r["reason"]) for r in rejected] == [
+        (3, "a function message for 'f' answers no earlier function_call"),
+        (4, "a JSON array that is not a list of messages"),
+    ]
+    assert summary.notes == [
+        '1 bare message arrays wrapped as {"messages": [...]}',
+        "1 records moved from functions/function_call to tools/tool_calls",
+    ]  # type: ignore[attr-defined]
     out = tmp_path / "out.jsonl"
     assert [p.code for p in check_file(out).problems if p.severity.label == "error"] == ["JL701"]
 
 
 # ---- the command ------------------------------------------------------------------------------
 
+
 def test_cli_summary_rejects_on_stderr_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "old.jsonl"
     source.write_text(jsonl({"prompt": "a ->", "completion": " x\n"}, {"prompt": "", "completion": " y\n"}))
     assert main(["convert", str(source), "-o", str(tmp_path / "new.jsonl")]) == 1
     err = capsys.readouterr().err
-    assert err.splitlines()[0] == f"{source}:2: rejected: empty prompt (open-ended generation): a chat example needs a user turn; --empty-prompt assistant-only keeps it as an assistant message alone"
+    assert (
+        err.splitlines()[0]
+        == f"{source}:2: rejected: empty prompt (open-ended generation): a chat example needs a user turn; --empty-prompt assistant-only keeps it as an assistant message alone"
+    )
     assert f"converted 1 row (completion) to {tmp_path / 'new.jsonl'}; rejected 1 (listed above)" in err
     assert main(["convert", str(source), "-o", str(tmp_path / "new2.jsonl"), "--empty-prompt", "assistant-only"]) == 0
 
@@ -296,7 +360,11 @@ def test_never_overwrites_the_input(tmp_path: Path, capsys: pytest.CaptureFixtur
     source = tmp_path / "data.jsonl"
     original = jsonl({"prompt": "a", "completion": "b"})
     source.write_text(original)
-    for argv in (["-o", str(source)], ["-o", str(tmp_path / "x.jsonl"), "--rejects", str(source)], ["-o", str(tmp_path / "." / "data.jsonl")]):
+    for argv in (
+        ["-o", str(source)],
+        ["-o", str(tmp_path / "x.jsonl"), "--rejects", str(source)],
+        ["-o", str(tmp_path / "." / "data.jsonl")],
+    ):
         assert main(["convert", str(source), *argv]) == 2
     assert source.read_text() == original
     assert "is the input file; convert never overwrites its input" in capsys.readouterr().err
@@ -332,7 +400,9 @@ def _mixed_separators(path: Path) -> None:
     path.write_text(jsonl(*rows))
 
 
-def test_later_rows_with_other_conventions_are_converted_as_whole_file_detection_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_later_rows_with_other_conventions_are_converted_as_whole_file_detection_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from jsonl_lint import parallel
 
     monkeypatch.setattr(parallel, "BATCH_BYTES", 1 << 10)  # the first block sees only the longer separator

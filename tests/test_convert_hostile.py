@@ -1,5 +1,6 @@
 """convert on hostile input: no crash, nothing lost or changed silently, inputs read once and
 never overwritten, every write checked."""
+
 from __future__ import annotations
 
 import base64
@@ -41,11 +42,20 @@ A = {"role": "assistant", "content": "Hello"}
 
 # ---- no crash: each bad row is a reject, the run goes on -------------------------------------
 
+
 @pytest.mark.parametrize(
     ("row", "options", "reason"),
     [
-        ({"messages": [U, A], "tools": None, "functions": [{"name": "f"}]}, {}, '"tools" is not a list: the "functions" cannot be added to it'),
-        ({"messages": [U, A], "functions": {"name": "f"}}, {}, '"functions" is not a list of function definitions: it cannot be moved to "tools"'),
+        (
+            {"messages": [U, A], "tools": None, "functions": [{"name": "f"}]},
+            {},
+            '"tools" is not a list: the "functions" cannot be added to it',
+        ),
+        (
+            {"messages": [U, A], "functions": {"name": "f"}},
+            {},
+            '"functions" is not a list of function definitions: it cannot be moved to "tools"',
+        ),
         ({"messages": []}, {"system": "Be kind."}, '"messages" is not a non-empty list of message objects'),
         ({"messages": "hi"}, {"system": "Be kind."}, '"messages" is not a non-empty list of message objects'),
         ({"messages": [U, A], "x": 1, "x ": 2}, {}, None),  # two different keys: fine
@@ -58,6 +68,7 @@ def test_chat_rows_that_crashed_are_rejects(tmp_path: Path, row: dict[str, objec
 
 
 # ---- nothing changed silently ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("source", "line"),
@@ -127,6 +138,7 @@ def test_blank_lines_are_counted_and_named(tmp_path: Path) -> None:
 
 # ---- inputs read once, never overwritten -------------------------------------------------------
 
+
 def _restarting_file(path: Path) -> bytes:
     """More than one block: the first block's prompts end with "\\n\\n###\\n\\n", most later ones
     with " ->", so the whole file's separator differs and conversion starts over."""
@@ -140,7 +152,9 @@ def _restarting_file(path: Path) -> bytes:
 def test_a_pipe_is_read_once_even_when_conversion_starts_over(tmp_path: Path) -> None:
     data = _restarting_file(tmp_path / "big.jsonl")
     out = tmp_path / "out.jsonl"
-    done = subprocess.run([sys.executable, "-m", "jsonl_lint", "convert", "-", "-o", str(out)], input=data, capture_output=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "jsonl_lint", "convert", "-", "-o", str(out)], input=data, capture_output=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "converted 52000 rows" in done.stderr.decode() and "converted twice" in done.stderr.decode()
     assert sum(1 for _ in out.open("rb")) == 52_000
@@ -158,7 +172,12 @@ def test_a_named_fifo_does_not_hang(tmp_path: Path) -> None:
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     out = tmp_path / "out.jsonl"
-    done = subprocess.run([sys.executable, "-m", "jsonl_lint", "convert", str(fifo), "-o", str(out), "--from", "completion"], capture_output=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "jsonl_lint", "convert", str(fifo), "-o", str(out), "--from", "completion"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     feeder.join(5)
     assert done.returncode == 0, done.stderr
     assert sum(1 for _ in out.open("rb")) == 52_000
@@ -184,11 +203,14 @@ def test_rejects_never_overwrite_the_input_or_the_output(tmp_path: Path, link: s
 
 # ---- every write checked -------------------------------------------------------------------------
 
+
 def test_a_full_disk_on_standard_output_is_an_error(tmp_path: Path) -> None:
     source = tmp_path / "old.jsonl"
     source.write_bytes(jsonl(*({"prompt": f"q{i} ->", "completion": f" a{i}\n"} for i in range(30_000))))
     with open("/dev/full", "wb") as full:
-        done = subprocess.run([sys.executable, "-m", "jsonl_lint", "convert", str(source), "-o", "-"], stdout=full, stderr=subprocess.PIPE, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "jsonl_lint", "convert", str(source), "-o", "-"], stdout=full, stderr=subprocess.PIPE, check=False
+        )
     assert done.returncode == 2
     assert done.stderr.decode() == "jsonl-lint: standard output: cannot write: No space left on device\n"
 
@@ -198,13 +220,17 @@ def test_a_closed_pipe_on_standard_output_is_an_error(tmp_path: Path) -> None:
     source.write_bytes(jsonl(*({"prompt": f"q{i} ->", "completion": f" a{i}\n"} for i in range(30_000))))
     reader, writer = os.pipe()
     os.close(reader)  # nobody reads
-    done = subprocess.run([sys.executable, "-m", "jsonl_lint", "convert", str(source), "-o", "-"], stdout=writer, stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "jsonl_lint", "convert", str(source), "-o", "-"], stdout=writer, stderr=subprocess.PIPE, check=False
+    )
     os.close(writer)
     assert done.returncode == 2
     assert done.stderr.decode() == "jsonl-lint: standard output: cannot write: Broken pipe\n"
 
 
-def test_a_failed_write_names_the_target_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failed_write_names_the_target_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import errno
 
     source = tmp_path / "old.jsonl"
@@ -224,7 +250,36 @@ def test_a_failed_write_names_the_target_and_leaves_no_temporary_file(tmp_path: 
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["prompt", "completion", "messages", "role", "content", "conversations", "from", "value", "instruction", "output", "input", "system", "history", "functions", "tools", "function_call", "name", "images", "weight"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "prompt",
+                    "completion",
+                    "messages",
+                    "role",
+                    "content",
+                    "conversations",
+                    "from",
+                    "value",
+                    "instruction",
+                    "output",
+                    "input",
+                    "system",
+                    "history",
+                    "functions",
+                    "tools",
+                    "function_call",
+                    "name",
+                    "images",
+                    "weight",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 LINES = st.one_of(
@@ -236,7 +291,11 @@ LINES = st.one_of(
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)
-@given(lines=st.lists(LINES, min_size=1, max_size=8), name=st.sampled_from(["completion", "sharegpt", "alpaca", "chat"]), system=st.sampled_from([None, "Be kind."]))
+@given(
+    lines=st.lists(LINES, min_size=1, max_size=8),
+    name=st.sampled_from(["completion", "sharegpt", "alpaca", "chat"]),
+    system=st.sampled_from([None, "Be kind."]),
+)
 def test_every_jsonl_row_is_converted_rejected_or_blank(tmp_path: Path, lines: list[bytes], name: str, system: str | None) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"\n".join(lines) + b"\n")
@@ -249,7 +308,10 @@ CELLS = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters=
 
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)
-@given(rows=st.lists(st.lists(CELLS, min_size=1, max_size=4), min_size=1, max_size=6), header=st.sampled_from([["prompt", "completion"], ["q", "a"]]))
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=1, max_size=4), min_size=1, max_size=6),
+    header=st.sampled_from([["prompt", "completion"], ["q", "a"]]),
+)
 def test_every_table_row_is_converted_rejected_or_blank(tmp_path: Path, rows: list[list[str]], header: list[str]) -> None:
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows([header, *rows])

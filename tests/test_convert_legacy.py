@@ -1,5 +1,6 @@
 """Converters on real legacy data: conventions most rows share, markers beyond a fixed list,
 tables like JSONL, headerless and wide tables, XLSX, escaped newlines, truthful summaries."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,9 @@ def jsonl(*values: object) -> str:
     return "".join(json.dumps(v) + "\n" for v in values)
 
 
-def run(tmp_path: Path, name: str, text: str | bytes, **options: object) -> tuple[list[list[dict[str, str]]], list[dict[str, object]], object, list[Flagged]]:
+def run(
+    tmp_path: Path, name: str, text: str | bytes, **options: object
+) -> tuple[list[list[dict[str, str]]], list[dict[str, object]], object, list[Flagged]]:
     source = tmp_path / name
     source.write_bytes(text.encode() if isinstance(text, str) else text)
     out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
@@ -31,6 +34,7 @@ def run(tmp_path: Path, name: str, text: str | bytes, **options: object) -> tupl
 
 
 # ---- detection by majority -------------------------------------------------------------------
+
 
 def test_one_row_without_the_separator_does_not_defeat_detection(tmp_path: Path) -> None:
     rows = [{"prompt": f"Question {i}\n\n###\n\n", "completion": f" Answer {i} END"} for i in range(41)]
@@ -75,6 +79,7 @@ def test_shared_real_text_is_not_a_stop(completions: list[str], stop: str) -> No
 
 # ---- tables --------------------------------------------------------------------------------------
 
+
 def test_a_prompt_completion_csv_is_detected_like_jsonl(tmp_path: Path) -> None:
     text = 'prompt,completion\n"Q1\n\n###\n\n"," A1 END"\n"Q2\n\n###\n\n"," A2 END"\n'
     records, _, summary, _ = run(tmp_path, "old.csv", text)
@@ -85,8 +90,10 @@ def test_a_prompt_completion_csv_is_detected_like_jsonl(tmp_path: Path) -> None:
 def test_a_headerless_table_by_column_numbers(tmp_path: Path) -> None:
     text = "Hi,Hello\nBye,Goodbye\n"
     records, _, summary, _ = run(tmp_path, "t.csv", text, header=False, user_column="1", assistant_column="2")
-    assert records == [[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}],
-                       [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}]]
+    assert records == [
+        [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}],
+        [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"}],
+    ]
     assert summary.notes == ["columns: user <- column 1, assistant <- column 2"]  # type: ignore[attr-defined]
 
 
@@ -103,8 +110,13 @@ def test_wide_rows_with_several_turns(tmp_path: Path) -> None:
     text = "Be brief.,Hi,Hello,How are you?,Fine\n,Q,A,,\nS,Q,,Q2,A2\n"
     records, rejected, _, _ = run(tmp_path, "wide.csv", text, header=False, columns=("system", "user", "assistant", "user", "assistant"))
     assert records == [
-        [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"},
-         {"role": "user", "content": "How are you?"}, {"role": "assistant", "content": "Fine"}],
+        [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello"},
+            {"role": "user", "content": "How are you?"},
+            {"role": "assistant", "content": "Fine"},
+        ],
         [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}],  # trailing empty turns end it early
     ]
     assert [(r["line"], r["reason"]) for r in rejected] == [(3, "column 3 is empty but column 4 is not: a turn is missing")]
@@ -125,8 +137,10 @@ def test_xlsx(tmp_path: Path) -> None:
     sheet.append(["Capital of France?", "Paris"])
     book.save(tmp_path / "qa.xlsx")
     records, rejected, _, _ = run(tmp_path, "qa.xlsx", (tmp_path / "qa.xlsx").read_bytes())
-    assert records == [[{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4"}],
-                       [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "Paris"}]]
+    assert records == [
+        [{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4"}],
+        [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "Paris"}],
+    ]
     assert rejected == []
 
 
@@ -151,25 +165,38 @@ def test_escaped_newlines_are_reported(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("old.jsonl", ESCAPED),
-    ("chat.jsonl", jsonl({"messages": [{"role": "user", "content": "Write two lines"}, {"role": "assistant", "content": "one\\ntwo"}]})),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("old.jsonl", ESCAPED),
+        (
+            "chat.jsonl",
+            jsonl({"messages": [{"role": "user", "content": "Write two lines"}, {"role": "assistant", "content": "one\\ntwo"}]}),
+        ),
+    ],
+)
 def test_unescape_turns_them_into_newlines(tmp_path: Path, name: str, text: str) -> None:
     records, _, summary, _ = run(tmp_path, name, text, unescape=True)
     assert records[0][-1]["content"] == "one\ntwo"
-    assert summary.notes[-1] == "1 row with escaped newlines (a backslash and n, more than real newlines) turned into newlines (--unescape): lines 1"  # type: ignore[attr-defined]
+    assert (
+        summary.notes[-1]
+        == "1 row with escaped newlines (a backslash and n, more than real newlines) turned into newlines (--unescape): lines 1"
+    )  # type: ignore[attr-defined]
 
 
 def test_check_warns_about_escaped_newlines() -> None:
     escaped = jsonl({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "a\\nb\\nc\nd"}]})
-    real = jsonl({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "C:\\new\na\nb"}]})  # fewer than real ones
+    real = jsonl(
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "C:\\new\na\nb"}]}
+    )  # fewer than real ones
     assert [(p.code, p.message) for p in check_lines(lines_of(escaped), select=("JL220",)).problems] == [
-        ("JL220", "the assistant message holds 2 escaped newlines (backslash, n) and 1 real ones")]
+        ("JL220", "the assistant message holds 2 escaped newlines (backslash, n) and 1 real ones")
+    ]
     assert list(check_lines(lines_of(real), select=("JL220",)).problems) == []
 
 
 # ---- truthful summaries --------------------------------------------------------------------------
+
 
 def test_the_summary_says_which_rows_detection_ran_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [{"prompt": f"q{i} ->", "completion": f" a{i}\n"} for i in range(21)]
@@ -200,10 +227,16 @@ def test_corpus_legacy_files(tmp_path: Path, name: str, separator: str, stop: st
     out = tmp_path / "out.jsonl"
     summary = convert_file(str(path), str(out))
     assert (summary.converted, summary.rejected, summary.flagged) == (rows, 0, 0)
-    expected_separator = f"prompt separator {separator!r} (detected on all {rows} usable rows), stripped" if separator else (
-        f"no prompt separator shared by 90% of the prompts (detected on all {rows} usable rows)")
-    expected_stop = f"completion stop sequence {stop!r} (detected on all {rows} usable rows), stripped" if stop else (
-        f"no stop sequence shared by 90% of the completions (detected on all {rows} usable rows)")
+    expected_separator = (
+        f"prompt separator {separator!r} (detected on all {rows} usable rows), stripped"
+        if separator
+        else (f"no prompt separator shared by 90% of the prompts (detected on all {rows} usable rows)")
+    )
+    expected_stop = (
+        f"completion stop sequence {stop!r} (detected on all {rows} usable rows), stripped"
+        if stop
+        else (f"no stop sequence shared by 90% of the completions (detected on all {rows} usable rows)")
+    )
     assert summary.notes[:2] == [expected_separator, expected_stop]
     for line in out.read_text().split("\n")[:-1]:
         user, assistant = json.loads(line)["messages"]

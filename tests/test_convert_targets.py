@@ -1,5 +1,6 @@
 """convert --to: OpenAI records to Gemini, Bedrock and TRL and back keep every field the target
 can hold; what it cannot hold is a reject, never a silent change."""
+
 from __future__ import annotations
 
 import copy
@@ -64,8 +65,11 @@ def test_openai_bedrock_claude_openai_is_exact_for_text_conversations(record: di
 @given(openai_chat(images=None, tools=False, system=False), st.sampled_from(["gemini", "hf"]))
 def test_preference_round_trips(chat: dict[str, Any], name: str) -> None:
     messages = chat["messages"][:-1]
-    record = {"input": {"messages": messages}, "preferred_output": [{"role": "assistant", "content": "good"}],
-              "non_preferred_output": [{"role": "assistant", "content": "bad"}]}
+    record = {
+        "input": {"messages": messages},
+        "preferred_output": [{"role": "assistant", "content": "good"}],
+        "non_preferred_output": [{"role": "assistant", "content": "bad"}],
+    }
     back = _round_trip(name, record)
     assert _one_part_as_string(back["input"]) == _one_part_as_string(record["input"])
     assert back["preferred_output"] == record["preferred_output"] and back["non_preferred_output"] == record["non_preferred_output"]
@@ -76,11 +80,25 @@ UNREPRESENTABLE = [
     ("weight 0", lambda r: r["messages"][-1].update(weight=0), ["gemini", "bedrock", "bedrock-claude", "hf"]),
     ("a message name", lambda r: r["messages"][-1].update(name="bob"), ["gemini", "bedrock", "bedrock-claude", "hf"]),
     ("a refusal", lambda r: r["messages"][-1].update(refusal="no"), ["gemini", "bedrock", "bedrock-claude", "hf"]),
-    ("a second system message", lambda r: r["messages"].insert(1, {"role": "system", "content": "x"}), ["gemini", "bedrock", "bedrock-claude"]),
-    ("a data URL image", lambda r: r["messages"].insert(0, {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]}),
-     ["gemini", "bedrock", "bedrock-claude", "hf"]),
-    ("an image detail", lambda r: r["messages"].insert(0, {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://e.com/a.png", "detail": "low"}}]}),
-     ["gemini", "bedrock", "bedrock-claude", "hf"]),
+    (
+        "a second system message",
+        lambda r: r["messages"].insert(1, {"role": "system", "content": "x"}),
+        ["gemini", "bedrock", "bedrock-claude"],
+    ),
+    (
+        "a data URL image",
+        lambda r: r["messages"].insert(
+            0, {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]}
+        ),
+        ["gemini", "bedrock", "bedrock-claude", "hf"],
+    ),
+    (
+        "an image detail",
+        lambda r: r["messages"].insert(
+            0, {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://e.com/a.png", "detail": "low"}}]}
+        ),
+        ["gemini", "bedrock", "bedrock-claude", "hf"],
+    ),
     ("parallel_tool_calls false", lambda r: r.update(parallel_tool_calls=False), ["gemini", "bedrock", "bedrock-claude", "hf"]),
     ("an unknown key", lambda r: r.update(metadata={"a": 1}), ["gemini", "bedrock", "bedrock-claude", "hf"]),
 ]
@@ -97,8 +115,14 @@ def test_what_a_target_cannot_hold_is_a_reject(what: str, edit: Any, rejecting: 
 
 
 def test_an_allowed_loss_is_counted() -> None:
-    record = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "a", "weight": 0},
-                           {"role": "user", "content": "more"}, {"role": "assistant", "content": "b"}]}
+    record = {
+        "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": "a", "weight": 0},
+            {"role": "user", "content": "more"},
+            {"role": "assistant", "content": "b"},
+        ]
+    }
     conversion = Conversion(allowed_losses=frozenset({"weight"}))
     out = targets()["gemini"].from_openai(record, conversion)
     assert [c["role"] for c in out["contents"]] == ["user", "model", "user", "model"]
@@ -115,12 +139,25 @@ def test_gemini_record_from_the_documentation_round_trips_through_openai() -> No
             {"role": "user", "parts": [{"functionResponse": {"name": "get_product_sku", "response": {"output": "in stock"}}}]},
             {"role": "model", "parts": [{"text": "Yes, it is."}]},
         ],
-        "tools": [{"functionDeclarations": [{"name": "get_product_sku", "description": "Stock of a product",
-                                             "parameters": {"type": "OBJECT", "properties": {"product_name": {"type": "STRING"}}}}]}],
+        "tools": [
+            {
+                "functionDeclarations": [
+                    {
+                        "name": "get_product_sku",
+                        "description": "Stock of a product",
+                        "parameters": {"type": "OBJECT", "properties": {"product_name": {"type": "STRING"}}},
+                    }
+                ]
+            }
+        ],
     }
     target = targets()["gemini"]
     openai = target.to_openai(gemini, Conversion())
-    assert openai["messages"][2]["tool_calls"][0] == {"id": "call_1", "type": "function", "function": {"name": "get_product_sku", "arguments": '{"product_name":"Pixel 8 Pro"}'}}
+    assert openai["messages"][2]["tool_calls"][0] == {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "get_product_sku", "arguments": '{"product_name":"Pixel 8 Pro"}'},
+    }
     assert openai["messages"][3] == {"role": "tool", "tool_call_id": "call_1", "content": '{"output":"in stock"}'}
     assert openai["tools"][0]["function"]["parameters"] == {"type": "object", "properties": {"product_name": {"type": "string"}}}
     again = target.from_openai(openai, Conversion())
@@ -142,12 +179,27 @@ PROFILE_OF = {"openai": "openai", "gemini": "vertex-gemini", "bedrock": "bedrock
 # target cannot hold or would refuse (drone_training forbids parallel calls; the cookbook's toy
 # file has an example that starts with the assistant).
 CORPUS_TARGETS = {
-    "togethercomputer__together-cookbook/rewardbench2_dpo_val.jsonl": {"gemini": (356, 0), "bedrock": (0, 356), "bedrock-claude": (0, 356), "hf": (356, 0)},
-    "togethercomputer__together-cookbook/small_coqa_10.jsonl": {"gemini": (10, 0), "bedrock": (10, 0), "bedrock-claude": (10, 0), "hf": (10, 0)},
+    "togethercomputer__together-cookbook/rewardbench2_dpo_val.jsonl": {
+        "gemini": (356, 0),
+        "bedrock": (0, 356),
+        "bedrock-claude": (0, 356),
+        "hf": (356, 0),
+    },
+    "togethercomputer__together-cookbook/small_coqa_10.jsonl": {
+        "gemini": (10, 0),
+        "bedrock": (10, 0),
+        "bedrock-claude": (10, 0),
+        "hf": (10, 0),
+    },
     "mistralai__mistral-finetune/test_data.jsonl": {"gemini": (3, 0), "bedrock": (3, 0), "bedrock-claude": (3, 0), "hf": (3, 0)},
     "lbnlp__NERRE/doping_training_json.jsonl": {"gemini": (413, 0), "bedrock": (413, 0), "bedrock-claude": (413, 0), "hf": (413, 0)},
     "usingpt__openai_test/fine_tune.jsonl": {"gemini": (21, 0), "bedrock": (21, 0), "bedrock-claude": (21, 0), "hf": (21, 0)},
-    "eunseo-com__openai-cookbook/drone_training.jsonl": {"gemini": (0, 103), "bedrock": (0, 103), "bedrock-claude": (0, 103), "hf": (0, 103)},
+    "eunseo-com__openai-cookbook/drone_training.jsonl": {
+        "gemini": (0, 103),
+        "bedrock": (0, 103),
+        "bedrock-claude": (0, 103),
+        "hf": (0, 103),
+    },
     "eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl": {"gemini": (4, 1), "bedrock": (4, 1), "bedrock-claude": (4, 1), "hf": (5, 0)},
 }
 
@@ -173,18 +225,31 @@ def test_corpus_table_covers_every_corpus_file() -> None:
 
 def test_allow_loss_keeps_what_was_rejected_and_counts_it(tmp_path: Path) -> None:
     source = corpus_file("eunseo-com__openai-cookbook/drone_training.jsonl")
-    summary = convert_file(str(source), str(tmp_path / "o.jsonl"), options=ConvertOptions(to="gemini", allow_loss=("parallel-tool-calls", "schema-keywords")))
+    summary = convert_file(
+        str(source), str(tmp_path / "o.jsonl"), options=ConvertOptions(to="gemini", allow_loss=("parallel-tool-calls", "schema-keywords"))
+    )
     assert (summary.converted, summary.rejected) == (103, 0)
     assert any(note.startswith("`parallel_tool_calls: false` is dropped") and note.endswith(": 103 times") for note in summary.notes)
 
 
-CHAT_LINE = json.dumps({"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "weight": 0},
-                                     {"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Bye!"}]})
+CHAT_LINE = json.dumps(
+    {
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello", "weight": 0},
+            {"role": "user", "content": "Bye"},
+            {"role": "assistant", "content": "Bye!"},
+        ]
+    }
+)
 
 
 def test_cli_to_gemini_output_and_summary_exactly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text(CHAT_LINE + "\n" + json.dumps({"messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]}) + "\n")
+    source.write_text(
+        CHAT_LINE + "\n" + json.dumps({"messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]}) + "\n"
+    )
     out = tmp_path / "out.jsonl"
     assert main(["convert", str(source), "-o", str(out), "--to", "gemini"]) == 1
     assert capsys.readouterr().err == (
@@ -220,9 +285,17 @@ def test_gemini_and_bedrock_files_are_read_back_to_openai(tmp_path: Path) -> Non
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(lines=st.lists(st.one_of(st.binary(max_size=40), st.sampled_from([CHAT_LINE.encode(), b'{"contents": 1}', b'{"schemaVersion": 2, "messages": []}', b"[]", b"{}"])), max_size=6),
-       source=st.sampled_from(["gemini", "bedrock", "bedrock-claude", "hf", "preference", "chat"]),
-       to=st.sampled_from(["openai", "gemini", "bedrock", "bedrock-claude", "hf"]))
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.binary(max_size=40),
+            st.sampled_from([CHAT_LINE.encode(), b'{"contents": 1}', b'{"schemaVersion": 2, "messages": []}', b"[]", b"{}"]),
+        ),
+        max_size=6,
+    ),
+    source=st.sampled_from(["gemini", "bedrock", "bedrock-claude", "hf", "preference", "chat"]),
+    to=st.sampled_from(["openai", "gemini", "bedrock", "bedrock-claude", "hf"]),
+)
 def test_every_row_is_written_or_rejected_never_a_traceback(tmp_path: Path, lines: list[bytes], source: str, to: str) -> None:
     data = b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n"
     path = tmp_path / "in.jsonl"

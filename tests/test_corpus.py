@@ -1,4 +1,5 @@
 """Real public fine-tuning files (../shared/corpus), each with the verdict a careful reviewer gives."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,11 @@ VERDICTS = [
     # the cookbook's deliberately flawed sample: too few examples, one without a user message,
     # and a 26,000-character reply that only a 4,096-token model cannot take
     ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {}, (5, "chat", [(4, "JL207"), (None, "JL701")])),
-    ("eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl", {"model": "gpt-3.5-turbo-0613"},
-     (5, "chat", [(4, "JL207"), (5, "JL501"), (None, "JL701")])),
+    (
+        "eunseo-com__openai-cookbook/toy_chat_fine_tuning.jsonl",
+        {"model": "gpt-3.5-turbo-0613"},
+        (5, "chat", [(4, "JL207"), (5, "JL501"), (None, "JL701")]),
+    ),
     # function calling examples that end with the call (no tool reply): the way to teach calls
     ("eunseo-com__openai-cookbook/drone_training.jsonl", {}, (103, "chat", [])),
     ("togethercomputer__together-cookbook/small_coqa_10.jsonl", {}, (10, "chat", [(None, "JL702")])),
@@ -28,7 +32,11 @@ VERDICTS = [
     # legacy prompt-completion: one clear error for a chat model, clean for a completion model
     # (but for its Windows line endings and the missing final newline: warnings `--fix` repairs)
     ("usingpt__openai_test/fine_tune.jsonl", {}, (21, "completion", [(1, "JL103"), *CRLF_1_TO_20, (None, "JL014"), (None, "JL702")])),
-    ("usingpt__openai_test/fine_tune.jsonl", {"model": "davinci-002"}, (21, "completion", [*CRLF_1_TO_20, (None, "JL014"), (None, "JL702")])),
+    (
+        "usingpt__openai_test/fine_tune.jsonl",
+        {"model": "davinci-002"},
+        (21, "completion", [*CRLF_1_TO_20, (None, "JL014"), (None, "JL702")]),
+    ),
     ("lbnlp__NERRE/doping_training_json.jsonl", {}, (413, "completion", [(1, "JL103")])),
     ("lbnlp__NERRE/doping_training_json.jsonl", {"model": "babbage-002"}, (413, "completion", [])),
 ]

@@ -1,4 +1,5 @@
 """`jsonl-lint check DIR`: the JSONL files under DIR, recursively, hidden folders skipped, sorted."""
+
 from __future__ import annotations
 
 from pathlib import Path

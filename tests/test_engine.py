@@ -1,5 +1,6 @@
 """The engine streams problems in line order as it finds them; the renderers write each as it
 comes and still make whole, valid documents; every rule module declares a typed RULES."""
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,6 @@
 """Files that are not what the user thinks get one clear line, not a cascade; one bad file among
 several is one line and the others are still checked; no library warning reaches stderr."""
+
 from __future__ import annotations
 
 import io
@@ -17,17 +18,29 @@ GOOD = json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "ass
 
 
 def rft_file(path: Path, examples: int = 12) -> Path:
-    path.write_text("".join(
-        json.dumps({"messages": [{"role": "developer", "content": "Solve."}, {"role": "user", "content": f"2+{i}?"}], "reference_answer": str(2 + i)}) + "\n"
-        for i in range(examples)
-    ))
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "messages": [{"role": "developer", "content": "Solve."}, {"role": "user", "content": f"2+{i}?"}],
+                    "reference_answer": str(2 + i),
+                }
+            )
+            + "\n"
+            for i in range(examples)
+        )
+    )
     return path
 
 
 def test_an_rft_file_checked_for_a_chat_model_is_one_problem_naming_rft_models(tmp_path: Path) -> None:
     report = check_file(rft_file(tmp_path / "rft.jsonl"), select=("JL1",))
     assert [(p.line, p.code, p.message) for p in report.problems] == [
-        (1, "JL103", "this is a reinforcement (RFT) file, but gpt-4o-mini-2024-07-18 trains on chat (supervised) and preference (DPO); models that train on it: o4-mini-2025-04-16"),
+        (
+            1,
+            "JL103",
+            "this is a reinforcement (RFT) file, but gpt-4o-mini-2024-07-18 trains on chat (supervised) and preference (DPO); models that train on it: o4-mini-2025-04-16",
+        ),
     ]
     assert check_file(tmp_path / "rft.jsonl", model="o4-mini-2025-04-16", select=("JL1",)).problems == ()
 
@@ -41,7 +54,9 @@ def test_a_chat_file_with_a_bad_first_record_is_still_chat(tmp_path: Path) -> No
     assert [p.code for p in report.problems] == ["JL101"]
 
 
-def test_a_missing_file_among_several_is_one_line_and_the_others_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_file_among_several_is_one_line_and_the_others_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("good.jsonl").write_text(GOOD)
     Path("folder").mkdir()
@@ -99,7 +114,9 @@ def test_no_library_warning_reaches_stderr(tmp_path: Path, capsys: pytest.Captur
     assert capsys.readouterr().err == ""
 
 
-def test_stats_skips_a_line_over_the_configured_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_skips_a_line_over_the_configured_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from jsonl_lint import stats
     from jsonl_lint.source import LongLine
 

@@ -1,4 +1,5 @@
 """check --fix: lossless repairs only. One table, through the pure core and through main()."""
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,11 @@ TESTS = [
     (R1 + b"\r\n" + R2 + b"\r\n", R1 + b"\n" + R2 + b"\n", "turned 2 CRLF line endings into LF"),
     (R1 + b"\n\n  \n" + R2 + b"\n\n", R1 + b"\n" + R2 + b"\n", "removed 3 blank lines"),
     (R1 + b"\n" + R2, R1 + b"\n" + R2 + b"\n", "added the final newline"),
-    (b"\xef\xbb\xbf" + R1 + b"\r\n\r\n" + R2, R1 + b"\n" + R2 + b"\n",
-     "removed the byte order mark; turned 2 CRLF line endings into LF; removed 1 blank line; added the final newline"),
+    (
+        b"\xef\xbb\xbf" + R1 + b"\r\n\r\n" + R2,
+        R1 + b"\n" + R2 + b"\n",
+        "removed the byte order mark; turned 2 CRLF line endings into LF; removed 1 blank line; added the final newline",
+    ),
     (b"{bad\r\n" + b"\xff\n", b"{bad\n" + b"\xff\n", "turned 1 CRLF line ending into LF"),  # broken lines kept as they are
     (b"", b"", ""),
     (R1 + b"\n" + R2 + b"\r", R1 + b"\n" + R2 + b"\n", "added the final newline"),  # a lone CR at the end: one run
@@ -93,7 +97,9 @@ def _values(data: bytes) -> list[object]:
 
 JSON_LINES = st.lists(
     st.one_of(
-        st.dictionaries(st.text(max_size=4), st.one_of(st.text(max_size=8), st.integers(), st.none()), max_size=3).map(lambda d: json.dumps(d).encode()),
+        st.dictionaries(st.text(max_size=4), st.one_of(st.text(max_size=8), st.integers(), st.none()), max_size=3).map(
+            lambda d: json.dumps(d).encode()
+        ),
         st.sampled_from([b"", b"  ", b"\t", b"{bad", b"\xff\xfe", b"[1, 2]"]),
     ),
     max_size=8,
@@ -101,7 +107,9 @@ JSON_LINES = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(lines=JSON_LINES, endings=st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=8, max_size=8), bom=st.booleans(), final=st.booleans())
+@given(
+    lines=JSON_LINES, endings=st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=8, max_size=8), bom=st.booleans(), final=st.booleans()
+)
 def test_fix_never_changes_a_value(lines: list[bytes], endings: list[bytes], bom: bool, final: bool) -> None:
     data = (b"\xef\xbb\xbf" if bom else b"") + b"".join(line + ending for line, ending in zip(lines, endings))
     if not final and data.endswith(b"\n"):
@@ -115,7 +123,9 @@ def test_fix_never_changes_a_value(lines: list[bytes], endings: list[bytes], bom
     assert not fix_lines(io.BytesIO(fixed), out_again).changed  # fixing twice changes nothing
 
 
-BYTES = st.lists(st.sampled_from([b"\n", b"\r", b"\r\n", b" ", b"\xef\xbb\xbf", b"{}", b"[1]", b"{bad", b"\xff", R1]), max_size=12).map(b"".join)
+BYTES = st.lists(st.sampled_from([b"\n", b"\r", b"\r\n", b" ", b"\xef\xbb\xbf", b"{}", b"[1]", b"{bad", b"\xff", R1]), max_size=12).map(
+    b"".join
+)
 
 
 @settings(max_examples=300, deadline=None)

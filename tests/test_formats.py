@@ -1,4 +1,5 @@
 """Format detection: the first record fixes the format, the model decides which formats fit."""
+
 from __future__ import annotations
 
 import json
@@ -10,11 +11,13 @@ from jsonl_lint import UsageError, check_lines
 
 CHAT = json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]})
 COMPLETION = json.dumps({"prompt": "hi", "completion": "hello"})
-PREFERENCE = json.dumps({
-    "input": {"messages": [{"role": "user", "content": "hi"}]},
-    "preferred_output": [{"role": "assistant", "content": "hello"}],
-    "non_preferred_output": [{"role": "assistant", "content": "go away"}],
-})
+PREFERENCE = json.dumps(
+    {
+        "input": {"messages": [{"role": "user", "content": "hi"}]},
+        "preferred_output": [{"role": "assistant", "content": "hello"}],
+        "non_preferred_output": [{"role": "assistant", "content": "go away"}],
+    }
+)
 RFT = json.dumps({"messages": [{"role": "developer", "content": "be brief"}, {"role": "user", "content": "2+2?"}], "answer": "4"})
 SHAREGPT = json.dumps({"conversations": [{"from": "human", "value": "hi"}]})
 
@@ -48,7 +51,10 @@ def test_clean_files_of_each_format_pass() -> None:
 def test_record_of_another_format_is_an_error_on_its_line() -> None:
     [problem] = problems(f"{CHAT}\n{COMPLETION}\n{CHAT}\n", select=STRUCTURE)
     assert (problem.line, problem.code) == (2, "JL102")
-    assert problem.message == "this record is prompt-completion (legacy) but the file is chat (supervised) (from line 1); a file holds one format"
+    assert (
+        problem.message
+        == "this record is prompt-completion (legacy) but the file is chat (supervised) (from line 1); a file holds one format"
+    )
 
 
 def test_forced_format_names_its_origin() -> None:
@@ -81,7 +87,10 @@ def test_preference_file_for_a_model_without_dpo() -> None:
 def test_unknown_shape_says_how_to_convert() -> None:
     [problem] = problems(SHAREGPT, select=STRUCTURE)
     assert problem.code == "JL104"
-    assert problem.message == "cannot tell this record's format (keys: conversations); ShareGPT (`conversations`): convert it with `jsonl-lint convert --from sharegpt`"
+    assert (
+        problem.message
+        == "cannot tell this record's format (keys: conversations); ShareGPT (`conversations`): convert it with `jsonl-lint convert --from sharegpt`"
+    )
 
 
 def test_record_missing_the_format_keys_after_the_format_is_known_is_a_schema_problem() -> None:

@@ -1,4 +1,5 @@
 """No input file makes the checker fail: arbitrary bytes and arbitrary JSON give problems, not tracebacks."""
+
 from __future__ import annotations
 
 import json
@@ -54,10 +55,19 @@ def test_arbitrary_bytes(data: bytes) -> None:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example], deadline=None)
-@given(jsonl_files(), st.sampled_from(["gpt-4o-mini-2024-07-18", "davinci-002", "o4-mini", "gpt-3.5-turbo-0613", "gpt-4o-2024-08-06"]), st.sampled_from(["openai", "together", "structural"]))
+@given(
+    jsonl_files(),
+    st.sampled_from(["gpt-4o-mini-2024-07-18", "davinci-002", "o4-mini", "gpt-3.5-turbo-0613", "gpt-4o-2024-08-06"]),
+    st.sampled_from(["openai", "together", "structural"]),
+)
 def test_arbitrary_jsonl(data: bytes, model: str, profile: str) -> None:
-    _assert_sane(data, profile=profile, model=None if profile != "openai" else model, max_tokens=60 if profile == "openai" else None,
-                 encoding=TEST_ENCODING if profile == "openai" else None)
+    _assert_sane(
+        data,
+        profile=profile,
+        model=None if profile != "openai" else model,
+        max_tokens=60 if profile == "openai" else None,
+        encoding=TEST_ENCODING if profile == "openai" else None,
+    )
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], deadline=None)

@@ -1,4 +1,5 @@
 """The compact hash index answers exactly as a dict would."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings

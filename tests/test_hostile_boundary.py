@@ -1,5 +1,6 @@
 """One bad record never stops the file: a check that raises (even a BaseException from native
 code, as pyo3's PanicException is) becomes one JL010 problem on its line, and the run goes on."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,5 @@
 """Numbers of any size are JL006, and text from the data cannot forge report lines."""
+
 from __future__ import annotations
 
 import json
@@ -25,11 +26,17 @@ def test_large_integers_a_double_holds_are_fine() -> None:
     assert found(PREFIX + "9" * 300 + "}", select=("JL0",)) == []
 
 
-def test_a_newline_in_data_stays_on_its_report_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_newline_in_data_stays_on_its_report_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     forged = "c1\nforged.jsonl:9:1: JL000 forged\r\u2028\x1b[2K"
-    record = {"messages": [{"role": "user", "content": "x"},
-                           {"role": "assistant", "tool_calls": [{"id": forged, "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
-                           {"role": "assistant", "content": "y"}]}
+    record = {
+        "messages": [
+            {"role": "user", "content": "x"},
+            {"role": "assistant", "tool_calls": [{"id": forged, "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "assistant", "content": "y"},
+        ]
+    }
     data = tmp_path / "a\nb.jsonl"
     data.write_text(json.dumps(record) + "\n")
     monkeypatch.chdir(tmp_path)

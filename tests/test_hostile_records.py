@@ -1,5 +1,6 @@
 """Records of any shape: each problem lands on its line, no check raises (JL010 never shows),
 and a record the schema lets through with an odd key (RFT's free keys) is not misread."""
+
 from __future__ import annotations
 
 import contextlib
@@ -33,15 +34,34 @@ def test_non_ascii_base64_is_invalid_image() -> None:
 def test_rft_functions_key_is_grader_data() -> None:
     line = json.dumps({"messages": [U, CALL], "functions": [1], "tools": TOOLS})
     assert problems(line, data_format="rft", profile="openai", model="o4-mini-2025-04-16", select=("JL3", "JL010")) == []
-    undeclared = json.dumps({"messages": [U, CALL], "functions": [{"name": "f"}], "tools": [{"type": "function", "function": {"name": "g"}}]})
-    assert [p.code for p in problems(undeclared, data_format="rft", profile="openai", model="o4-mini-2025-04-16", select=("JL3",))] == ["JL305"]
+    undeclared = json.dumps(
+        {"messages": [U, CALL], "functions": [{"name": "f"}], "tools": [{"type": "function", "function": {"name": "g"}}]}
+    )
+    assert [p.code for p in problems(undeclared, data_format="rft", profile="openai", model="o4-mini-2025-04-16", select=("JL3",))] == [
+        "JL305"
+    ]
 
 
 BASES: dict[str, dict[str, Any]] = {
-    "chat": {"messages": [{"role": "system", "content": "Be brief"}, IMAGE, CALL, {"role": "tool", "tool_call_id": "c1", "content": "ok"}, A], "tools": TOOLS},
-    "legacy": {"messages": [U, {"role": "assistant", "function_call": {"name": "f", "arguments": "{}"}}], "functions": [{"name": "f", "parameters": {}}]},
-    "preference": {"input": {"messages": [U], "tools": TOOLS}, "preferred_output": [A], "non_preferred_output": [{"role": "assistant", "content": "Bye"}]},
-    "rft": {"messages": [{"role": "developer", "content": "Be brief"}, U, CALL], "tools": TOOLS, "functions": [{"name": "g"}], "answer": "4"},
+    "chat": {
+        "messages": [{"role": "system", "content": "Be brief"}, IMAGE, CALL, {"role": "tool", "tool_call_id": "c1", "content": "ok"}, A],
+        "tools": TOOLS,
+    },
+    "legacy": {
+        "messages": [U, {"role": "assistant", "function_call": {"name": "f", "arguments": "{}"}}],
+        "functions": [{"name": "f", "parameters": {}}],
+    },
+    "preference": {
+        "input": {"messages": [U], "tools": TOOLS},
+        "preferred_output": [A],
+        "non_preferred_output": [{"role": "assistant", "content": "Bye"}],
+    },
+    "rft": {
+        "messages": [{"role": "developer", "content": "Be brief"}, U, CALL],
+        "tools": TOOLS,
+        "functions": [{"name": "g"}],
+        "answer": "4",
+    },
     "completion": {"prompt": "2+2=", "completion": " 4"},
 }
 
@@ -60,13 +80,43 @@ def places(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 PLACES = {name: places(base) for name, base in BASES.items()}
-HOSTILE = st.sampled_from(["data:image/png;base64,\u00e9", "data:,", "data:image/png;base64", "{}", '{"a": 1}', "[1]", "user", "assistant", "tool", "function"])
+HOSTILE = st.sampled_from(
+    ["data:image/png;base64,\u00e9", "data:,", "data:image/png;base64", "{}", '{"a": 1}', "[1]", "user", "assistant", "tool", "function"]
+)
 JSON = st.recursive(
-    HOSTILE | st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
-    | st.lists(st.integers(), max_size=2) | HOSTILE,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["role", "content", "type", "name", "function", "arguments", "parameters", "tool_calls", "id", "image_url", "url", "text", "weight"])
-        | st.text(max_size=5), inner, max_size=4),
+    HOSTILE
+    | st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30)
+    | st.lists(st.integers(), max_size=2)
+    | HOSTILE,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "role",
+                    "content",
+                    "type",
+                    "name",
+                    "function",
+                    "arguments",
+                    "parameters",
+                    "tool_calls",
+                    "id",
+                    "image_url",
+                    "url",
+                    "text",
+                    "weight",
+                ]
+            )
+            | st.text(max_size=5),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=15,
 )
 
@@ -112,12 +162,20 @@ def test_any_record_shape_is_checked_without_an_internal_error(case: tuple[str, 
     assert all(p.line in (1, 2, None) and "\n" not in p.message for p in report.problems)
 
 
-@pytest.mark.parametrize(("place", "expected"), [
-    ('"role": DEEP, "content": "x"}, {"role": "assistant", "content": "y"}]', "messages[0].role is [[[["),
-    ('"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": DEEP}]', "messages[1].weight (assistant message) must be an integer, found an array"),
-    ('"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}], "tools": [{"type": "function", "function": {"name": "f", "parameters": DEEP}}]',
-     "tools[0].function.parameters must be an object, found an array"),
-])
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ('"role": DEEP, "content": "x"}, {"role": "assistant", "content": "y"}]', "messages[0].role is [[[["),
+        (
+            '"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": DEEP}]',
+            "messages[1].weight (assistant message) must be an integer, found an array",
+        ),
+        (
+            '"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}], "tools": [{"type": "function", "function": {"name": "f", "parameters": DEEP}}]',
+            "tools[0].function.parameters must be an object, found an array",
+        ),
+    ],
+)
 def test_a_record_nested_1000_levels_is_explained(place: str, expected: str) -> None:
     line = '{"messages": [{' + place.replace("DEEP", "[" * 1000 + "1" + "]" * 1000) + "}"
     [problem] = problems(line, select=("JL1", "JL010"))

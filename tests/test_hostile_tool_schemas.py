@@ -1,6 +1,7 @@
 """A tool's declared ``parameters`` is data: checking arguments against it never fetches or opens
 anything, never takes seconds, and never raises, whatever the schema, its patterns and the
 arguments (JL306)."""
+
 from __future__ import annotations
 
 import http.server
@@ -47,6 +48,7 @@ def jl306(parameters: Any, arguments: Any) -> list[str]:
 
 
 # --- class 1: nothing is fetched or opened -------------------------------------------------
+
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
     requests: ClassVar[list[str]]  # each server's subclass gets its own list
@@ -138,7 +140,11 @@ EVIL = "a" * 40 + "!"  # backtracking engines take 2^40 steps on ^(a+)+$
     ("schema", "arguments", "expected"),
     [
         ({"type": "object", "properties": {"a": {"pattern": "^(a+)+$"}}}, {"a": EVIL}, "is not valid: it must match"),
-        ({"type": "object", "patternProperties": {"^(a+)+$": {"type": "integer"}}, "additionalProperties": False}, {EVIL: 1}, "unexpected key"),
+        (
+            {"type": "object", "patternProperties": {"^(a+)+$": {"type": "integer"}}, "additionalProperties": False},
+            {EVIL: 1},
+            "unexpected key",
+        ),
         ({"type": "object", "patternProperties": {"^(a+)+$": {"type": "string"}}}, {"a" * 40: 1}, "must be a string"),
         ({"type": "object", "propertyNames": {"pattern": "^(a+)+$"}}, {EVIL: 1}, "does not match"),
         ({"type": "object", "properties": {"a": {"pattern": "^(?:(a)\\1?)+b$"}}}, {"a": "a" * 30}, "too much backtracking"),
@@ -172,12 +178,23 @@ def doubling_chain(levels: int) -> dict[str, Any]:
         ({"type": "object", "properties": {"a": {"minItems": 10**30, "maxLength": 10**40}}}, {"a": []}),
         ({"type": "object", "properties": {"a": {"uniqueItems": True}}}, {"a": [{"x": [i]} for i in range(10_000)]}),
         ({"type": "object", "properties": {"a": {"multipleOf": 1e-300}}}, '{"a": 1e300}'),
-        ({"type": "object", "patternProperties": {f"^k{i}(a|aa)*$": {"type": "integer"} for i in range(1000)}},
-         {f"k{i}" + "a" * 30: "x" for i in range(1000)}),
+        (
+            {"type": "object", "patternProperties": {f"^k{i}(a|aa)*$": {"type": "integer"} for i in range(1000)}},
+            {f"k{i}" + "a" * 30: "x" for i in range(1000)},
+        ),
         ({"type": "object", "properties": {"a": {"type": "array", "items": {"pattern": "^(?:(a)\\1?)+b$"}}}}, {"a": ["a" * 14] * 5_000}),
         ({"$ref": "#/$defs/a", "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}, {"a": 1}),
     ],
-    ids=["doubling-allOf", "reference-chain", "huge-bounds", "uniqueItems", "multipleOf", "many-patterns", "many-matches", "reference-loop"],
+    ids=[
+        "doubling-allOf",
+        "reference-chain",
+        "huge-bounds",
+        "uniqueItems",
+        "multipleOf",
+        "many-patterns",
+        "many-matches",
+        "reference-loop",
+    ],
 )
 def test_pathological_schemas_are_bounded(schema: Any, arguments: Any) -> None:
     messages = jl306(schema, arguments)
@@ -192,6 +209,7 @@ def test_many_mismatches_are_counted_not_listed() -> None:
 
 
 # --- class 3: no schema or arguments raise ---------------------------------------------------
+
 
 def nested(levels: int, leaf: Any, wrap: Any) -> Any:
     for _ in range(levels):
@@ -220,32 +238,70 @@ def test_deeply_nested_arguments_are_checked_or_reported() -> None:
 
 # --- hypothesis: arbitrary schemas, patterns and arguments ------------------------------------
 
-PATTERNS = st.sampled_from(["^(a+)+$", "(a|aa)*b", "^((?=a)a|a)+b$", "(a)\\1", "[", "(?<=x)y", "\\p{L}+", "^$", ".*", "a{1000}"]) | st.text(max_size=12)
+PATTERNS = st.sampled_from(["^(a+)+$", "(a|aa)*b", "^((?=a)a|a)+b$", "(a)\\1", "[", "(?<=x)y", "\\p{L}+", "^$", ".*", "a{1000}"]) | st.text(
+    max_size=12
+)
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
-KEYWORDS = ["type", "pattern", "patternProperties", "propertyNames", "properties", "items", "allOf", "anyOf",
-            "oneOf", "not", "$ref", "$defs", "required", "enum", "minItems", "uniqueItems", "additionalProperties",
-            "$schema", "$id", "if", "then", "contains", "format", "const", "minLength", "maxLength"]
+KEYWORDS = [
+    "type",
+    "pattern",
+    "patternProperties",
+    "propertyNames",
+    "properties",
+    "items",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "$ref",
+    "$defs",
+    "required",
+    "enum",
+    "minItems",
+    "uniqueItems",
+    "additionalProperties",
+    "$schema",
+    "$id",
+    "if",
+    "then",
+    "contains",
+    "format",
+    "const",
+    "minLength",
+    "maxLength",
+]
 REFERENCES = st.sampled_from(["#", "#/$defs/x", "#/properties/a", "http://127.0.0.1:9/x.json", "file:///etc/passwd", "other.json", "#nope"])
 
 
 def schemas() -> st.SearchStrategy[Any]:
-    leaf: st.SearchStrategy[Any] = st.booleans() | st.fixed_dictionaries({}, optional={
-        "type": st.sampled_from(["string", "integer", "object", "array", "number", "null", "nope"]),
-        "pattern": PATTERNS, "$ref": REFERENCES, "minItems": st.integers(), "format": st.sampled_from(["regex", "email", "uri"]),
-        "$schema": st.sampled_from(["https://json-schema.org/draft/2020-12/schema", "http://127.0.0.1:9/meta"]),
-    })
+    leaf: st.SearchStrategy[Any] = st.booleans() | st.fixed_dictionaries(
+        {},
+        optional={
+            "type": st.sampled_from(["string", "integer", "object", "array", "number", "null", "nope"]),
+            "pattern": PATTERNS,
+            "$ref": REFERENCES,
+            "minItems": st.integers(),
+            "format": st.sampled_from(["regex", "email", "uri"]),
+            "$schema": st.sampled_from(["https://json-schema.org/draft/2020-12/schema", "http://127.0.0.1:9/meta"]),
+        },
+    )
     return st.recursive(
         leaf,
-        lambda inner: st.dictionaries(st.sampled_from(KEYWORDS), inner | st.lists(inner, max_size=3) | SCALARS
-                                      | st.dictionaries(PATTERNS, inner, max_size=3), max_size=5),
+        lambda inner: st.dictionaries(
+            st.sampled_from(KEYWORDS),
+            inner | st.lists(inner, max_size=3) | SCALARS | st.dictionaries(PATTERNS, inner, max_size=3),
+            max_size=5,
+        ),
         max_leaves=25,
     )
 
 
 def arguments() -> st.SearchStrategy[Any]:
-    values = st.recursive(SCALARS | st.sampled_from([EVIL, "a" * 30]),
-                          lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.sampled_from([EVIL]), inner, max_size=4),
-                          max_leaves=20)
+    values = st.recursive(
+        SCALARS | st.sampled_from([EVIL, "a" * 30]),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.sampled_from([EVIL]), inner, max_size=4),
+        max_leaves=20,
+    )
     return st.dictionaries(st.text(max_size=8) | st.sampled_from(["a", EVIL]), values, max_size=5)
 
 
@@ -258,6 +314,7 @@ def test_any_schema_and_arguments_finish_quickly_without_an_exception(schema: An
 
 
 # --- workers report what one process reports --------------------------------------------------
+
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_hostile_tool_records_give_the_same_report_in_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,14 +341,21 @@ def test_jobs_1_and_jobs_2_print_the_same(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
-    image = {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR\u00e9w0KGgo="}}]},
-                          {"role": "assistant", "content": "A dot."}]}
+    image = {
+        "messages": [
+            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR\u00e9w0KGgo="}}]},
+            {"role": "assistant", "content": "A dot."},
+        ]
+    }
     hostile = [
         json.dumps(tool_record({"type": "object", "properties": {"a": {"pattern": "^(a+)+$"}}}, {"a": EVIL})),
         json.dumps(tool_record({"$ref": "file:///etc/passwd"}, {"a": 1})),
         json.dumps(tool_record(nested(120, {"type": "string"}, lambda inner: {"type": "object", "properties": {"a": inner}}), {"a": 1})),
         json.dumps(image),
-        '{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": ' + "[" * 1000 + "]" * 1000 + "}]}",
+        '{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": '
+        + "[" * 1000
+        + "]" * 1000
+        + "}]}",
     ]
     data = tmp_path / "hostile.jsonl"
     data.write_text("".join(hostile[i % len(hostile)] + "\n" for i in range(500)))

@@ -1,5 +1,6 @@
 """Outputs never overwrite an input (by name, symbolic or hard link), every write is checked
 (a full disk, a closed pipe: one line on stderr, exit 2), and no temporary file is left."""
+
 from __future__ import annotations
 
 import os
@@ -68,7 +69,9 @@ def test_fix_through_a_symlink_fixes_the_target_and_keeps_the_link(tmp_path: Pat
     assert target.read_bytes() == GOOD
 
 
-def test_fix_that_cannot_write_says_so_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fix_that_cannot_write_says_so_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "t.jsonl"
     data.write_bytes(GOOD + b"\n")
 
@@ -83,7 +86,9 @@ def test_fix_that_cannot_write_says_so_and_exits_2(tmp_path: Path, capsys: pytes
     assert data.read_bytes() == GOOD + b"\n"
 
 
-def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failed_write_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "t.jsonl"
     data.write_bytes(GOOD.replace(b"\n", b"\r\n"))
 
@@ -100,7 +105,9 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: py
 
 
 def run_cli(*args: str, stdout: int) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jsonl_lint", *args], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "jsonl_lint", *args], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, check=False
+    )
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
@@ -124,7 +131,9 @@ def test_a_closed_pipe_ends_with_one_line_and_exit_2(tmp_path: Path) -> None:
     assert err == "jsonl-lint: standard output: cannot write: Broken pipe\n"
 
 
-def test_hook_entries_end_options_before_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_hook_entries_end_options_before_file_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """What pre-commit runs: entry + args + file names; a file named like an option is a file."""
     from conftest import ROOT
 
@@ -141,7 +150,9 @@ def test_hook_entries_end_options_before_file_names(tmp_path: Path, monkeypatch:
     assert capsys.readouterr().out.count("Passed: no problems in 3 files") == len(entries)
 
 
-def test_every_subcommand_takes_file_names_after_a_double_dash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_subcommand_takes_file_names_after_a_double_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("-x.jsonl").write_bytes(GOOD)
     assert main(["check", "--select", "JL0", "--", "-x.jsonl"]) == 0

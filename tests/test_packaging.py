@@ -1,4 +1,5 @@
 """The wheel ships the schemas and profiles, and the installed package reads them from itself."""
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(ROOT)],
-        check=True, capture_output=True, timeout=600,
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     [built] = out.glob("jsonl_lint-*.whl")
     return built
@@ -37,7 +40,9 @@ def test_wheel_contains_every_schema_and_profile(wheel: Path) -> None:
 
 def test_installed_wheel_reads_its_own_schemas(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)], check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)], check=True, timeout=600
+    )
     code = "import jsonl_lint.formats as f, json; print(f._schema_dir()); print(f.load_schema('chat')['title'])"
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)

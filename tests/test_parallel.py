@@ -1,4 +1,5 @@
 """A large file split over worker processes gives exactly the report of one process."""
+
 from __future__ import annotations
 
 import json

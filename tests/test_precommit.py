@@ -1,4 +1,5 @@
 """The real pre-commit client runs our hook from .pre-commit-hooks.yaml (installs from PyPI: slow)."""
+
 from __future__ import annotations
 
 import os
@@ -28,9 +29,11 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     repo = tmp_path_factory.mktemp("hook-repo")
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True)
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -56,7 +59,11 @@ def try_repo(hook_repo: Path, env: dict[str, str], hook: str, tmp_path: Path, fi
     git(data, "add", "-A")
     return subprocess.run(
         ["pre-commit", "try-repo", str(hook_repo), hook, "--ref", "HEAD", "--all-files", "--color", "never"],
-        cwd=data, env=env, capture_output=True, text=True, timeout=900,
+        cwd=data,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 
@@ -109,7 +116,8 @@ def test_the_readme_snippet_installs_and_runs(hook_repo: Path, pre_commit_env: d
     (data / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(data, "init", "-q")
     git(data, "add", "-A")
-    result = subprocess.run(["pre-commit", "run", "--all-files", "--color", "never"],
-                            cwd=data, env=pre_commit_env, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["pre-commit", "run", "--all-files", "--color", "never"], cwd=data, env=pre_commit_env, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("Passed") == 2

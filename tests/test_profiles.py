@@ -1,4 +1,5 @@
 """Target profiles are data; their tables match the documented limits (../shared/docs/FORMATS.md)."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,16 @@ DOCUMENTED = {
     "davinci-002": (None, "cl100k_base", ("completion",)),
     "o4-mini-2025-04-16": (None, "o200k_base", ("rft",)),
 }
-PRICES = {"gpt-4.1-2025-04-14": 25.0, "gpt-4.1-mini-2025-04-14": 5.0, "gpt-4.1-nano-2025-04-14": 1.5, "gpt-4o-2024-08-06": 25.0,
-          "gpt-4o-mini-2024-07-18": 3.0, "gpt-3.5-turbo-0125": 8.0, "davinci-002": 6.0, "babbage-002": 0.4}
+PRICES = {
+    "gpt-4.1-2025-04-14": 25.0,
+    "gpt-4.1-mini-2025-04-14": 5.0,
+    "gpt-4.1-nano-2025-04-14": 1.5,
+    "gpt-4o-2024-08-06": 25.0,
+    "gpt-4o-mini-2024-07-18": 3.0,
+    "gpt-3.5-turbo-0125": 8.0,
+    "davinci-002": 6.0,
+    "babbage-002": 0.4,
+}
 
 
 @pytest.mark.parametrize("profile", ["openai", "azure-openai"])

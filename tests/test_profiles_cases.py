@@ -3,6 +3,7 @@
 Each case is a small JSONL file with the trainer's verdict and the source it comes from; see
 tests/cases/profiles/README.md.
 """
+
 from __future__ import annotations
 
 import tomllib

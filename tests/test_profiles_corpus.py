@@ -1,4 +1,5 @@
 """The shared corpus's files judged under their trainer's profile (skipped without the corpus)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The rules trainers need, graded per profile, and the formats of the open trainers."""
+
 from __future__ import annotations
 
 import json
@@ -63,7 +64,9 @@ def test_text_beside_tool_calls() -> None:
 def test_weight_on_a_user_message() -> None:
     record = line(messages=[{"role": "user", "content": "Hi", "weight": 1}, A])
     assert [(c, col) for _, col, c in found(record, select=("JL212",))] == [("JL212", 49)]
-    assert [p.message for p in problems(record, select=("JL212",))] == ["a user message has `weight`; openai reads it on assistant messages only"]
+    assert [p.message for p in problems(record, select=("JL212",))] == [
+        "a user message has `weight`; openai reads it on assistant messages only"
+    ]
     assert severities(record, profile="together") == []
     assert severities(record, profile="mistral") == [("JL212", "warning")]
 
@@ -82,11 +85,17 @@ def test_content_shapes_mixed_in_one_example() -> None:
 
 @pytest.mark.parametrize(
     ("call_id", "why"),
-    [("call_1", "is 6 characters long, not 9"), ("call_1234", "holds characters other than ASCII letters and digits"), ("a1B2c3D4e5", "is 10 characters long, not 9"),
-     ("abcdéfghi", "holds characters other than ASCII letters and digits")],
+    [
+        ("call_1", "is 6 characters long, not 9"),
+        ("call_1234", "holds characters other than ASCII letters and digits"),
+        ("a1B2c3D4e5", "is 10 characters long, not 9"),
+        ("abcdéfghi", "holds characters other than ASCII letters and digits"),
+    ],
 )
 def test_tool_call_ids_on_mistral(call_id: str, why: str) -> None:
-    record = line(messages=[U, {"role": "assistant", "tool_calls": [call(call_id)]}, {"role": "tool", "tool_call_id": call_id, "content": "x"}, A])
+    record = line(
+        messages=[U, {"role": "assistant", "tool_calls": [call(call_id)]}, {"role": "tool", "tool_call_id": call_id, "content": "x"}, A]
+    )
     messages = [p.message for p in problems(record, select=("JL307",), profile="mistral")]
     expected = f"the id {call_id!r} {why}; mistral takes ids of exactly 9 ASCII letters and digits"
     assert messages == [expected, expected]
@@ -94,7 +103,10 @@ def test_tool_call_ids_on_mistral(call_id: str, why: str) -> None:
 
 
 def test_tool_definitions_on_mistral() -> None:
-    tools = [{"type": "function", "function": {"name": "f"}}, {"type": "function", "function": {"name": "g", "description": "G.", "parameters": {}}}]
+    tools = [
+        {"type": "function", "function": {"name": "f"}},
+        {"type": "function", "function": {"name": "g", "description": "G.", "parameters": {}}},
+    ]
     record = line(messages=[U, A], tools=tools)
     assert [p.message for p in problems(record, select=("JL308",), profile="mistral")] == [
         "the tool 'f' has no `description` and `parameters`; mistral needs description, parameters on every tool"
@@ -109,7 +121,12 @@ def test_empty_completion_for_babbage(completion: str, codes: list[str]) -> None
 
 
 def test_together_takes_only_data_urls_for_images() -> None:
-    record = line(messages=[{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://e.com/a.png"}}]}, {"role": "assistant", "content": [{"type": "text", "text": "A."}]}])
+    record = line(
+        messages=[
+            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://e.com/a.png"}}]},
+            {"role": "assistant", "content": [{"type": "text", "text": "A."}]},
+        ]
+    )
     assert [p.message for p in problems(record, select=("JL402",), profile="together")] == [
         "image URL 'https://e.com/a.png': https URLs are not accepted here; use data URLs"
     ]
@@ -118,9 +135,13 @@ def test_together_takes_only_data_urls_for_images() -> None:
 
 @pytest.mark.parametrize(
     ("record", "fmt"),
-    [({"messages": [U, A]}, "trl-chat"), ({"prompt": "a", "completion": "b"}, "trl-completion"),
-     ({"chosen": "a", "rejected": "b"}, "trl-preference"), ({"prompt": "a", "completion": "b", "label": True}, "trl-kto"),
-     ({"text": "a"}, "text")],
+    [
+        ({"messages": [U, A]}, "trl-chat"),
+        ({"prompt": "a", "completion": "b"}, "trl-completion"),
+        ({"chosen": "a", "rejected": "b"}, "trl-preference"),
+        ({"prompt": "a", "completion": "b", "label": True}, "trl-kto"),
+        ({"text": "a"}, "text"),
+    ],
 )
 def test_hf_detects_trl_formats(record: dict[str, Any], fmt: str) -> None:
     report = check_lines([json.dumps(record).encode()], profile="hf")
@@ -133,7 +154,10 @@ def test_trl_formats_are_foreign_to_openai() -> None:
 
 
 def test_together_instruction_with_image_parts() -> None:
-    record = {"prompt": [{"type": "text", "text": "What?"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}], "completion": "A dot."}
+    record = {
+        "prompt": [{"type": "text", "text": "What?"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}],
+        "completion": "A dot.",
+    }
     report = check_lines([json.dumps(record).encode()], profile="together")
     assert (report.data_format, report.has_errors) == ("instruction", False)
 
@@ -167,9 +191,18 @@ def test_a_trl_text_part_must_hold_a_string() -> None:
 @pytest.mark.parametrize(
     ("record", "expected"),
     [
-        ({"chosen": "Blue.", "rejected": "Green."}, "the example has no prompt, and chosen and rejected share no start: the prompt TRL extracts is empty"),
-        ({"prompt": "Sky?", "chosen": [{"role": "assistant", "content": "Blue."}], "rejected": [{"role": "assistant", "content": "Green."}]},
-         "the example has a prompt of another kind (string) than chosen (messages), which TRL ignores, and chosen and rejected share no start: the prompt TRL extracts is empty"),
+        (
+            {"chosen": "Blue.", "rejected": "Green."},
+            "the example has no prompt, and chosen and rejected share no start: the prompt TRL extracts is empty",
+        ),
+        (
+            {
+                "prompt": "Sky?",
+                "chosen": [{"role": "assistant", "content": "Blue."}],
+                "rejected": [{"role": "assistant", "content": "Green."}],
+            },
+            "the example has a prompt of another kind (string) than chosen (messages), which TRL ignores, and chosen and rejected share no start: the prompt TRL extracts is empty",
+        ),
         ({"chosen": "The sky is blue.", "rejected": "The sky is green."}, None),
         ({"prompt": "The sky is", "chosen": " blue.", "rejected": " green."}, None),
     ],

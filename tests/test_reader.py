@@ -1,4 +1,5 @@
 """The streaming reader: one test row per reader rule, failing and passing, through the core."""
+
 from __future__ import annotations
 
 import io
@@ -54,7 +55,9 @@ PASSING = [
 
 @pytest.mark.parametrize(("name", "data", "expected"), FAILING, ids=[row[0] for row in FAILING])
 def test_reader_problems(name: str, data: bytes, expected: list[tuple[int | None, int | None, str]]) -> None:
-    assert found(data, data_format="completion", select=("JL0",)) == sorted(expected, key=lambda t: (t[0] is None, t[0] or 0, t[1] or 0))  # file-level problems last
+    assert found(data, data_format="completion", select=("JL0",)) == sorted(
+        expected, key=lambda t: (t[0] is None, t[0] or 0, t[1] or 0)
+    )  # file-level problems last
 
 
 @pytest.mark.parametrize(("name", "data"), PASSING, ids=[row[0] for row in PASSING])
@@ -77,7 +80,7 @@ def test_records_carry_line_numbers_raw_bytes_and_text_without_line_ending() -> 
 
 
 def test_messages_say_what_to_do() -> None:
-    report = check_lines([b"[{\"role\": \"user\", \"content\": \"hi\"}]\n", b'{"a": 1,}\n'], path="t.jsonl", select=("JL0",))
+    report = check_lines([b'[{"role": "user", "content": "hi"}]\n', b'{"a": 1,}\n'], path="t.jsonl", select=("JL0",))
     first, second = (p.message for p in report.problems)
     assert "jsonl-lint convert --from chat" in first
     assert second == "invalid JSON: trailing comma is not allowed"

@@ -1,4 +1,5 @@
 """The README's pre-commit snippet names this release's tag and hooks that exist."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from conftest import ROOT
 
 def readme_snippet() -> dict[str, object]:
     readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## pre-commit"):]
+    section = readme[readme.index("## pre-commit") :]
     block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
     assert block, "no yaml block in the README's pre-commit section"
     config = yaml.safe_load(block.group(1))

@@ -1,5 +1,6 @@
 """jsonl-lint report: the page's numbers are those of `stats --format json` and `check --format json`
 on the same files; the Markdown is asserted exactly; the page renders in a real browser."""
+
 from __future__ import annotations
 
 import collections
@@ -36,7 +37,23 @@ def write(path: Path, *records: object) -> Path:
 
 
 def dataset(tmp_path: Path) -> tuple[Path, Path]:
-    words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen"]
+    words = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+    ]
     records: list[object] = [chat(f"Count to {n}", " ".join(words[:n])) for n in range(1, 16)]
     records += [chat("Count to 1", "one"), {"messages": [{"role": "user"}]}, "{not json"]
     train = write(tmp_path / "train.jsonl", *records)
@@ -124,7 +141,10 @@ def test_page_numbers_are_stats_and_checks(tmp_path: Path, capsys: pytest.Captur
         assert sum(page.counts[f"messages per example, {name}"]) == file_json["examples"]
     cost = page.numbers["cost"]
     assert int(cost["billed_tokens"]) == stats["billed_tokens"] and int(cost["epochs"]) == stats["epochs"]
-    assert float(cost["estimated_cost_usd"]) == stats["estimated_cost_usd"] and float(cost["price_per_million_usd"]) == stats["price_per_million_usd"]
+    assert (
+        float(cost["estimated_cost_usd"]) == stats["estimated_cost_usd"]
+        and float(cost["price_per_million_usd"]) == stats["price_per_million_usd"]
+    )
     assert int(cost["validation_tokens"]) == stats["validation"]["tokens_per_example"]["total"]
     assert int(cost["examples"]) == stats["examples"]
 
@@ -363,8 +383,18 @@ def test_the_page_renders_in_a_browser_with_visible_counts(tmp_path: Path) -> No
     page.feed(page_path.read_text())
     probed = tmp_path / "probed.html"
     probed.write_text(page_path.read_text().replace("</head>", PROBE + "</head>", 1))
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
     done = subprocess.run([browser, *flags, "--dump-dom", probed.as_uri()], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
@@ -377,12 +407,15 @@ def test_the_page_renders_in_a_browser_with_visible_counts(tmp_path: Path) -> No
     assert [int(label["text"]) for label in labels] == [n for counts in page.counts.values() for n in counts]
 
 
-HOSTILE = st.sampled_from(["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "| a | b |\n## heading", "`code`", "&amp;", "\u202e", "]]>"])
+HOSTILE = st.sampled_from(
+    ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "| a | b |\n## heading", "`code`", "&amp;", "\u202e", "]]>"]
+)
 LINES = st.one_of(
     any_record("chat").map(lambda record: json.dumps(record).encode()),
     HOSTILE.map(lambda text: json.dumps(chat(text, text)).encode()),
     HOSTILE.map(lambda text: json.dumps({text: text}).encode()),
-    HOSTILE.map(str.encode), st.binary(max_size=20),
+    HOSTILE.map(str.encode),
+    st.binary(max_size=20),
 )
 
 
@@ -401,8 +434,32 @@ def test_hostile_data_and_names_stay_text(tmp_path: Path, lines: list[bytes], na
     render_markdown(review, markdown)
     tags = Tags()
     tags.feed(page.getvalue())
-    assert tags.found <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "table", "tr", "th", "td",
-                          "code", "section", "div", "figure", "figcaption", "svg", "line", "rect", "text"}
+    assert tags.found <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "table",
+        "tr",
+        "th",
+        "td",
+        "code",
+        "section",
+        "div",
+        "figure",
+        "figcaption",
+        "svg",
+        "line",
+        "rect",
+        "text",
+    }
     assert "onerror" not in tags.attributes
     assert "<" not in markdown.getvalue().replace("<stdin>", "")
 

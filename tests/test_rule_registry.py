@@ -1,5 +1,6 @@
 """Every rule is registered once, documented with examples that really fail and pass, listed in
 the README, and named in a test of its own."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Images and special-token text (JL4xx), preference pairs (JL6xx)."""
+
 from __future__ import annotations
 
 import base64
@@ -26,7 +27,12 @@ IMAGE_CASES = [
     ("http url", with_images("https://example.com/cat.png"), VISION, []),
     ("png data url", with_images(PNG), VISION, []),
     ("ten images", with_images(*[f"https://e.com/{i}.png" for i in range(10)]), VISION, []),
-    ("eleven images", with_images(*[f"https://e.com/{i}.png" for i in range(11)]), VISION, [("JL401", "messages[0].content[11].image_url.url")]),
+    (
+        "eleven images",
+        with_images(*[f"https://e.com/{i}.png" for i in range(11)]),
+        VISION,
+        [("JL401", "messages[0].content[11].image_url.url")],
+    ),
     ("ftp url", with_images("ftp://e.com/cat.png"), VISION, [("JL402", "messages[0].content[1].image_url.url")]),
     ("gif data url", with_images("data:image/gif;base64,R0lGODlh"), VISION, [("JL402", "messages[0].content[1].image_url.url")]),
     ("data url not base64", with_images("data:image/png,abc"), VISION, [("JL402", "messages[0].content[1].image_url.url")]),
@@ -48,7 +54,9 @@ def test_image_over_ten_megabytes() -> None:
 
 def test_images_not_supported_names_the_vision_models() -> None:
     [problem] = problems(with_images("https://e.com/cat.png"), select=("JL403",))
-    assert problem.message == "gpt-4o-mini-2024-07-18 does not take images; vision fine-tuning needs gpt-4.1-2025-04-14 or gpt-4o-2024-08-06"
+    assert (
+        problem.message == "gpt-4o-mini-2024-07-18 does not take images; vision fine-tuning needs gpt-4.1-2025-04-14 or gpt-4o-2024-08-06"
+    )
 
 
 def test_images_in_an_assistant_message_are_the_schemas_business() -> None:
@@ -59,8 +67,22 @@ def test_images_in_an_assistant_message_are_the_schemas_business() -> None:
 
 SPECIAL_CASES = [
     ("endoftext in content", messages_line({"role": "user", "content": "a<|endoftext|>b"}, A), [("JL404", "messages[0].content")]),
-    ("im_start in a tool argument", messages_line({"role": "user", "content": "x"}, {"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": '{"q": "<|im_start|>"}'}}]}), [("JL404", "messages[1].tool_calls[0].function.arguments")]),
-    ("escaped as \\u003c", '{"messages": [{"role": "user", "content": "\\u003c|fim_suffix|\\u003e"}, {"role": "assistant", "content": "ok"}]}', [("JL404", "messages[0].content")]),
+    (
+        "im_start in a tool argument",
+        messages_line(
+            {"role": "user", "content": "x"},
+            {
+                "role": "assistant",
+                "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": '{"q": "<|im_start|>"}'}}],
+            },
+        ),
+        [("JL404", "messages[1].tool_calls[0].function.arguments")],
+    ),
+    (
+        "escaped as \\u003c",
+        '{"messages": [{"role": "user", "content": "\\u003c|fim_suffix|\\u003e"}, {"role": "assistant", "content": "ok"}]}',
+        [("JL404", "messages[0].content")],
+    ),
     ("unknown token-like text is fine", messages_line({"role": "user", "content": "<|my_marker|> and a|b"}, A), []),
     ("angle brackets are fine", messages_line({"role": "user", "content": "if a <| b then"}, A), []),
 ]
@@ -77,15 +99,34 @@ def test_special_token_message_names_the_tokens() -> None:
 
 
 def preference(messages: list[dict[str, str]], preferred: str, rejected: str) -> str:
-    return json.dumps({"input": {"messages": messages}, "preferred_output": [{"role": "assistant", "content": preferred}],
-                       "non_preferred_output": [{"role": "assistant", "content": rejected}]})
+    return json.dumps(
+        {
+            "input": {"messages": messages},
+            "preferred_output": [{"role": "assistant", "content": preferred}],
+            "non_preferred_output": [{"role": "assistant", "content": rejected}],
+        }
+    )
 
 
 PREFERENCE_CASES = [
     ("clean", preference([{"role": "user", "content": "Hi"}], "Hello", "Go away"), []),
-    ("input ends with assistant", preference([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}], "Hello", "Go away"), [("JL601", "input.messages[1]")]),
+    (
+        "input ends with assistant",
+        preference([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}], "Hello", "Go away"),
+        [("JL601", "input.messages[1]")],
+    ),
     ("identical outputs", preference([{"role": "user", "content": "Hi"}], "Hello", "Hello "), [("JL602", "non_preferred_output")]),
-    ("two preferred outputs is the schema's", json.dumps({"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "a"}] * 2, "non_preferred_output": [{"role": "assistant", "content": "b"}]}), [("JL101", "preferred_output")]),
+    (
+        "two preferred outputs is the schema's",
+        json.dumps(
+            {
+                "input": {"messages": [{"role": "user", "content": "Hi"}]},
+                "preferred_output": [{"role": "assistant", "content": "a"}] * 2,
+                "non_preferred_output": [{"role": "assistant", "content": "b"}],
+            }
+        ),
+        [("JL101", "preferred_output")],
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """Dataset rules: example counts, duplicates, validation examples found in training (JL7xx)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,7 +36,10 @@ def test_duplicates_name_the_first_copy_whatever_the_key_order() -> None:
     reordered = '{"messages": [{"content": "q1", "role": "user"}, {"role": "assistant", "content": "a1"}]}\n'
     text = dataset(3) + reordered + example(0) + "\n"
     found_problems = problems(text, select=("JL703",))
-    assert [(p.line, p.message) for p in found_problems] == [(4, "duplicate of the example on line 2"), (5, "duplicate of the example on line 1")]
+    assert [(p.line, p.message) for p in found_problems] == [
+        (4, "duplicate of the example on line 2"),
+        (5, "duplicate of the example on line 1"),
+    ]
 
 
 def test_similar_examples_are_not_duplicates() -> None:

@@ -1,5 +1,6 @@
 """Near-duplicates (JL705), near leaks into validation (JL706) and conflicting answers (JL707):
 planted in generated data, found exactly; the same in worker processes; signatures stable."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -16,7 +17,43 @@ from hypothesis import strategies as st
 from conftest import messages_line, problems
 from jsonl_lint import Config, Severity, check_file, check_files, minhash, parallel, source
 
-WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "xray", "yankee", "zulu", "river", "stone", "cloud", "amber", "forest", "copper", "violet", "meadow", "harbour"]
+WORDS = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+    "november",
+    "oscar",
+    "papa",
+    "quebec",
+    "romeo",
+    "sierra",
+    "tango",
+    "uniform",
+    "victor",
+    "whiskey",
+    "xray",
+    "yankee",
+    "zulu",
+    "river",
+    "stone",
+    "cloud",
+    "amber",
+    "forest",
+    "copper",
+    "violet",
+    "meadow",
+    "harbour",
+]
 SELECTED = ("JL703", "JL704", "JL705", "JL706", "JL707")
 
 
@@ -25,8 +62,13 @@ def sentence(rng: random.Random, size: int) -> str:
 
 
 def example(rng: random.Random) -> dict[str, object]:
-    return {"messages": [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": sentence(rng, 40)},
-                         {"role": "assistant", "content": sentence(rng, 40)}]}
+    return {
+        "messages": [
+            {"role": "system", "content": "Answer briefly."},
+            {"role": "user", "content": sentence(rng, 40)},
+            {"role": "assistant", "content": sentence(rng, 40)},
+        ]
+    }
 
 
 def near_copy(record: dict[str, object]) -> dict[str, object]:
@@ -78,7 +120,9 @@ def test_planted_findings_are_found_exactly(tmp_path: Path) -> None:
     messages = {(p.code, p.line): p.message for r in reports for p in r.problems}
     assert messages["JL705", 201].startswith("nearly the same as the example on line 11 (estimated similarity 0.9")
     assert messages["JL707", 351] == "the same prompt as line 41 with a different answer"
-    assert messages["JL706", 8].startswith(f"this validation example is nearly the same as a training example ({train}, line 124; estimated similarity 0.")
+    assert messages["JL706", 8].startswith(
+        f"this validation example is nearly the same as a training example ({train}, line 124; estimated similarity 0."
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
@@ -159,8 +203,13 @@ def test_any_words_give_a_256_byte_signature_equal_to_itself(signature: Callable
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=30))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+        max_leaves=30,
+    )
+)
 def test_words_of_any_json_value(value: object) -> None:
     assert all(isinstance(word, str) and word for word in minhash.words_of(value))
 

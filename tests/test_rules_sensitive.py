@@ -1,4 +1,5 @@
 """Secrets and personal data (JL8xx): what is found, what is not, masking, and time bounds."""
+
 from __future__ import annotations
 
 import io
@@ -13,7 +14,18 @@ from conftest import lines_of, messages_line, problems
 from jsonl_lint import check_lines, sensitive
 from jsonl_lint.report import RENDERERS, render
 
-EVERY = frozenset({sensitive.SECRET, sensitive.PRIVATE_KEY, sensitive.JWT, sensitive.URL_PASSWORD, sensitive.EMAIL, sensitive.PHONE, sensitive.CARD, sensitive.IP})
+EVERY = frozenset(
+    {
+        sensitive.SECRET,
+        sensitive.PRIVATE_KEY,
+        sensitive.JWT,
+        sensitive.URL_PASSWORD,
+        sensitive.EMAIL,
+        sensitive.PHONE,
+        sensitive.CARD,
+        sensitive.IP,
+    }
+)
 BODY = "Zx8qL2mN4pR7tV1wY3bC5dF9gH0jK6sA2uE8"  # 36 random-looking letters and digits
 
 FOUND = [
@@ -46,7 +58,7 @@ NOT_FOUND = [
     ("key inside a word", f"mask-{BODY}"),
     ("key run on", "AKIAZ7Q2WXLM4RTY9KPBextra"),
     ("pem header only", "what does -----BEGIN RSA PRIVATE KEY----- mean?"),
-    ("jwt-like words", "eyJ is how base64 of {\" starts"),
+    ("jwt-like words", 'eyJ is how base64 of {" starts'),
     ("placeholder password", "postgres://user:password@localhost/db and mysql://root:$DB_PASSWORD@db/x"),
     ("documentation email", "someone@example.com, a@b.test, icon@2x.png, git@github.com:o/r.git"),
     ("decorator", "@property\ndef x(self): ..."),
@@ -61,8 +73,14 @@ NOT_FOUND = [
 ]
 
 
-CODES = {"private key": "JL802", "JSON Web Token": "JL803", "password in a URL": "JL804", "e-mail address": "JL811",
-         "phone number": "JL812", "IP address": "JL814"}
+CODES = {
+    "private key": "JL802",
+    "JSON Web Token": "JL803",
+    "password in a URL": "JL804",
+    "e-mail address": "JL811",
+    "phone number": "JL812",
+    "IP address": "JL814",
+}
 
 
 def code_of(kind: str) -> str:
@@ -123,8 +141,35 @@ def test_prefilters_agree_on_any_bytes(data: bytes) -> None:
 
 # Pieces of every detector's anchor and alphabet: strings made of them make each detector work
 # as hard as it can (long runs after an anchor, anchors inside runs, separators between digits).
-FRAGMENTS = ["sk-", "sk-ant-", "ghp_", "AKIA", "eyJ", ".", "-", "_", "@", "://", ":", "a", "Z", "9", "0", " ", "+", "(", ")",
-             "-----BEGIN ", "PRIVATE KEY-----", "secret_access_key=", "4539", "1.", "xoxb-", "hf_", "/"]
+FRAGMENTS = [
+    "sk-",
+    "sk-ant-",
+    "ghp_",
+    "AKIA",
+    "eyJ",
+    ".",
+    "-",
+    "_",
+    "@",
+    "://",
+    ":",
+    "a",
+    "Z",
+    "9",
+    "0",
+    " ",
+    "+",
+    "(",
+    ")",
+    "-----BEGIN ",
+    "PRIVATE KEY-----",
+    "secret_access_key=",
+    "4539",
+    "1.",
+    "xoxb-",
+    "hf_",
+    "/",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -137,8 +182,20 @@ def test_hostile_strings_take_linear_time(pieces: list[str], repeat: int) -> Non
     assert time.perf_counter() - start < 2.0
 
 
-@pytest.mark.parametrize("text", ["eyJ" * 40_000, "a" * 100_000 + "@", "sk-" + "A1b" * 40_000, "1" * 100_000, "+1" * 50_000,
-                                  "://" + "a" * 100_000, "1." * 50_000, "4539 " * 20_000, ("ab" * 30 + "@") * 2_000])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eyJ" * 40_000,
+        "a" * 100_000 + "@",
+        "sk-" + "A1b" * 40_000,
+        "1" * 100_000,
+        "+1" * 50_000,
+        "://" + "a" * 100_000,
+        "1." * 50_000,
+        "4539 " * 20_000,
+        ("ab" * 30 + "@") * 2_000,
+    ],
+)
 def test_worst_cases_take_linear_time(text: str) -> None:
     start = time.perf_counter()
     list(sensitive.scan(text, EVERY))

@@ -1,4 +1,5 @@
 """Tool calls answered, answers called for, ids unique, arguments well formed and declared (JL3xx)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,15 @@ from conftest import messages_line, problems
 
 U = {"role": "user", "content": "Weather in Paris?"}
 DONE = {"role": "assistant", "content": "Sunny."}
-TOOLS = [{"type": "function", "function": {"name": "weather", "parameters": {
-    "type": "object", "properties": {"city": {"type": "string"}, "days": {"type": "integer"}}, "required": ["city"]}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}, "days": {"type": "integer"}}, "required": ["city"]},
+        },
+    }
+]
 
 
 def call(call_id: str, name: str = "weather", arguments: object = '{"city": "Paris"}') -> dict[str, object]:
@@ -29,22 +37,62 @@ CASES = [
     ("answered", messages_line(U, calls(call("c1")), reply("c1"), DONE), []),
     ("last turn is the call", messages_line(U, calls(call("c1"))), []),
     ("not answered before the next turn", messages_line(U, calls(call("c1")), DONE), [("JL301", "messages[1].tool_calls[0].id")]),
-    ("one of two answered, then a turn", messages_line(U, calls(call("c1"), call("c2")), reply("c1"), DONE), [("JL301", "messages[1].tool_calls[1].id")]),
-    ("one of two answered at the end", messages_line(U, calls(call("c1"), call("c2")), reply("c2")), [("JL301", "messages[1].tool_calls[0].id")]),
+    (
+        "one of two answered, then a turn",
+        messages_line(U, calls(call("c1"), call("c2")), reply("c1"), DONE),
+        [("JL301", "messages[1].tool_calls[1].id")],
+    ),
+    (
+        "one of two answered at the end",
+        messages_line(U, calls(call("c1"), call("c2")), reply("c2")),
+        [("JL301", "messages[1].tool_calls[0].id")],
+    ),
     ("reply without a call", messages_line(U, reply("c9"), DONE), [("JL302", "messages[1].tool_call_id")]),
     ("reply twice", messages_line(U, calls(call("c1")), reply("c1"), reply("c1"), DONE), [("JL302", "messages[3].tool_call_id")]),
     ("duplicate id", messages_line(U, calls(call("c1"), call("c1"))), [("JL303", "messages[1].tool_calls[1].id")]),
-    ("duplicate id across turns", messages_line(U, calls(call("c1")), reply("c1"), calls(call("c1")), reply("c1"), DONE), [("JL303", "messages[3].tool_calls[0].id"), ("JL302", "messages[4].tool_call_id")]),
-    ("arguments not json", messages_line(U, calls(call("c1", arguments="city=Paris"))), [("JL304", "messages[1].tool_calls[0].function.arguments")]),
-    ("arguments a json list", messages_line(U, calls(call("c1", arguments="[1]"))), [("JL304", "messages[1].tool_calls[0].function.arguments")]),
-    ("legacy function_call arguments", messages_line(U, {"role": "assistant", "function_call": {"name": "f", "arguments": "x"}}), [("JL304", "messages[1].function_call.arguments")]),
-    ("undeclared function", messages_line(U, calls(call("c1", name="wether")), tools=TOOLS), [("JL305", "messages[1].tool_calls[0].function.name")]),
+    (
+        "duplicate id across turns",
+        messages_line(U, calls(call("c1")), reply("c1"), calls(call("c1")), reply("c1"), DONE),
+        [("JL303", "messages[3].tool_calls[0].id"), ("JL302", "messages[4].tool_call_id")],
+    ),
+    (
+        "arguments not json",
+        messages_line(U, calls(call("c1", arguments="city=Paris"))),
+        [("JL304", "messages[1].tool_calls[0].function.arguments")],
+    ),
+    (
+        "arguments a json list",
+        messages_line(U, calls(call("c1", arguments="[1]"))),
+        [("JL304", "messages[1].tool_calls[0].function.arguments")],
+    ),
+    (
+        "legacy function_call arguments",
+        messages_line(U, {"role": "assistant", "function_call": {"name": "f", "arguments": "x"}}),
+        [("JL304", "messages[1].function_call.arguments")],
+    ),
+    (
+        "undeclared function",
+        messages_line(U, calls(call("c1", name="wether")), tools=TOOLS),
+        [("JL305", "messages[1].tool_calls[0].function.name")],
+    ),
     ("declared in legacy functions", messages_line(U, calls(call("c1")), functions=[{"name": "weather"}]), []),
     ("no tools declared: not checked", messages_line(U, calls(call("c1", name="anything"))), []),
     ("arguments match", messages_line(U, calls(call("c1")), tools=TOOLS), []),
-    ("argument of the wrong type", messages_line(U, calls(call("c1", arguments='{"city": "Paris", "days": "two"}')), tools=TOOLS), [("JL306", "messages[1].tool_calls[0].function.arguments")]),
-    ("required argument missing", messages_line(U, calls(call("c1", arguments="{}")), tools=TOOLS), [("JL306", "messages[1].tool_calls[0].function.arguments")]),
-    ("parameters not a schema", messages_line(U, calls(call("c1")), tools=[{"type": "function", "function": {"name": "weather", "parameters": {"type": "nope"}}}]), [("JL306", "messages[1].tool_calls[0].function.arguments")]),
+    (
+        "argument of the wrong type",
+        messages_line(U, calls(call("c1", arguments='{"city": "Paris", "days": "two"}')), tools=TOOLS),
+        [("JL306", "messages[1].tool_calls[0].function.arguments")],
+    ),
+    (
+        "required argument missing",
+        messages_line(U, calls(call("c1", arguments="{}")), tools=TOOLS),
+        [("JL306", "messages[1].tool_calls[0].function.arguments")],
+    ),
+    (
+        "parameters not a schema",
+        messages_line(U, calls(call("c1")), tools=[{"type": "function", "function": {"name": "weather", "parameters": {"type": "nope"}}}]),
+        [("JL306", "messages[1].tool_calls[0].function.arguments")],
+    ),
 ]
 
 
@@ -78,9 +126,11 @@ def test_drone_style_parameters_are_compiled_once() -> None:
 
 
 def test_preference_input_tools_are_checked() -> None:
-    line = json.dumps({
-        "input": {"messages": [U], "tools": TOOLS},
-        "preferred_output": [{"role": "assistant", "content": "a"}],
-        "non_preferred_output": [{"role": "assistant", "content": "b"}],
-    })
+    line = json.dumps(
+        {
+            "input": {"messages": [U], "tools": TOOLS},
+            "preferred_output": [{"role": "assistant", "content": "a"}],
+            "non_preferred_output": [{"role": "assistant", "content": "b"}],
+        }
+    )
     assert problems(line, select=("JL3",)) == []

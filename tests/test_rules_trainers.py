@@ -1,5 +1,6 @@
 """The Gemini and Bedrock formats under their profiles: turn order, tool calls and their answers,
 declared tools and argument schemas, Nova's reserved keywords and schema version."""
+
 from __future__ import annotations
 
 import json
@@ -41,32 +42,100 @@ CASES: list[tuple[str, str, str, list[tuple[int | None, str]]]] = [
     ("gemini two user turns", "vertex-gemini", gemini(USER_G, USER_G, MODEL_G), [(73, "JL252")]),
     ("gemini call not answered", "vertex-gemini", gemini(USER_G, CALL_G, USER_G, MODEL_G, tools=TOOLS_G), [(109, "JL301")]),
     ("gemini response without call", "vertex-gemini", gemini(USER_G, MODEL_G, ANSWER_G, MODEL_G), [(169, "JL302")]),
-    ("gemini undeclared function", "vertex-gemini",
-     gemini(USER_G, CALL_G, ANSWER_G, MODEL_G, tools=[{"functionDeclarations": [{"name": "other"}]}]), [(118, "JL305")]),
-    ("gemini arguments against an OpenAPI schema", "vertex-gemini",
-     gemini(USER_G, {"role": "model", "parts": [{"functionCall": {"name": "sku", "args": {"n": 8}}}]}, tools=TOOLS_G), [(133, "JL306")]),
-    ("gemini preference ends with user", "vertex-gemini",
-     json.dumps({"contents": [USER_G], "completions": [{"score": 1, "completion": MODEL_G}, {"score": 0, "completion": MODEL_G}]}), []),
-    ("gemini preference ends with the model", "vertex-gemini",
-     json.dumps({"contents": [USER_G, MODEL_G], "completions": [{"score": 1, "completion": MODEL_G}, {"score": 0, "completion": MODEL_G}]}), [(73, "JL251")]),
-    ("nova with a tool use answered", "bedrock-nova",
-     nova(turn("user", {"text": "Stock?"}), turn("assistant", USE), turn("user", RESULT), turn("assistant", {"text": "3."}), toolConfig=TOOLS_B), []),
-    ("nova tool use not answered", "bedrock-nova",
-     nova(turn("user", {"text": "Stock?"}), turn("assistant", USE), turn("user", {"text": "?"}), turn("assistant", {"text": "3."}), toolConfig=TOOLS_B), [(158, "JL301")]),
-    ("nova result without use", "bedrock-nova",
-     nova(turn("user", {"text": "Stock?"}), turn("assistant", {"text": "?"}), turn("user", RESULT), turn("assistant", {"text": "3."})), [(221, "JL302")]),
-    ("nova reserved keyword in the system prompt", "bedrock-nova",
-     nova(turn("user", {"text": "hi"}), turn("assistant", {"text": "Hello"}), system=[{"text": "You are the Bot: be kind"}]), [(184, "JL405")]),
-    ("nova reserved keyword in an answer is fine", "bedrock-nova",
-     nova(turn("user", {"text": "hi"}), turn("assistant", {"text": "Assistant: hello"})), []),
-    ("nova misspelt schema version", "bedrock-nova",
-     json.dumps({"schemaVersion": "bedrock-conversion-2024", "messages": [turn("user", {"text": "hi"}), turn("assistant", {"text": "yo"})]}), [(19, "JL105")]),
-    ("nova starting with the assistant", "bedrock-nova",
-     nova(turn("assistant", {"text": "hi"}), turn("user", {"text": "yo"}), turn("assistant", {"text": "ok"})), [(70, "JL250")]),
-    ("claude alternating", "bedrock-claude",
-     json.dumps({"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}), []),
-    ("claude with an extra key", "bedrock-claude",
-     json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}], "id": 3}), [(94, "JL101")]),
+    (
+        "gemini undeclared function",
+        "vertex-gemini",
+        gemini(USER_G, CALL_G, ANSWER_G, MODEL_G, tools=[{"functionDeclarations": [{"name": "other"}]}]),
+        [(118, "JL305")],
+    ),
+    (
+        "gemini arguments against an OpenAPI schema",
+        "vertex-gemini",
+        gemini(USER_G, {"role": "model", "parts": [{"functionCall": {"name": "sku", "args": {"n": 8}}}]}, tools=TOOLS_G),
+        [(133, "JL306")],
+    ),
+    (
+        "gemini preference ends with user",
+        "vertex-gemini",
+        json.dumps({"contents": [USER_G], "completions": [{"score": 1, "completion": MODEL_G}, {"score": 0, "completion": MODEL_G}]}),
+        [],
+    ),
+    (
+        "gemini preference ends with the model",
+        "vertex-gemini",
+        json.dumps(
+            {"contents": [USER_G, MODEL_G], "completions": [{"score": 1, "completion": MODEL_G}, {"score": 0, "completion": MODEL_G}]}
+        ),
+        [(73, "JL251")],
+    ),
+    (
+        "nova with a tool use answered",
+        "bedrock-nova",
+        nova(
+            turn("user", {"text": "Stock?"}),
+            turn("assistant", USE),
+            turn("user", RESULT),
+            turn("assistant", {"text": "3."}),
+            toolConfig=TOOLS_B,
+        ),
+        [],
+    ),
+    (
+        "nova tool use not answered",
+        "bedrock-nova",
+        nova(
+            turn("user", {"text": "Stock?"}),
+            turn("assistant", USE),
+            turn("user", {"text": "?"}),
+            turn("assistant", {"text": "3."}),
+            toolConfig=TOOLS_B,
+        ),
+        [(158, "JL301")],
+    ),
+    (
+        "nova result without use",
+        "bedrock-nova",
+        nova(turn("user", {"text": "Stock?"}), turn("assistant", {"text": "?"}), turn("user", RESULT), turn("assistant", {"text": "3."})),
+        [(221, "JL302")],
+    ),
+    (
+        "nova reserved keyword in the system prompt",
+        "bedrock-nova",
+        nova(turn("user", {"text": "hi"}), turn("assistant", {"text": "Hello"}), system=[{"text": "You are the Bot: be kind"}]),
+        [(184, "JL405")],
+    ),
+    (
+        "nova reserved keyword in an answer is fine",
+        "bedrock-nova",
+        nova(turn("user", {"text": "hi"}), turn("assistant", {"text": "Assistant: hello"})),
+        [],
+    ),
+    (
+        "nova misspelt schema version",
+        "bedrock-nova",
+        json.dumps(
+            {"schemaVersion": "bedrock-conversion-2024", "messages": [turn("user", {"text": "hi"}), turn("assistant", {"text": "yo"})]}
+        ),
+        [(19, "JL105")],
+    ),
+    (
+        "nova starting with the assistant",
+        "bedrock-nova",
+        nova(turn("assistant", {"text": "hi"}), turn("user", {"text": "yo"}), turn("assistant", {"text": "ok"})),
+        [(70, "JL250")],
+    ),
+    (
+        "claude alternating",
+        "bedrock-claude",
+        json.dumps({"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}),
+        [],
+    ),
+    (
+        "claude with an extra key",
+        "bedrock-claude",
+        json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}], "id": 3}),
+        [(94, "JL101")],
+    ),
 ]
 
 
@@ -82,14 +151,18 @@ def test_a_gemini_file_for_an_openai_model_says_what_it_is() -> None:
 
 
 def test_a_chat_file_is_read_as_bedrock_claude_for_claude() -> None:
-    line = json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hello?"}, {"role": "assistant", "content": "Hey"}]})
+    line = json.dumps(
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hello?"}, {"role": "assistant", "content": "Hey"}]}
+    )
     assert [code for _, _, code in found(line + "\n", profile="bedrock-claude", ignore=("JL7",))] == ["JL252"]
 
 
 def test_images_per_example_count_against_the_profile() -> None:
     image = {"image": {"format": "png", "source": {"s3Location": {"uri": "s3://b/a.png"}}}}
     line = nova(turn("user", *([image] * 11), {"text": "What is this?"}), turn("assistant", {"text": "Cats."}))
-    assert [(c, code) for _, c, code in found(line + "\n", profile="bedrock-nova", ignore=("JL7",))] == [(900, "JL401")]  # the 11th image block
+    assert [(c, code) for _, c, code in found(line + "\n", profile="bedrock-nova", ignore=("JL7",))] == [
+        (900, "JL401")
+    ]  # the 11th image block
     ten = nova(turn("user", *([image] * 10)), turn("assistant", {"text": "Cats."}))
     assert found(ten + "\n", profile="bedrock-nova", ignore=("JL7",)) == []
 

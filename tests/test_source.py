@@ -1,5 +1,6 @@
 """One way to open an input: every byte read once, lines exactly as iterating the file gives
 them, a line over the limit one problem (not held), and a file that is not JSONL one problem."""
+
 from __future__ import annotations
 
 import gzip
@@ -72,7 +73,11 @@ def test_a_line_over_the_limit_is_one_problem_and_the_rest_is_checked(tmp_path: 
     data.write_bytes(GOOD + b"\n" + b'{"prompt": "' + b"x" * 500 + b'", "completion": "b"}\n' + GOOD + b"\n")
     report = check_file(data, model="davinci-002", max_line_bytes=100, select=("JL0",))
     assert [(p.line, p.code, p.message) for p in report.problems] == [
-        (2, "JL011", "the line is 534 bytes, longer than --max-line-bytes allows, so it was not read (raise the limit if it is a real record)"),
+        (
+            2,
+            "JL011",
+            "the line is 534 bytes, longer than --max-line-bytes allows, so it was not read (raise the limit if it is a real record)",
+        ),
     ]
     assert report.records == 2
 
@@ -107,7 +112,7 @@ def test_max_line_bytes_is_an_option_and_a_setting(tmp_path: Path, capsys: pytes
         (b"\x00" * 4096, "binary"),
         (b"[\n  " + GOOD + b",\n  " + GOOD + b"\n]\n", "json-array"),
         (json.dumps({"messages": [{"role": "user", "content": "hi"}]}, indent=2).encode(), "json-document"),
-        (b"\xef\xbb\xbf{\n  \"a\": 1\n}\n", "json-document"),
+        (b'\xef\xbb\xbf{\n  "a": 1\n}\n', "json-document"),
     ],
 )
 def test_a_file_that_is_not_jsonl_is_one_problem_naming_what_it_is(tmp_path: Path, data: bytes, shape: str) -> None:
@@ -159,7 +164,9 @@ def test_a_block_of_one_line_is_not_copied_again() -> None:
 @given(
     st.one_of(
         st.binary(max_size=200),
-        st.lists(st.sampled_from([GOOD, b"\n", b"\r", b"\r\n", b"[", b"{", b"\x00", b"\x1f\x8b", b"\xff\xfe", b"  "]), max_size=12).map(b"".join),
+        st.lists(st.sampled_from([GOOD, b"\n", b"\r", b"\r\n", b"[", b"{", b"\x00", b"\x1f\x8b", b"\xff\xfe", b"  "]), max_size=12).map(
+            b"".join
+        ),
     ),
     st.integers(1, 80),
 )

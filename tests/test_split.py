@@ -1,4 +1,5 @@
 """jsonl-lint split: deterministic, disjoint, duplicates together, stable when data is appended."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,10 @@ from jsonl_lint.split import split_file
 
 
 def lines(n: int, start: int = 0) -> list[str]:
-    return [json.dumps({"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}) + "\n" for i in range(start, start + n)]
+    return [
+        json.dumps({"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}) + "\n"
+        for i in range(start, start + n)
+    ]
 
 
 def run(tmp_path: Path, text: str, name: str = "d", **options: object) -> tuple[list[str], list[str]]:
@@ -58,7 +62,21 @@ def test_seed_and_fraction(tmp_path: Path) -> None:
 def test_cli_reports_sizes_and_refuses_overwriting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "d.jsonl"
     source.write_text("".join(lines(50)) + "\n{not json\n")
-    assert main(["split", str(source), "--train", str(tmp_path / "t.jsonl"), "--validation", str(tmp_path / "v.jsonl"), "--validation-fraction", "0.2"]) == 0
+    assert (
+        main(
+            [
+                "split",
+                str(source),
+                "--train",
+                str(tmp_path / "t.jsonl"),
+                "--validation",
+                str(tmp_path / "v.jsonl"),
+                "--validation-fraction",
+                "0.2",
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert err.startswith(f"{tmp_path / 't.jsonl'}: ") and "  1 blank line left out\n" in err and "  1 line is not JSON:" in err
     assert main(["split", str(source), "--train", str(source), "--validation", str(tmp_path / "v.jsonl")]) == 2

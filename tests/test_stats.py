@@ -1,4 +1,5 @@
 """jsonl-lint stats: numbers computed by hand, the epoch rule at its boundaries, cost, HTML."""
+
 from __future__ import annotations
 
 import html.parser
@@ -41,9 +42,21 @@ def write(path: Path, *records: object) -> Path:
 
 
 def test_numbers_by_hand(tmp_path: Path) -> None:
-    one = {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello there"}]}
-    two = {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "x", "weight": 0},
-                        {"role": "user", "content": "Really?"}, {"role": "assistant", "content": "Goodbye"}]}
+    one = {
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello there"},
+        ]
+    }
+    two = {
+        "messages": [
+            {"role": "user", "content": "Bye"},
+            {"role": "assistant", "content": "x", "weight": 0},
+            {"role": "user", "content": "Really?"},
+            {"role": "assistant", "content": "Goodbye"},
+        ]
+    }
     data = write(tmp_path / "t.jsonl", one, two, {"not": "an example"})
     report = compute([str(data)], encoding=TEST_ENCODING)
     [stats] = report.training
@@ -85,8 +98,11 @@ def test_prompt_completion_and_preference(tmp_path: Path) -> None:
     [stats] = compute([str(data)], model="davinci-002", encoding=TEST_ENCODING).training
     cl = tokens.encoding(TEST_ENCODING).encode_ordinary
     assert stats.token_counts == (len(cl("a b")) + len(cl(" c")),) and stats.trained_counts == (len(cl(" c")),)
-    pref = {"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello"}],
-            "non_preferred_output": [{"role": "assistant", "content": "Go"}]}
+    pref = {
+        "input": {"messages": [{"role": "user", "content": "Hi"}]},
+        "preferred_output": [{"role": "assistant", "content": "Hello"}],
+        "non_preferred_output": [{"role": "assistant", "content": "Go"}],
+    }
     [stats] = compute([str(write(tmp_path / "p.jsonl", pref))], encoding=TEST_ENCODING).training
     assert stats.trained_counts == (3 + enc("assistant") + enc("Hello") + 3 + enc("assistant") + enc("Go"),)
 
@@ -102,8 +118,16 @@ def test_stats_count_equals_the_checkers(record: dict[str, object]) -> None:
 def test_workers_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(source, "BLOCK_BYTES", 2 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 4 << 10)
-    records = [{"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": f"q{i} " * (i % 40)},
-                             {"role": "assistant", "content": f"a{i} " * (i % 25 + 1)}]} for i in range(800)]
+    records = [
+        {
+            "messages": [
+                {"role": "system", "content": "You are terse."},
+                {"role": "user", "content": f"q{i} " * (i % 40)},
+                {"role": "assistant", "content": f"a{i} " * (i % 25 + 1)},
+            ]
+        }
+        for i in range(800)
+    ]
     data = write(tmp_path / "t.jsonl", *records)
     assert compute([str(data)], jobs=2, encoding=TEST_ENCODING) == compute([str(data)], jobs=1, encoding=TEST_ENCODING)
 
@@ -142,7 +166,10 @@ def test_json_report_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_text_report_draws_a_histogram(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = write(tmp_path / "t.jsonl", *({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b " * i}]} for i in range(1, 30)))
+    data = write(
+        tmp_path / "t.jsonl",
+        *({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b " * i}]} for i in range(1, 30)),
+    )
     assert main(["stats", "--encoding", TEST_ENCODING, str(data)]) == 0
     out = capsys.readouterr().out
     assert "tokens per example:" in out and "█" in out
@@ -150,7 +177,9 @@ def test_text_report_draws_a_histogram(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_model_without_price(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = write(tmp_path / "t.jsonl", {"messages": [{"role": "developer", "content": "x"}, {"role": "user", "content": "q"}], "answer": "4"})
+    data = write(
+        tmp_path / "t.jsonl", {"messages": [{"role": "developer", "content": "x"}, {"role": "user", "content": "q"}], "answer": "4"}
+    )
     assert main(["stats", "--encoding", TEST_ENCODING, "--model", "o4-mini", str(data)]) == 0
     assert "estimated cost: no price known for this model" in capsys.readouterr().out
 
@@ -177,8 +206,19 @@ def test_output_file_in_a_missing_folder_is_exit_2(tmp_path: Path, capsys: pytes
     assert capsys.readouterr().err == f"jsonl-lint: {tmp_path / 'no' / 'r.txt'}: cannot write: No such file or directory\n"
 
 
-@pytest.mark.parametrize(("amount", "shown"), [(0, "$0.00"), (0.000974, "$0.00097"), (0.0042, "$0.0042"), (0.05, "$0.050"),
-                                                (0.5, "$0.50"), (0.996, "$1.00"), (12.345, "$12.35"), (1234.5, "$1,234.50")])
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (0, "$0.00"),
+        (0.000974, "$0.00097"),
+        (0.0042, "$0.0042"),
+        (0.05, "$0.050"),
+        (0.5, "$0.50"),
+        (0.996, "$1.00"),
+        (12.345, "$12.35"),
+        (1234.5, "$1,234.50"),
+    ],
+)
 def test_cost_shows_two_significant_digits_below_a_dollar(amount: float, shown: str) -> None:
     from jsonl_lint.stats_render import dollars
 
@@ -191,7 +231,10 @@ def test_one_is_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "  examples               1 (1 line skipped: not valid examples)\n" in capsys.readouterr().out
     one = write(tmp_path / "one.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
     assert main(["split", str(one), "--train", str(tmp_path / "a.jsonl"), "--validation", str(tmp_path / "b.jsonl")]) == 0
-    assert capsys.readouterr().err.splitlines() == [f"{tmp_path / 'a.jsonl'}: 1 example (88 bytes)", f"{tmp_path / 'b.jsonl'}: 0 examples (0 bytes, 0.0%)"]
+    assert capsys.readouterr().err.splitlines() == [
+        f"{tmp_path / 'a.jsonl'}: 1 example (88 bytes)",
+        f"{tmp_path / 'b.jsonl'}: 0 examples (0 bytes, 0.0%)",
+    ]
 
 
 def test_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,10 +261,18 @@ def test_offline_hint_names_what_stats_can_do(tmp_path: Path) -> None:
     from conftest import ROOT
 
     data = write(tmp_path / "t.jsonl", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})
-    env = {"PATH": "/usr/bin:/bin", "TIKTOKEN_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT),
-           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TIKTOKEN_CACHE_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+    }
     result = subprocess.run([sys.executable, "-m", "jsonl_lint", "stats", str(data)], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 2
-    assert re.fullmatch(r"jsonl-lint: cannot load the tiktoken encoding 'o200k_base' \(\w+\); stats counts tokens with it\. "
-                        r"On a machine without internet, set TIKTOKEN_CACHE_DIR to a folder that holds it under "
-                        r"tiktoken's cache name\n", result.stderr)
+    assert re.fullmatch(
+        r"jsonl-lint: cannot load the tiktoken encoding 'o200k_base' \(\w+\); stats counts tokens with it\. "
+        r"On a machine without internet, set TIKTOKEN_CACHE_DIR to a folder that holds it under "
+        r"tiktoken's cache name\n",
+        result.stderr,
+    )

@@ -1,5 +1,6 @@
 """One target per file: profile [rules] and [params], config over profile, flags over config;
 a selector that names no rule is a usage error wherever it is written."""
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,17 @@ from jsonl_lint.rules.message_order import ENDS_WITHOUT_ASSISTANT, MISPLACED_SYS
 from jsonl_lint.target import resolve_target
 
 # Ends with a user turn (JL202), and one example (JL701 below 10 on OpenAI).
-ENDS_WITH_USER = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "x"}]}\n'
+ENDS_WITH_USER = (
+    '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "x"}]}\n'
+)
 BASE: dict[str, Any] = {
-    "name": "base", "summary": "s", "default_model": "any", "any_model": "any", "roles": ["system", "user", "assistant"],
-    "strict_alternation": False, "models": {"any": {"formats": ["chat"]}},
+    "name": "base",
+    "summary": "s",
+    "default_model": "any",
+    "any_model": "any",
+    "roles": ["system", "user", "assistant"],
+    "strict_alternation": False,
+    "models": {"any": {"formats": ["chat"]}},
 }
 
 
@@ -72,7 +80,9 @@ def test_invalid_profile_tables(table: dict[str, Any], message: str) -> None:
 
 
 def test_profile_rules_and_params_reach_the_check(custom: dict[str, Profile]) -> None:
-    custom["strict"] = profile_from({**BASE, "name": "strict", "rules": {"JL202": "error", "JL703": "off"}, "params": {"too-few-examples": {"min": 3}}})
+    custom["strict"] = profile_from(
+        {**BASE, "name": "strict", "rules": {"JL202": "error", "JL703": "off"}, "params": {"too-few-examples": {"min": 3}}}
+    )
     report = check_lines(lines_of(ENDS_WITH_USER * 2), profile="strict")
     found = [(p.code, p.severity, p.message) for p in report.problems]
     assert [(code, severity) for code, severity, _ in found] == [("JL202", Severity.ERROR)] * 2 + [("JL701", Severity.ERROR)]
@@ -105,7 +115,7 @@ def test_unknown_selector_flag_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
         ('ignore = ["dupliate-key"]', "ignore"),
         ('severity = {JL99 = "error"}', "severity"),
         ('[tool.jsonl-lint.per-file-ignores]\n"*.jsonl" = ["JL99"]', "per-file-ignores.*.jsonl"),
-        ('[tool.jsonl-lint.params.too-few-examples]\nminimum = 3', "params.too-few-examples"),
+        ("[tool.jsonl-lint.params.too-few-examples]\nminimum = 3", "params.too-few-examples"),
     ],
 )
 def test_unknown_selector_in_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, where: str) -> None:
@@ -132,7 +142,10 @@ def test_validation_in_config_is_used_by_check(tmp_path: Path, capsys: pytest.Ca
     _config_in.cache_clear()
     assert main(["check", str(tmp_path / "train.jsonl")]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == f"{tmp_path / 'valid.jsonl'}:1:1: warning: JL704 this validation example is also in the training data ({tmp_path / 'train.jsonl'}, line 1)"
+    assert (
+        out.splitlines()[0]
+        == f"{tmp_path / 'valid.jsonl'}:1:1: warning: JL704 this validation example is also in the training data ({tmp_path / 'train.jsonl'}, line 1)"
+    )
 
 
 def test_stats_uses_profile_and_model_from_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,7 +153,8 @@ def test_stats_uses_profile_and_model_from_config(tmp_path: Path, capsys: pytest
     (tmp_path / "data.jsonl").write_text(json.dumps(example) + "\n")
     # gpt-35-turbo is a name only the azure-openai profile knows; the encoding the tests build counts offline.
     (tmp_path / "pyproject.toml").write_text(
-        f'[tool.jsonl-lint]\nprofile = "azure-openai"\nmodel = "gpt-35-turbo"\nencoding = "{TEST_ENCODING}"\n')
+        f'[tool.jsonl-lint]\nprofile = "azure-openai"\nmodel = "gpt-35-turbo"\nencoding = "{TEST_ENCODING}"\n'
+    )
     _config_in.cache_clear()
     assert main(["stats", "--format", "json", str(tmp_path / "data.jsonl")]) == 0
     estimate = json.loads(capsys.readouterr().out)

@@ -1,4 +1,5 @@
 """Text output: severity on every line, colour where it helps, --quiet, floods cut, --version."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def test_colour_always_and_never(mixed: str, capsys: pytest.CaptureFixture[str])
     assert "\x1b[" not in capsys.readouterr().out
 
 
-def test_colour_auto_follows_the_terminal_and_no_color(mixed: str, capsys: pytest.CaptureFixture[str],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_colour_auto_follows_the_terminal_and_no_color(
+    mixed: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     main(["check", mixed])  # captured output is not a terminal
     assert "\x1b[" not in capsys.readouterr().out
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -86,10 +88,14 @@ def test_a_flood_is_cut_after_20_problems_of_a_rule(flood: str, capsys: pytest.C
     assert main(["check", flood]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(": ")[2].split()[0] for line in lines[:-2]] == ["JL005"] * 20 + ["JL003"] * 2
-    assert lines[20:22] == [f"{flood}:26:1: error: JL003 blank line; every line must hold one JSON object (remove it)",
-                            f"{flood}:27:1: error: JL003 blank line; every line must hold one JSON object (remove it)"]
-    assert lines[-2:] == [f"{flood}: 5 more JL005 problems (not-an-object) not shown; --show-all lists every one",
-                          "Failed: 27 errors in 1 file, 0 records checked."]
+    assert lines[20:22] == [
+        f"{flood}:26:1: error: JL003 blank line; every line must hold one JSON object (remove it)",
+        f"{flood}:27:1: error: JL003 blank line; every line must hold one JSON object (remove it)",
+    ]
+    assert lines[-2:] == [
+        f"{flood}: 5 more JL005 problems (not-an-object) not shown; --show-all lists every one",
+        "Failed: 27 errors in 1 file, 0 records checked.",
+    ]
 
 
 def test_show_all_and_machine_formats_keep_every_problem(flood: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,11 +107,13 @@ def test_show_all_and_machine_formats_keep_every_problem(flood: str, capsys: pyt
 
 
 def test_version_is_fast_it_imports_neither_click_nor_the_checker() -> None:
-    code = ("import sys; sys.argv = ['jsonl-lint', '--version']\n"
-            "from jsonl_lint.entry import main\n"
-            "try:\n    main()\nexcept SystemExit as done:\n"
-            "    heavy = [m for m in ('click', 'jsonl_lint.cli', 'jsonl_lint.engine', 'orjson', 'jsonschema') if m in sys.modules]\n"
-            "    print(done.code, heavy)\n")
+    code = (
+        "import sys; sys.argv = ['jsonl-lint', '--version']\n"
+        "from jsonl_lint.entry import main\n"
+        "try:\n    main()\nexcept SystemExit as done:\n"
+        "    heavy = [m for m in ('click', 'jsonl_lint.cli', 'jsonl_lint.engine', 'orjson', 'jsonschema') if m in sys.modules]\n"
+        "    print(done.code, heavy)\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout == "jsonl-lint 0.1.0\n0 []\n"
 

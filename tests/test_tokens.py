@@ -1,4 +1,5 @@
 """Token counts and budgets (JL501): the count, the exact byte bound, offline encodings."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,16 @@ def test_tools_calls_and_images_are_counted() -> None:
     enc = tokens.encoding(TEST_ENCODING)
     tools = [{"type": "function", "function": {"name": "f"}}]
     call = {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
-    value = {"messages": [{"role": "user", "content": [{"type": "text", "text": "look"}, {"type": "image_url", "image_url": {"url": "https://e.com/a.png"}}]}, call], "tools": tools}
+    value = {
+        "messages": [
+            {
+                "role": "user",
+                "content": [{"type": "text", "text": "look"}, {"type": "image_url", "image_url": {"url": "https://e.com/a.png"}}],
+            },
+            call,
+        ],
+        "tools": tools,
+    }
     strings = ["user", "look", "assistant", "c1", "f", "{}", json.dumps(tools, separators=(",", ":"))]
     expected = 3 + 3 + 3 + 85 + sum(len(enc.encode_ordinary(s)) for s in strings)
     assert tokens.count_tokens(value, "chat", TEST_ENCODING) == expected
@@ -84,8 +94,12 @@ TEXT = st.text(st.characters(codec="utf-8"), max_size=60)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(fmt=st.sampled_from(["chat", "preference", "completion", "text", "rft"]), data=st.data(), limit=st.integers(1, 200),
-       ascii_only=st.booleans())
+@given(
+    fmt=st.sampled_from(["chat", "preference", "completion", "text", "rft"]),
+    data=st.data(),
+    limit=st.integers(1, 200),
+    ascii_only=st.booleans(),
+)
 def test_byte_bound_never_changes_the_verdict(fmt: str, data: st.DataObject, limit: int, ascii_only: bool) -> None:
     """The shortcut (skip examples whose byte bound is within the limit) gives the same verdicts
     as tokenizing everything, on any record, in compact or spaced JSON. The test encoding is the
@@ -103,28 +117,52 @@ def test_byte_bound_never_changes_the_verdict(fmt: str, data: st.DataObject, lim
 def test_missing_encoding_is_one_clear_line_and_exit_2(tmp_path: object) -> None:
     data = tmp_path / "long.jsonl"  # type: ignore[operator]
     data.write_text(messages_line(U, {"role": "assistant", "content": "word " * 5000}) + "\n")
-    env = {"PATH": "/usr/bin:/bin", "TIKTOKEN_CACHE_DIR": str(tmp_path), "HOME": str(tmp_path),
-           "PYTHONPATH": str(ROOT), "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
-    result = subprocess.run([sys.executable, "-m", "jsonl_lint", "check", "--model", "gpt-3.5-turbo-0613", str(data)],
-                            capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TIKTOKEN_CACHE_DIR": str(tmp_path),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "jsonl_lint", "check", "--model", "gpt-3.5-turbo-0613", str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("jsonl-lint: cannot load the tiktoken encoding 'cl100k_base'")
     assert "TIKTOKEN_CACHE_DIR" in result.stderr and "--no-token-check" in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
-    skipped = subprocess.run([sys.executable, "-m", "jsonl_lint", "check", "--no-token-check", "--model", "gpt-3.5-turbo-0613", str(data)],
-                             capture_output=True, text=True, env=env, timeout=120)
+    skipped = subprocess.run(
+        [sys.executable, "-m", "jsonl_lint", "check", "--no-token-check", "--model", "gpt-3.5-turbo-0613", str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert skipped.returncode == 1 and "JL501" not in skipped.stdout  # JL701: one example only
 
 
 def test_short_examples_never_load_an_encoding(tmp_path: object) -> None:
-    code = ("import jsonl_lint, jsonl_lint.tokens as t; jsonl_lint.check_file('examples/chat.jsonl'); "
-            "print(t.encoding.cache_info().currsize)")
+    code = (
+        "import jsonl_lint, jsonl_lint.tokens as t; jsonl_lint.check_file('examples/chat.jsonl'); print(t.encoding.cache_info().currsize)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0"
 
 
-@pytest.mark.parametrize(("model", "encoding"), [("gpt-4o-2024-08-06", "o200k_base"), ("gpt-4.1-2025-04-14", "o200k_base"),
-                                                ("gpt-3.5-turbo-0125", "cl100k_base"), ("davinci-002", "cl100k_base")])
+@pytest.mark.parametrize(
+    ("model", "encoding"),
+    [
+        ("gpt-4o-2024-08-06", "o200k_base"),
+        ("gpt-4.1-2025-04-14", "o200k_base"),
+        ("gpt-3.5-turbo-0125", "cl100k_base"),
+        ("davinci-002", "cl100k_base"),
+    ],
+)
 def test_model_encodings_agree_with_tiktoken(model: str, encoding: str) -> None:
     import tiktoken
 

@@ -1,5 +1,6 @@
 """Hugging Face tokenizers + chat templates: the same token ids as transformers'
 ``apply_chat_template`` (test-only dependency), on a tokenizer trained here (no download)."""
+
 from __future__ import annotations
 
 import json
@@ -78,9 +79,24 @@ Today: {{ "26 Jul 2024" }}
 
 {% endif %}"""
 
-SPECIALS = ["<|im_start|>", "<|im_end|>", "<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|eom_id|>"]
-CORPUS = ["The quick brown fox jumps over the lazy dog. ", "Quelle heure est-il? Il est midi. ", "def f(x): return x * 2\n",
-          '{"name": "get_weather", "arguments": {"city": "Paris"}} ', "日本語のテキストも少し。 ", "tool_call tool_response system user assistant\n"]
+SPECIALS = [
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|begin_of_text|>",
+    "<|end_of_text|>",
+    "<|start_header_id|>",
+    "<|end_header_id|>",
+    "<|eot_id|>",
+    "<|eom_id|>",
+]
+CORPUS = [
+    "The quick brown fox jumps over the lazy dog. ",
+    "Quelle heure est-il? Il est midi. ",
+    "def f(x): return x * 2\n",
+    '{"name": "get_weather", "arguments": {"city": "Paris"}} ',
+    "日本語のテキストも少し。 ",
+    "tool_call tool_response system user assistant\n",
+]
 
 
 def make_model(folder: Path, template: str) -> Path:
@@ -93,9 +109,16 @@ def make_model(folder: Path, template: str) -> Path:
     tokenizer.train_from_iterator(CORPUS * 50, trainer=trainer)
     folder.mkdir(parents=True, exist_ok=True)
     tokenizer.save(str(folder / "tokenizer.json"))
-    (folder / "tokenizer_config.json").write_text(json.dumps({
-        "bos_token": "<|begin_of_text|>", "eos_token": "<|end_of_text|>",
-        "chat_template": template, "tokenizer_class": "PreTrainedTokenizerFast"}))
+    (folder / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "bos_token": "<|begin_of_text|>",
+                "eos_token": "<|end_of_text|>",
+                "chat_template": template,
+                "tokenizer_class": "PreTrainedTokenizerFast",
+            }
+        )
+    )
     return folder
 
 
@@ -107,9 +130,14 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 WORDS = st.text(st.sampled_from(list("abcdefxyz éü日本 \n{}\"'<>|_")), min_size=0, max_size=30)
 ARGUMENTS = st.dictionaries(st.sampled_from(["city", "n", "q"]), st.one_of(WORDS, st.integers(-5, 500), st.booleans()), max_size=3)
-TOOL = st.builds(lambda name, desc: {"type": "function", "function": {"name": name, "description": desc,
-                                                                      "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}},
-                 st.sampled_from(["get_weather", "search", "add"]), WORDS)
+TOOL = st.builds(
+    lambda name, desc: {
+        "type": "function",
+        "function": {"name": name, "description": desc, "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}},
+    },
+    st.sampled_from(["get_weather", "search", "add"]),
+    WORDS,
+)
 
 
 @st.composite
@@ -120,8 +148,10 @@ def conversations(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str,
     for _ in range(draw(st.integers(1, 3))):
         messages.append({"role": "user", "content": draw(WORDS)})
         if draw(st.booleans()):
-            calls = [{"type": "function", "function": {"name": draw(st.sampled_from(["get_weather", "add"])), "arguments": draw(ARGUMENTS)}}
-                     for _ in range(draw(st.integers(1, 2)))]
+            calls = [
+                {"type": "function", "function": {"name": draw(st.sampled_from(["get_weather", "add"])), "arguments": draw(ARGUMENTS)}}
+                for _ in range(draw(st.integers(1, 2)))
+            ]
             messages.append({"role": "assistant", "tool_calls": calls})
             messages.extend({"role": "tool", "name": "get_weather", "content": draw(WORDS)} for _ in calls)
         messages.append({"role": "assistant", "content": draw(WORDS), "weight": draw(st.sampled_from([0, 1]))})
@@ -132,11 +162,15 @@ def conversations(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str,
 @pytest.mark.parametrize("style", ["chatml", "llama3"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(conversation=conversations())
-def test_token_ids_equal_transformers_apply_chat_template(style: str, conversation: tuple[list[dict[str, Any]], Any], folders: dict[str, Path]) -> None:
+def test_token_ids_equal_transformers_apply_chat_template(
+    style: str, conversation: tuple[list[dict[str, Any]], Any], folders: dict[str, Path]
+) -> None:
     transformers = pytest.importorskip("transformers", reason="transformers (a test-only dependency) is not installed")
     reference = _reference(transformers, folders[style])
     messages, tools = conversation
-    expected = reference.apply_chat_template(messages, tools=tools, tokenize=True, return_dict=True, return_assistant_tokens_mask=style == "chatml")
+    expected = reference.apply_chat_template(
+        messages, tools=tools, tokenize=True, return_dict=True, return_assistant_tokens_mask=style == "chatml"
+    )
     model = hf.model(str(folders[style]))
     assert model.chat_ids(messages, tools) == list(expected["input_ids"])
     count = hf.HFCounter(str(folders[style]), "chat").example({"messages": messages, **({"tools": tools} if tools else {})})
@@ -170,7 +204,9 @@ def test_without_generation_tags_the_weighted_assistant_turns_are_trained(folder
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(conversation=conversations(), limit=st.integers(1, 400))
-def test_byte_bound_after_rendering_never_changes_the_verdict(conversation: tuple[list[dict[str, Any]], Any], limit: int, folders: dict[str, Path]) -> None:
+def test_byte_bound_after_rendering_never_changes_the_verdict(
+    conversation: tuple[list[dict[str, Any]], Any], limit: int, folders: dict[str, Path]
+) -> None:
     messages, tools = conversation
     value = {"messages": messages, **({"tools": tools} if tools else {})}
     for folder in folders.values():
@@ -180,7 +216,9 @@ def test_byte_bound_after_rendering_never_changes_the_verdict(conversation: tupl
         assert bound is not None and bound >= total
 
 
-def test_missing_folder_file_or_template_is_one_line_exit_2(tmp_path: Path, folders: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_folder_file_or_template_is_one_line_exit_2(
+    tmp_path: Path, folders: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}]}) + "\n")
     empty = tmp_path / "empty"
@@ -201,7 +239,9 @@ def test_check_and_stats_count_with_a_model_folder(tmp_path: Path, folders: dict
     data.write_text("".join(json.dumps(row) + "\n" for row in rows))
     folder = str(folders["chatml"])
     totals = [hf.HFCounter(folder, "chat").example(row).total for row in rows]
-    assert main(["check", "--select", "JL501", "--profile", "together", "--tokenizer", folder, "--max-tokens", str(totals[0]), str(data)]) == 1
+    assert (
+        main(["check", "--select", "JL501", "--profile", "together", "--tokenizer", folder, "--max-tokens", str(totals[0]), str(data)]) == 1
+    )
     out, _ = capsys.readouterr()
     assert f"{data}:2:1: error: JL501 the example has {totals[1]:,} tokens but" in out and ":1:1:" not in out
     assert main(["stats", "--format", "json", "--tokenizer", folder, "--max-tokens", str(totals[0]), str(data)]) == 0

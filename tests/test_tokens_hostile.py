@@ -1,4 +1,5 @@
 """Hostile text in token counting: no panic, no recursion, bounded work, the same counts."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,10 @@ def encoding_or_skip(name: str) -> object:
 
 # Text made of the things the regex treats differently, in runs long enough to cross the
 # (shrunken) segment, run and piece sizes below.
-RUN = st.tuples(st.sampled_from([" ", "\t", "\n", "\r\n", "a", "Word", "'s", "12345", "!?", "/", "é", "中文", "\u3000", "\x1c", "🙂"]),
-                st.integers(1, 40)).map(lambda pair: pair[0] * pair[1])
+RUN = st.tuples(
+    st.sampled_from([" ", "\t", "\n", "\r\n", "a", "Word", "'s", "12345", "!?", "/", "é", "中文", "\u3000", "\x1c", "🙂"]),
+    st.integers(1, 40),
+).map(lambda pair: pair[0] * pair[1])
 TEXT = st.lists(RUN, max_size=30).map("".join)
 
 
@@ -49,7 +52,9 @@ def test_counting_in_segments_and_pieces_is_exact(name: str, text: str, small_si
 @pytest.mark.parametrize("name", ENCODINGS)
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(text=TEXT)
-def test_pieces_cut_at_a_fixed_length_never_exceed_the_bytes(name: str, text: str, small_sizes: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pieces_cut_at_a_fixed_length_never_exceed_the_bytes(
+    name: str, text: str, small_sizes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The one inexact path (a single regex piece past MAX_PIECE_CHARS) keeps the byte bound."""
     enc = encoding_or_skip(name)
     monkeypatch.setattr(tiktoken_text, "MAX_PIECE_CHARS", 3)
@@ -94,8 +99,11 @@ def test_compact_json_at_any_depth_is_the_usual_compact_json(depth: int) -> None
     assert compact_json(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-                    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4), max_leaves=30)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=30,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -108,8 +116,10 @@ def test_compact_json_past_orjsons_limit_writes_what_orjson_writes(value: object
 
 def test_deeply_nested_tool_parameters_are_counted() -> None:
     encoding_or_skip("o200k_base")
-    value = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}],
-             "tools": [{"type": "function", "function": {"name": "f", "parameters": nested(300)}}]}
+    value = {
+        "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}],
+        "tools": [{"type": "function", "function": {"name": "f", "parameters": nested(300)}}],
+    }
     text = json.dumps(value["tools"], separators=(",", ":"), ensure_ascii=False)
     assert tokens.count_tokens(value, "chat", "o200k_base") > len(tokens.encoding("o200k_base").encode_ordinary(text))
 
@@ -131,8 +141,15 @@ def test_hostile_lines_give_the_same_output_with_one_job_and_two(tmp_path: Path,
     spaces = tmp_path / "spaces.jsonl"
     spaces.write_text(chat(" " * 1_000_000) + "\n" + chat("fine") + "\n")
     deep = tmp_path / "deep.jsonl"
-    deep.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}],
-                                "tools": [{"type": "function", "function": {"name": "f", "parameters": nested(300)}}]}) + "\n")
+    deep.write_text(
+        json.dumps(
+            {
+                "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}],
+                "tools": [{"type": "function", "function": {"name": "f", "parameters": nested(300)}}],
+            }
+        )
+        + "\n"
+    )
     args = ["check", "--select", "JL501", "--max-tokens", "100", "--encoding", "o200k_base", str(spaces), str(deep)]
     serial = main([*args, "--jobs", "1"]), capsys.readouterr()
     parallel = main([*args, "--jobs", "2"]), capsys.readouterr()
@@ -145,11 +162,20 @@ def test_hostile_lines_give_the_same_output_with_one_job_and_two(tmp_path: Path,
 def test_stats_counts_hostile_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     encoding_or_skip("o200k_base")
     data = tmp_path / "hostile.jsonl"
-    data.write_text("\n".join([
-        json.dumps({"messages": [{"role": "user", "content": "\t" * 1_000_000}, {"role": "assistant", "content": "ok"}]}),
-        json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}],
-                    "tools": [{"type": "function", "function": {"name": "f", "parameters": nested(300)}}]}),
-    ]) + "\n")
+    data.write_text(
+        "\n".join(
+            [
+                json.dumps({"messages": [{"role": "user", "content": "\t" * 1_000_000}, {"role": "assistant", "content": "ok"}]}),
+                json.dumps(
+                    {
+                        "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}],
+                        "tools": [{"type": "function", "function": {"name": "f", "parameters": nested(300)}}],
+                    }
+                ),
+            ]
+        )
+        + "\n"
+    )
     assert main(["stats", "--format", "json", str(data)]) == 0
     out, err = capsys.readouterr()
     assert err == "" and json.loads(out)["examples"] == 2
@@ -159,8 +185,23 @@ def test_stats_shows_tokens_per_role(tmp_path: Path, capsys: pytest.CaptureFixtu
     """Each message's tokens (framing included) go to its role; only the reply priming is no role's."""
     encoding_or_skip("o200k_base")
     data = tmp_path / "roles.jsonl"
-    rows = [{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello there"}]},
-            {"messages": [{"role": "user", "content": "and now?"}, {"role": "assistant", "content": "now this", "weight": 0}, {"role": "user", "content": "ok"}, {"role": "assistant", "content": "done"}]}]
+    rows = [
+        {
+            "messages": [
+                {"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "content": "hello there"},
+            ]
+        },
+        {
+            "messages": [
+                {"role": "user", "content": "and now?"},
+                {"role": "assistant", "content": "now this", "weight": 0},
+                {"role": "user", "content": "ok"},
+                {"role": "assistant", "content": "done"},
+            ]
+        },
+    ]
     data.write_text("".join(json.dumps(row) + "\n" for row in rows))
     assert main(["stats", "--format", "json", str(data)]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -1,4 +1,5 @@
 """Mistral counts: exactly mistral-common's own encoding of the same request, offline."""
+
 from __future__ import annotations
 
 import functools
@@ -48,8 +49,14 @@ def test_the_corpus_mistral_file_counts_as_mistral_common_encodes_it(name: str) 
 
 IDS = st.text(st.sampled_from("abcXYZ0189"), min_size=9, max_size=9)
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
-TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Weather of a city",
-                                         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather of a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
 
 
 @st.composite
@@ -62,8 +69,13 @@ def examples(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             call_id = draw(IDS)
             arguments = json.dumps({"city": draw(TEXT)})
-            messages.append({"role": "assistant", "tool_calls": [{"id": call_id, "type": "function", "function": {"name": "get_weather", "arguments": arguments}}],
-                             "weight": draw(st.sampled_from([0, 1]))})
+            messages.append(
+                {
+                    "role": "assistant",
+                    "tool_calls": [{"id": call_id, "type": "function", "function": {"name": "get_weather", "arguments": arguments}}],
+                    "weight": draw(st.sampled_from([0, 1])),
+                }
+            )
             messages.append({"role": "tool", "tool_call_id": call_id, "name": "get_weather", "content": draw(TEXT)})
         messages.append({"role": "assistant", "content": draw(TEXT), "weight": draw(st.sampled_from([0, 1]))})
     return {"messages": messages, **({"tools": [TOOL]} if draw(st.booleans()) else {})}

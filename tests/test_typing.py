@@ -1,4 +1,5 @@
 """The package is mypy-clean (strict, as configured in pyproject.toml)."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """Validation files marked in the config (`validation-files` globs) are judged by their own minimum."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -61,8 +62,13 @@ def test_the_validation_option_marks_its_file_too(project: Path, capsys: pytest.
     assert "JL70" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("table", "error"), [("validation-files = 3\n", "validation-files must be a list of strings"),
-                                              ("validation-min-examples = -1\n", "validation-min-examples must not be negative")])
+@pytest.mark.parametrize(
+    ("table", "error"),
+    [
+        ("validation-files = 3\n", "validation-files must be a list of strings"),
+        ("validation-min-examples = -1\n", "validation-min-examples must not be negative"),
+    ],
+)
 def test_bad_values_are_usage_errors(project: Path, capsys: pytest.CaptureFixture[str], table: str, error: str) -> None:
     configure(project, table)
     dataset(project / "t.jsonl", 10)

@@ -5,6 +5,7 @@ One module per source format, each registered once in :data:`REGISTRY` with its 
 for every input row. :func:`convert_file` (the one writer) writes the records, and the
 rejections, atomically, and never over its input.
 """
+
 from __future__ import annotations
 
 from jsonl_lint.convert.registry import REGISTRY, Converter, detect_source

@@ -2,6 +2,7 @@
 into chat: the instruction, then a blank line and the input when there is one, is the user turn;
 the output is the assistant's; ``history`` pairs become earlier turns. Other keys (an ``id`` ...)
 are not carried, and the summary counts them."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

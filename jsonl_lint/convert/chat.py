@@ -6,6 +6,7 @@ on a line is wrapped as ``{"messages": [...]}``. Anything else is passed through
 whose ``messages`` is not a list of messages, or whose ``functions`` cannot be moved to ``tools``,
 is rejected.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -86,6 +87,6 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
 
     yield from convert_records(source.stream(), to_chat)
     if counts["wrapped"]:
-        notes.add(f"{counts['wrapped']} bare message arrays wrapped as {{\"messages\": [...]}}")
+        notes.add(f'{counts["wrapped"]} bare message arrays wrapped as {{"messages": [...]}}')
     if counts["normalised"]:
         notes.add(f"{counts['normalised']} records moved from functions/function_call to tools/tool_calls")

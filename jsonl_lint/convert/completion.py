@@ -8,6 +8,7 @@ when it does not, a :class:`Restart` follows and the input is read again (never 
 see :class:`~jsonl_lint.convert.inputs.Input`) with the whole file's conventions. Rejected rows
 take no part in detection.
 """
+
 from __future__ import annotations
 
 import functools
@@ -152,17 +153,24 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
         if start or end != len(completion):
             completion = completion[start:end]
         if not completion or completion.isspace():
-            others.append(Rejected(number, raw_text(raw), "empty completion once its stop sequence is stripped: nothing for the assistant to learn"))
+            others.append(
+                Rejected(number, raw_text(raw), "empty completion once its stop sequence is stripped: nothing for the assistant to learn")
+            )
             continue
         if not (has_separator and has_stop):
             others.extend(Flagged(number, message) for message in flag_messages(conventions, has_separator, has_stop))
         if prompt:
-            messages = [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}] if system else [
-                {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
+            messages = (
+                [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
+                if system
+                else [{"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
+            )
         else:
             messages = [*system, {"role": "assistant", "content": completion}]
         data = dumps({"messages": messages})
-        if (system_backslash or "\\" in prompt or "\\" in completion) and (has_escaped_newlines(prompt + completion) or has_escaped_newlines(system_text)):
+        if (system_backslash or "\\" in prompt or "\\" in completion) and (
+            has_escaped_newlines(prompt + completion) or has_escaped_newlines(system_text)
+        ):
             escapes.add(number)
             if options.unescape:
                 data = dumps({"messages": [{**m, "content": unescape(m["content"])} for m in messages]})
@@ -197,7 +205,9 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
     first = _convert_block(Conventions("", "", False), options, True, head[0], lines_of(head[1]))[2]
     conventions = resolve(first.conventions(), options)
     whole, lacking, escapes = Tally(), Lacking(), Escapes()
-    for rows, missing, tally, escaped in _blocks(functools.partial(_convert_block, conventions, options, False), itertools.chain([head], batches)):
+    for rows, missing, tally, escaped in _blocks(
+        functools.partial(_convert_block, conventions, options, False), itertools.chain([head], batches)
+    ):
         whole.merge(tally)
         lacking.add(missing)
         escapes.merge(escaped)

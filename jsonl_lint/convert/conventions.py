@@ -13,6 +13,7 @@ newlines alone; a marker is one of ``#=-~*+&$@%^|_`` three or more times, a toke
 alone. Shared real text is never taken for a stop: label endings (`` positive\\n`` and
 `` negative\\n`` share only ``"\\n"``), full stops and shared last words are not markers.
 """
+
 from __future__ import annotations
 
 import re
@@ -180,11 +181,19 @@ def describe(conventions: Conventions, options: ConvertOptions, notes: Notes, ba
         return
     origin = "given" if options.prompt_suffix is not None else f"detected on {basis}"
     separator, stop = conventions.separator, conventions.stop
-    notes.add(f"prompt separator {separator!r} ({origin}), stripped" if separator else f"no prompt separator shared by {MAJORITY:.0%} of the prompts ({origin})")
+    notes.add(
+        f"prompt separator {separator!r} ({origin}), stripped"
+        if separator
+        else f"no prompt separator shared by {MAJORITY:.0%} of the prompts ({origin})"
+    )
     if lacking.separators:
         notes.add(f"{lacking.separators} prompts without it, kept whole: lines {_lines(lacking.separator, lacking.separators)}")
     origin = "given" if options.stop is not None else f"detected on {basis}"
-    notes.add(f"completion stop sequence {stop!r} ({origin}), stripped" if stop else f"no stop sequence shared by {MAJORITY:.0%} of the completions ({origin})")
+    notes.add(
+        f"completion stop sequence {stop!r} ({origin}), stripped"
+        if stop
+        else f"no stop sequence shared by {MAJORITY:.0%} of the completions ({origin})"
+    )
     if lacking.stops:
         notes.add(f"{lacking.stops} completions without it, kept whole: lines {_lines(lacking.stop, lacking.stops)}")
     if conventions.leading_space:
@@ -293,7 +302,11 @@ def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: L
             for message in flag_messages(conventions, has_separator, has_stop):
                 yield Flagged(line, message)
         if system:
-            messages = [{"role": "system", "content": system}, {"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+            messages = [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+                {"role": "assistant", "content": assistant},
+            ]
         else:
             messages = [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
         yield Converted(line, {"messages": messages}, text)
@@ -301,7 +314,9 @@ def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: L
         hits.leading_spaces += leading_spaces
 
 
-def convert_pairs(items: Iterator[Pair | Row], *, read_again: Callable[[], Iterator[Pair | Row]], options: ConvertOptions, notes: Notes) -> Iterator[Row]:
+def convert_pairs(
+    items: Iterator[Pair | Row], *, read_again: Callable[[], Iterator[Pair | Row]], options: ConvertOptions, notes: Notes
+) -> Iterator[Row]:
     """Rows of user/assistant pairs with the conventions of the whole input stripped: detected
     on the first :data:`FIRST_ROWS` rows, then checked against the whole input (which can
     confirm, shorten or replace them); when the whole input says otherwise, a :class:`Restart`

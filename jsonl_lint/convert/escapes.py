@@ -1,6 +1,7 @@
 """Escaped newlines: ``\\n`` written as two characters (a backslash and n), a common export
 mistake. A text has them when they outnumber its real newlines; ``--unescape`` turns them into
 newlines (and ``\\r\\n`` into one newline)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -4,6 +4,7 @@ files (into OpenAI's shape, like every source), and writing any target (``--to``
 A record a target cannot hold is rejected with its line and the reason; the losses a user allows
 (``--allow-loss``) and what a conversion changed are counted in the summary.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

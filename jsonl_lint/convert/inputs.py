@@ -5,6 +5,7 @@ An input is never opened a second time: a regular file is read again from where 
 anything else (a pipe, ``<(...)``, a FIFO, a terminal) is copied to a temporary file as it is
 read, so the second reading comes from that copy. Memory stays flat: the copy is on disk.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,6 @@ import tempfile
 from typing import IO, Any, BinaryIO, Self
 
 from jsonl_lint.problems import UsageError
-
 
 _BUFFER = 1 << 20  # large reads: each one goes through Python code (the tee, the head)
 

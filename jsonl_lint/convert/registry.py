@@ -1,5 +1,6 @@
 """Every source format ``convert`` reads, in one registry: a new format is one module (with a
 ``sniff`` and a ``convert``) and one entry here."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -31,9 +32,13 @@ TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")  # told by their extension alone
 REGISTRY: dict[str, Converter] = {
     "gemini": Converter("Vertex AI Gemini JSONL (contents, systemInstruction)", foreign.sniff_gemini, foreign.reader("gemini")),
     "bedrock": Converter("Amazon Bedrock Nova JSONL (bedrock-conversation-2024)", foreign.sniff_bedrock, foreign.reader("bedrock")),
-    "bedrock-claude": Converter("Amazon Bedrock Claude 3 Haiku JSONL (system, messages); only with --from", foreign.never, foreign.reader("bedrock-claude")),
+    "bedrock-claude": Converter(
+        "Amazon Bedrock Claude 3 Haiku JSONL (system, messages); only with --from", foreign.never, foreign.reader("bedrock-claude")
+    ),
     "hf": Converter("Hugging Face TRL JSONL (object tool arguments, no call ids); only with --from", foreign.never, foreign.reader("hf")),
-    "preference": Converter("OpenAI preference JSONL (input, preferred_output, non_preferred_output)", foreign.sniff_preference, foreign.passthrough),
+    "preference": Converter(
+        "OpenAI preference JSONL (input, preferred_output, non_preferred_output)", foreign.sniff_preference, foreign.passthrough
+    ),
     "chat": Converter("chat JSONL: legacy functions to tools, bare message arrays wrapped", chat.sniff, chat.convert),
     "sharegpt": Converter('ShareGPT JSONL ({"conversations": [{"from", "value"}]})', sharegpt.sniff, sharegpt.convert),
     "alpaca": Converter("Alpaca JSONL (instruction, input, output)", alpaca.sniff, alpaca.convert),

@@ -1,5 +1,6 @@
 """What a converter yields for each input row: a chat record, a rejection with its reason, or a
 blank line; and the helpers every JSONL converter shares."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator

@@ -8,6 +8,7 @@ string or list of function definitions, as LLaMA-Factory writes them) are kept, 
 images, videos and audio, other keys of a turn, or a ``system`` that is not a string reject the
 row; other top-level keys (an ``id`` ...) are counted in the summary.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,7 @@ def convert_value(value: dict[str, Any]) -> dict[str, Any]:
     calls = 0
     for number, turn in enumerate(turns):
         if not isinstance(turn, dict) or not isinstance(turn.get("value"), str):
-            raise Unusable(f"conversations[{number}] has no string \"value\"")
+            raise Unusable(f'conversations[{number}] has no string "value"')
         source, text = turn.get("from"), turn["value"]
         extra = sorted(set(turn) - {"from", "value", "weight"})
         if extra or ("weight" in turn and (ROLES.get(str(source)) != "assistant" or turn["weight"] not in (0, 1))):
@@ -74,7 +75,9 @@ def convert_value(value: dict[str, Any]) -> dict[str, Any]:
                 encoded = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
             except RecursionError:
                 raise Unusable(f"conversations[{number}] is a function_call nested too deeply") from None
-            messages.append({"role": "assistant", "tool_calls": [{"id": call_id, "type": "function", "function": {"name": name, "arguments": encoded}}]})
+            messages.append(
+                {"role": "assistant", "tool_calls": [{"id": call_id, "type": "function", "function": {"name": name, "arguments": encoded}}]}
+            )
         elif source == "observation":
             if not pending:
                 raise Unusable(f"conversations[{number}] is an observation that answers no function_call")

@@ -12,6 +12,7 @@ Quoted fields keep commas, quotes and newlines byte for byte; a row that is not 
 quote that is never closed, text after a closing quote) or not UTF-8 is rejected with its
 original bytes; an unnamed index column (a pandas export) is ignored.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -211,7 +212,9 @@ def _check(line: int, fields: list[str] | None, text: str, why: str | None, widt
     return None
 
 
-def _pairs(body: Iterable[TableRow], header: list[str] | None, width: int, options: ConvertOptions, notes: Notes, read: Any) -> Iterator[Row]:
+def _pairs(
+    body: Iterable[TableRow], header: list[str] | None, width: int, options: ConvertOptions, notes: Notes, read: Any
+) -> Iterator[Row]:
     user, assistant = options.user_column, options.assistant_column
     if user is None or assistant is None:
         lowered = {h.strip().lower() for h in header or []}
@@ -219,13 +222,18 @@ def _pairs(body: Iterable[TableRow], header: list[str] | None, width: int, optio
         if pair is None:
             shown = f"the header {', '.join(header)}" if header is not None else f"{width} unnamed columns"
             hint = "" if header is None else " (or --no-header if the first row is data: it was read as the header)"
-            raise ColumnError(f"cannot tell the user and assistant columns of {shown}: name them with --user-column and --assistant-column{hint}")
+            raise ColumnError(
+                f"cannot tell the user and assistant columns of {shown}: name them with --user-column and --assistant-column{hint}"
+            )
         user, assistant = user or pair[0], assistant or pair[1]
     columns = {"user": _index(header, user, width), "assistant": _index(header, assistant, width)}
     if options.system_column:
         columns["system"] = _index(header, options.system_column, width)
     notes.add("columns: " + ", ".join(f"{role} <- {_label(header, index)}" for role, index in columns.items()))
-    if header is None or (header[columns["user"]].strip().lower(), header[columns["assistant"]].strip().lower()) != ("prompt", "completion"):
+    if header is None or (header[columns["user"]].strip().lower(), header[columns["assistant"]].strip().lower()) != (
+        "prompt",
+        "completion",
+    ):
         for item in _pair_texts(body, columns, header, width):
             yield item if not isinstance(item, conventions.Pair) else _plain(item)
         return
@@ -256,7 +264,9 @@ def _skip_header(rows: Iterator[TableRow], header: bool) -> Iterator[TableRow]:
     return rows
 
 
-def _pair_texts(body: Iterable[TableRow], columns: dict[str, int], header: list[str] | None, width: int) -> Iterator[conventions.Pair | Row]:
+def _pair_texts(
+    body: Iterable[TableRow], columns: dict[str, int], header: list[str] | None, width: int
+) -> Iterator[conventions.Pair | Row]:
     """(line, user text, assistant text, system text, row text) per row, or its reject."""
     user, assistant = columns["user"], columns["assistant"]
     system = columns.get("system")
@@ -366,4 +376,3 @@ def _long(body: Iterable[TableRow], header: list[str] | None, width: int, option
     done = flush()
     if done is not None:
         yield done
-

@@ -1,5 +1,6 @@
 """The one writer of ``convert``: records to the output (atomically), rejections and warnings
 spooled and reported at the end, ``--system`` added, every write checked."""
+
 from __future__ import annotations
 
 import base64
@@ -156,7 +157,13 @@ def _write_lines(out: _Checked, lines: list[bytes]) -> None:
 
 
 def _write_rows(
-    rows: Iterator[Row], out: _Checked, spool: _Checked, summary: ConversionSummary, options: ConvertOptions, retarget: Retarget | None, escapes: Escapes
+    rows: Iterator[Row],
+    out: _Checked,
+    spool: _Checked,
+    summary: ConversionSummary,
+    options: ConvertOptions,
+    retarget: Retarget | None,
+    escapes: Escapes,
 ) -> None:
     system = system_prefix(options.system)
     if retarget is not None:
@@ -261,6 +268,8 @@ def convert_file(
         describe(retarget.conversion, notes)
     if summary.blanks:
         named = ", ".join(map(str, summary.blank_lines)) + (" ..." if summary.blanks > len(summary.blank_lines) else "")
-        notes.lines.insert(0, f"{summary.blanks} blank line{'s' if summary.blanks != 1 else ''} skipped (line{'s' if summary.blanks != 1 else ''} {named})")
+        notes.lines.insert(
+            0, f"{summary.blanks} blank line{'s' if summary.blanks != 1 else ''} skipped (line{'s' if summary.blanks != 1 else ''} {named})"
+        )
     summary.notes = notes.lines
     return summary

@@ -30,6 +30,7 @@ With ``extends``, the child's ``[rules]`` entries and parameters override the ba
 and its models are added to (or, entry by entry, override) the base's. Files are parsed the
 first time a profile is needed, not at import.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -141,8 +142,18 @@ def _model(name: str, table: Mapping[str, Any]) -> ModelSpec:
 
 
 _PROFILE_KEYS = {
-    "name", "summary", "extends", "default_model", "roles", "strict_alternation", "content_parts",
-    "any_model", "prices_date", "models", "rules", "params",
+    "name",
+    "summary",
+    "extends",
+    "default_model",
+    "roles",
+    "strict_alternation",
+    "content_parts",
+    "any_model",
+    "prices_date",
+    "models",
+    "rules",
+    "params",
 }
 
 

@@ -4,6 +4,7 @@ Each format is a writer made on an output stream: ``problem(p)`` writes one prob
 found (in line order), ``finish(reports)`` closes the document (a summary, closing brackets).
 Nothing is held in between, so memory does not grow with the number of problems.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence

@@ -1,5 +1,6 @@
 """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` line per problem,
 shown as annotations on the pull request."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

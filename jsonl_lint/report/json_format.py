@@ -3,6 +3,7 @@
 Written element by element as problems come, byte for byte what ``json.dumps(problems, indent=2)``
 would write for the whole list.
 """
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@ baseline how many problems are new, remaining and fixed, counts by rule, and the
 
 It holds the first :data:`LISTED` problems and a count per rule, not every problem.
 """
+
 from __future__ import annotations
 
 import collections
@@ -18,7 +19,17 @@ LISTED = 50  # problems listed in full; the rest are counted
 def cell(text: str) -> str:
     """Text safe in a table cell: no line breaks, pipes or HTML (data is hostile)."""
     text = " ".join(text.split())
-    for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "\\`"), ("*", "\\*"), ("_", "\\_"), ("[", "\\["), ("]", "\\]")):
+    for char, escaped in (
+        ("&", "&amp;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ("|", "\\|"),
+        ("`", "\\`"),
+        ("*", "\\*"),
+        ("_", "\\_"),
+        ("[", "\\["),
+        ("]", "\\]"),
+    ):
         text = text.replace(char, escaped)
     return text
 

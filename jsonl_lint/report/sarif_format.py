@@ -1,5 +1,6 @@
 """A SARIF 2.1.0 log for GitHub code scanning: every rule in the tool's driver, every problem a
 result with a repository-relative location (or an absolute one outside the repository)."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,17 @@ def _log(results: list[Any]) -> dict[str, Any]:
     from jsonl_lint import __version__
     from jsonl_lint.rules import all_rules
 
-    driver = {"name": "jsonl-lint", "version": __version__, "informationUri": INFORMATION_URI, "rules": [_rule(r) for r in all_rules().values()]}
-    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}]}
+    driver = {
+        "name": "jsonl-lint",
+        "version": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": [_rule(r) for r in all_rules().values()],
+    }
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}],
+    }
 
 
 def sarif_log(reports: Sequence[Report]) -> dict[str, Any]:

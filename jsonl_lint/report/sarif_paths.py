@@ -1,6 +1,7 @@
 """Where a SARIF result points: code scanning maps ``%SRCROOT%`` to the repository's root, so a
 file inside the repository is given relative to its root (found from the working directory, as
 git does), and a file outside it by an absolute ``file://`` URI, never as ``../..``."""
+
 from __future__ import annotations
 
 import functools

@@ -6,6 +6,7 @@ A flood (more than :data:`FLOOD` problems of one rule in one file: a binary file
 file) is cut to its first lines and one line that says how many more there are; ``--show-all``
 prints them all. Machine-readable formats always keep every problem.
 """
+
 from __future__ import annotations
 
 import collections
@@ -53,7 +54,12 @@ def format_problem(problem: Problem, style: Style = Style()) -> str:
 
 # Control characters and line separators from data, escaped: one problem is always one line.
 _ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))} | {
-    ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def _printable(text: str) -> str:
@@ -103,8 +109,10 @@ class Writer:
         """After a file's last problem: one line for each rule whose problems were cut."""
         for code, count in self.seen.items():
             if count > FLOOD and not self.style.show_all:
-                self.out.write(f"{_printable(self.path or '')}: {_plural(count - FLOOD, 'more ' + code + ' problem')} ({self.rules[code]}) "
-                               "not shown; --show-all lists every one\n")
+                self.out.write(
+                    f"{_printable(self.path or '')}: {_plural(count - FLOOD, 'more ' + code + ' problem')} ({self.rules[code]}) "
+                    "not shown; --show-all lists every one\n"
+                )
         self.seen.clear()
 
     def finish(self, reports: Sequence[Report], *, failed: int = 0) -> None:

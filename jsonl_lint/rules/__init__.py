@@ -4,6 +4,7 @@ Each module declares its rules in ``RULES``, one of the typed declarations of
 :mod:`jsonl_lint.rules.base` (record rules, dataset rules, or rules the engine reports).
 Adding a rule means adding a module (or a rule to a module of its family).
 """
+
 from __future__ import annotations
 
 import functools
@@ -69,4 +70,6 @@ def check_selectors(selectors: tuple[str, ...], where: str) -> None:
     rules = all_rules().values()
     for selector in selectors:
         if not selector or not any(specificity(rule, selector) for rule in rules):
-            raise ValueError(f"{where}: unknown rule {selector!r} (a code such as JL202, a code prefix such as JL2, or a name such as ends-without-assistant)")
+            raise ValueError(
+                f"{where}: unknown rule {selector!r} (a code such as JL202, a code prefix such as JL2, or a name such as ends-without-assistant)"
+            )

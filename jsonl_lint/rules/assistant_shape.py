@@ -1,4 +1,5 @@
 """An assistant turn that both writes text and calls tools, which some trainers refuse."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -34,7 +35,6 @@ Passes:
     {"messages": [{"role": "user", "content": "Weather?"}, {"role": "assistant", "tool_calls": [{"id": "a1B2c3D4e", "type": "function", "function": {"name": "weather", "arguments": "{}"}}]}]}
 """,
 )
-
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:

@@ -12,6 +12,7 @@ Checks only yield problems; the engine drops those of rules switched off for the
 a module whose rules are all off. A rule reads its settings from ``ctx.target`` (severity,
 parameters, profile, model), never from module constants.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator

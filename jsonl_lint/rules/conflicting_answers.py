@@ -1,4 +1,5 @@
 """The same prompt answered two ways: the model cannot learn both, and learns neither well."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -46,7 +47,9 @@ def record_facts(record: Record) -> tuple[int, int] | None:
     value = record.value
     messages = value.get("messages")
     if isinstance(messages, list):
-        last = next((i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], dict) and messages[i].get("role") == "assistant"), None)
+        last = next(
+            (i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], dict) and messages[i].get("role") == "assistant"), None
+        )
         if not last:  # no assistant message, or nothing before it
             return None
         answer = {k: v for k, v in messages[last].items() if k != "weight"}  # the weight is not what is said

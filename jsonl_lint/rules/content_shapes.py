@@ -1,4 +1,5 @@
 """String content and content parts mixed in one example, which some trainers refuse."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -34,7 +35,6 @@ Passes:
     {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}, {"role": "assistant", "content": [{"type": "text", "text": "Hello!"}]}]}
 """,
 )
-
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:

@@ -1,4 +1,5 @@
 """Repeated examples: within a training file, and between training and validation files."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -69,7 +70,11 @@ class DatasetCheck:
             found.append(self.ctx.problem(DUPLICATE, line, 1, f"duplicate of the example on line {first}"))
         if self.training is not None and key in self.training:
             path, training_line = self.training[key]
-            found.append(self.ctx.problem(IN_TRAINING, line, 1, f"this validation example is also in the training data ({path}, line {training_line})"))
+            found.append(
+                self.ctx.problem(
+                    IN_TRAINING, line, 1, f"this validation example is also in the training data ({path}, line {training_line})"
+                )
+            )
         return found
 
     def finish(self) -> Iterable[Problem]:

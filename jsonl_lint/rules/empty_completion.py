@@ -1,4 +1,5 @@
 """An empty completion: a prompt-completion example with nothing to learn."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -33,7 +34,6 @@ Passes:
     {"prompt": "Say hi ->", "completion": " hi\\n"}
 """,
 )
-
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:

@@ -1,4 +1,5 @@
 """Empty messages: an empty assistant reply teaches silence; other empty turns are suspicious."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

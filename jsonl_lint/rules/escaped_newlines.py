@@ -1,4 +1,5 @@
 """Escaped newlines in chat content: ``\\n`` as two characters, a common export mistake."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

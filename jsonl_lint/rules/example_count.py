@@ -1,5 +1,6 @@
 """How many examples: below the target's minimum a job is refused; below its recommended
 number fine-tuning rarely helps."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,9 @@ if TYPE_CHECKING:
 
 MIN_EXAMPLES: Parameter[int] = Parameter("min", 1, (int,), "fewest examples the target accepts")
 RECOMMENDED_EXAMPLES: Parameter[int] = Parameter("recommended", 1, (int,), "examples from which fine-tuning usually helps")
-MAX_FILE_BYTES: Parameter[int | None] = Parameter("max_bytes", None, (int,), "largest training file the target accepts, in bytes (none: no limit)")
+MAX_FILE_BYTES: Parameter[int | None] = Parameter(
+    "max_bytes", None, (int,), "largest training file the target accepts, in bytes (none: no limit)"
+)
 MAX_EXAMPLES: Parameter[int | None] = Parameter("max", None, (int,), "most examples the target accepts in one file (none: no limit)")
 
 TOO_FEW = Rule(
@@ -131,16 +134,18 @@ class DatasetCheck:
         yield from self._size()
         most = target.param(TOO_MANY, MAX_EXAMPLES)
         if most is not None and count > most:
-            yield self.ctx.problem(TOO_MANY, None, None, f"the file has {count:,} examples; {target.profile.name} accepts at most {most:,} in one file")
+            yield self.ctx.problem(
+                TOO_MANY, None, None, f"the file has {count:,} examples; {target.profile.name} accepts at most {most:,} in one file"
+            )
         if count < least and target.enabled(TOO_FEW):
             yield self.ctx.problem(
-                TOO_FEW, None, None, f"the file has {count} example{'s' if count != 1 else ''}; {target.profile.name} needs at least {least}"
+                TOO_FEW,
+                None,
+                None,
+                f"the file has {count} example{'s' if count != 1 else ''}; {target.profile.name} needs at least {least}",
             )
         elif count < recommended:
-            yield self.ctx.problem(
-                FEW, None, None, f"the file has {count} examples; fine-tuning usually starts to help from {recommended}"
-            )
-
+            yield self.ctx.problem(FEW, None, None, f"the file has {count} examples; fine-tuning usually starts to help from {recommended}")
 
     def _size(self) -> Iterator[Problem]:
         limit = self.ctx.target.param(FILE_TOO_LARGE, MAX_FILE_BYTES)
@@ -152,7 +157,10 @@ class DatasetCheck:
             size = None
         if size is not None and size > limit:
             yield self.ctx.problem(
-                FILE_TOO_LARGE, None, None, f"the file has {size:,} bytes; {self.ctx.target.profile.name} accepts at most {limit:,}: split it"
+                FILE_TOO_LARGE,
+                None,
+                None,
+                f"the file has {size:,} bytes; {self.ctx.target.profile.name} accepts at most {limit:,}: split it",
             )
 
 

@@ -4,6 +4,7 @@ compared with it, and with what the target model trains on.
 :class:`FormatDecider` is run by the engine on every record before its schema and rules; it
 keeps the only state of a file that record checks depend on (the format and where it came from).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

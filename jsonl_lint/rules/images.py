@@ -2,6 +2,7 @@
 
 That images appear only in user messages is the schema's job (JL101).
 """
+
 from __future__ import annotations
 
 import binascii
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 MAX_IMAGES: Parameter[int | None] = Parameter("max", None, (int,), "most images in one example (none: no limit)")
 MAX_IMAGE_BYTES: Parameter[int | None] = Parameter("max_bytes", None, (int,), "largest decoded data-URL image (none: no limit)")
 IMAGE_TYPES: Parameter[tuple[str, ...]] = Parameter("types", (), (tuple,), "media types a data URL may have (empty: any)")
-URL_SCHEMES: Parameter[tuple[str, ...]] = Parameter("schemes", ("https", "http", "data"), (tuple,), "URL schemes an image may have (Together: data only)")
+URL_SCHEMES: Parameter[tuple[str, ...]] = Parameter(
+    "schemes", ("https", "http", "data"), (tuple,), "URL schemes an image may have (Together: data only)"
+)
 
 TOO_MANY = Rule(
     code="JL401",
@@ -126,7 +129,9 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
 def _url_problem(url: str, types: tuple[str, ...], max_bytes: int | None, schemes: tuple[str, ...]) -> str | None:
     scheme = url.partition(":")[0].lower()
     if scheme in ("https", "http") and url[len(scheme) : len(scheme) + 3] == "://":
-        return None if scheme in schemes else f"image URL {url[:40]!r}: {scheme} URLs are not accepted here; use {' or '.join(schemes)} URLs"
+        return (
+            None if scheme in schemes else f"image URL {url[:40]!r}: {scheme} URLs are not accepted here; use {' or '.join(schemes)} URLs"
+        )
     if scheme == "data" and "data" not in schemes:
         return f"data URLs are not accepted here; use {' or '.join(schemes)} URLs"
     match = _DATA_URL.fullmatch(url)

@@ -1,4 +1,5 @@
 """TRL preference data whose implicit prompt (the start `chosen` and `rejected` share) is empty."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -49,7 +50,11 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
         return  # an explicit prompt TRL uses
     if chosen[:1] == rejected[:1] and len(chosen) and len(rejected):
         return  # a shared start: the implicit prompt
-    why = "has no prompt" if prompt is None else f"has a prompt of another kind ({_kind(prompt)}) than chosen ({_kind(chosen)}), which TRL ignores"
+    why = (
+        "has no prompt"
+        if prompt is None
+        else f"has a prompt of another kind ({_kind(prompt)}) than chosen ({_kind(chosen)}), which TRL ignores"
+    )
     yield ctx.at(
         NO_SHARED_PROMPT,
         record,

@@ -1,4 +1,5 @@
 """The checker's own failures: a record that made a check fail is reported, and the file goes on."""
+
 from __future__ import annotations
 
 from jsonl_lint.problems import Rule, Severity

@@ -5,6 +5,7 @@ The source (:mod:`jsonl_lint.source`) finds these while reading; the reader and 
 report them. What `check --fix` changes is reported here too, so a file that passes `check`
 is one that `--fix` leaves alone.
 """
+
 from __future__ import annotations
 
 from jsonl_lint.problems import Rule, Severity

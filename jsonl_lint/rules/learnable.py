@@ -1,4 +1,5 @@
 """Something to learn from: an example needs an assistant turn, and one that is trained on."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Roles and their order: a system message first, a user to answer, an assistant turn at the end."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -96,7 +97,9 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     roles = summary(record.value, fmt).roles
     for index, role in enumerate(roles):
         if role == "system" and index > 0 and "system" not in roles[:index]:  # a second one is JL210's
-            yield ctx.at(MISPLACED_SYSTEM, record, "a system message after the first message; put one system message first", prefix + (index,))
+            yield ctx.at(
+                MISPLACED_SYSTEM, record, "a system message after the first message; put one system message first", prefix + (index,)
+            )
     if ctx.profile.strict_alternation:
         for index in range(1, len(roles)):
             if roles[index] == roles[index - 1]:
@@ -121,4 +124,8 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
         )
 
 
-RULES = RecordRules(rules=(ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING), formats=frozenset({"chat", "preference", "trl-chat"}), check=check)
+RULES = RecordRules(
+    rules=(ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING),
+    formats=frozenset({"chat", "preference", "trl-chat"}),
+    check=check,
+)

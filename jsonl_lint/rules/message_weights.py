@@ -1,4 +1,5 @@
 """`weight` on a message that is not the assistant's, where the target reads it only there."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -32,7 +33,6 @@ Passes:
     {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!", "weight": 1}]}
 """,
 )
-
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:

@@ -1,5 +1,6 @@
 """Examples that nearly repeat an earlier one (MinHash over word shingles), within a file and
 between validation and training files."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -91,7 +92,12 @@ class DatasetCheck:
             if match is not None:
                 number, estimate = match
                 found.append(
-                    self.ctx.problem(NEAR_DUPLICATE, line, 1, f"nearly the same as the example on line {self.index.lines[number]} (estimated similarity {estimate:.2f})")
+                    self.ctx.problem(
+                        NEAR_DUPLICATE,
+                        line,
+                        1,
+                        f"nearly the same as the example on line {self.index.lines[number]} (estimated similarity {estimate:.2f})",
+                    )
                 )
         for path, index in self.training:
             match = index.best_match(facts, self.threshold, key)

@@ -1,4 +1,5 @@
 """Preference pairs: the input asks, the two outputs answer it differently."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -62,7 +63,12 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     preferred = content_text(value["preferred_output"][0]["content"])
     rejected = content_text(value["non_preferred_output"][0]["content"])
     if preferred.strip() == rejected.strip():
-        yield ctx.at(IDENTICAL_OUTPUTS, record, "the preferred and non-preferred outputs are the same text: nothing to learn", ("non_preferred_output",))
+        yield ctx.at(
+            IDENTICAL_OUTPUTS,
+            record,
+            "the preferred and non-preferred outputs are the same text: nothing to learn",
+            ("non_preferred_output",),
+        )
 
 
 RULES = RecordRules(rules=(INPUT_NOT_ENDING_WITH_USER, IDENTICAL_OUTPUTS), formats=frozenset({"preference"}), check=check)

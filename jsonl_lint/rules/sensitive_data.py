@@ -1,4 +1,5 @@
 """Secrets (API keys, private keys, tokens, passwords) and personal data in any string of a record."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -217,4 +218,8 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             yield ctx.at(rule, record, message, path)
 
 
-RULES = RecordRules(rules=(API_KEY, PRIVATE_KEY, JWT, URL_PASSWORD, EMAIL, PHONE, CARD, IP_ADDRESS), formats=frozenset({"chat", "preference", "completion", "text", "rft"}), check=check)
+RULES = RecordRules(
+    rules=(API_KEY, PRIVATE_KEY, JWT, URL_PASSWORD, EMAIL, PHONE, CARD, IP_ADDRESS),
+    formats=frozenset({"chat", "preference", "completion", "text", "rft"}),
+    check=check,
+)

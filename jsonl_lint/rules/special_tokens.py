@@ -1,4 +1,5 @@
 """Special-token text inside the data, which makes a fine-tuning job fail server-side."""
+
 from __future__ import annotations
 
 import re
@@ -37,10 +38,22 @@ Passes:
 # OpenAI's chat formats (ChatML and harmony), which services reject as well.
 SPECIAL_TOKENS = frozenset(
     {
-        "<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>",
-        "<|im_start|>", "<|im_end|>", "<|im_sep|>",
-        "<|startoftext|>", "<|start|>", "<|end|>", "<|message|>", "<|channel|>", "<|constrain|>",
-        "<|return|>", "<|call|>",
+        "<|endoftext|>",
+        "<|fim_prefix|>",
+        "<|fim_middle|>",
+        "<|fim_suffix|>",
+        "<|endofprompt|>",
+        "<|im_start|>",
+        "<|im_end|>",
+        "<|im_sep|>",
+        "<|startoftext|>",
+        "<|start|>",
+        "<|end|>",
+        "<|message|>",
+        "<|channel|>",
+        "<|constrain|>",
+        "<|return|>",
+        "<|call|>",
     }
 )
 _CANDIDATE = re.compile(r"<\|[a-z_]{2,20}\|>")
@@ -61,4 +74,8 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             yield ctx.at(SPECIAL_TOKEN, record, f"special-token text {names}: the fine-tuning job would fail on it", path)
 
 
-RULES = RecordRules(rules=(SPECIAL_TOKEN,), formats=frozenset({"chat", "preference", "completion", "text", "rft", "gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"}), check=check)
+RULES = RecordRules(
+    rules=(SPECIAL_TOKEN,),
+    formats=frozenset({"chat", "preference", "completion", "text", "rft", "gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"}),
+    check=check,
+)

@@ -4,6 +4,7 @@ that is: :mod:`jsonl_lint.rules.file_format`).
 The structure itself lives in the JSON Schemas (``jsonl-lint schema NAME``); these rules report
 what they find in our own words, with the JSON path and the column of the offending value.
 """
+
 from __future__ import annotations
 
 from jsonl_lint.problems import Rule, Severity

@@ -3,6 +3,7 @@
 These rules run inside :mod:`jsonl_lint.reader`, because they are about the bytes of a line,
 not about a parsed record. One bad line never stops the check: every later line is read too.
 """
+
 from __future__ import annotations
 
 from jsonl_lint.problems import Rule, Severity
@@ -184,14 +185,16 @@ Passes:
 )
 
 
-RULES = RuleSet(rules=(
-    INVALID_UTF8,
-    BOM,
-    BLANK_LINE,
-    INVALID_JSON,
-    NOT_AN_OBJECT,
-    NON_FINITE_NUMBER,
-    TOO_DEEP,
-    DUPLICATE_KEY,
-    EMPTY_FILE,
-))
+RULES = RuleSet(
+    rules=(
+        INVALID_UTF8,
+        BOM,
+        BLANK_LINE,
+        INVALID_JSON,
+        NOT_AN_OBJECT,
+        NON_FINITE_NUMBER,
+        TOO_DEEP,
+        DUPLICATE_KEY,
+        EMPTY_FILE,
+    )
+)

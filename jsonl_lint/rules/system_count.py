@@ -1,4 +1,5 @@
 """One system message: some trainers take only one per example."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -33,7 +34,6 @@ Passes:
     {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
 """,
 )
-
 
 
 def check(record: Record, ctx: FileContext) -> Iterator[Problem]:

@@ -1,4 +1,5 @@
 """What the target trainer does not take: roles and content shapes outside its profile."""
+
 from __future__ import annotations
 
 import functools

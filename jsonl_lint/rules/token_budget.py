@@ -1,4 +1,5 @@
 """Token budget: an example longer than the model takes is cut from the end during training."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Tool call arguments: JSON-encoded objects, for declared functions, matching their parameters."""
+
 from __future__ import annotations
 
 import itertools
@@ -120,7 +121,12 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
                 continue
             if name not in declared:
                 known = ", ".join(sorted(declared)) or "none"
-                yield ctx.at(UNDECLARED, record, f'function "{name}" is not declared in this example\'s tools (declared: {known})', call_path + ("name",))
+                yield ctx.at(
+                    UNDECLARED,
+                    record,
+                    f'function "{name}" is not declared in this example\'s tools (declared: {known})',
+                    call_path + ("name",),
+                )
             elif isinstance(arguments, dict) and declared[name] is not None:
                 yield from _match_parameters(record, ctx, name, arguments, declared[name], call_path + ("arguments",))
 
@@ -160,4 +166,6 @@ def _match_parameters(
         yield ctx.at(ARGUMENTS_MISMATCH, record, f"arguments of {name} do not match its parameters in {more} more places", path)
 
 
-RULES = RecordRules(rules=(INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH), formats=frozenset({"chat", "preference", "rft"}), check=check)
+RULES = RecordRules(
+    rules=(INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH), formats=frozenset({"chat", "preference", "rft"}), check=check
+)

@@ -1,4 +1,5 @@
 """Tool-call ids in the form the target needs (Mistral: exactly 9 letters or digits)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -40,7 +41,6 @@ Passes:
 )
 
 
-
 def _problem(value: str, length: int | None, alphanumeric: bool) -> str | None:
     if length is not None and len(value) != length:
         return f"is {len(value)} characters long, not {length}"
@@ -57,9 +57,13 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
     length, alphanumeric = target.param(TOOL_CALL_ID_FORMAT, ID_LENGTH), target.param(TOOL_CALL_ID_FORMAT, ID_ALPHANUMERIC)
     if length is None and not alphanumeric:
         return
-    form = " ".join(part for part in (f"exactly {length}" if length is not None else "", "ASCII letters and digits" if alphanumeric else "") if part)
+    form = " ".join(
+        part for part in (f"exactly {length}" if length is not None else "", "ASCII letters and digits" if alphanumeric else "") if part
+    )
     for path, message in all_messages(record.value, ctx.data_format):
-        ids: list[tuple[JsonPath, str]] = [(("tool_calls", index, "id"), call["id"]) for index, call in enumerate(message.get("tool_calls") or ())]
+        ids: list[tuple[JsonPath, str]] = [
+            (("tool_calls", index, "id"), call["id"]) for index, call in enumerate(message.get("tool_calls") or ())
+        ]
         if message["role"] == "tool":
             ids.append((("tool_call_id",), message["tool_call_id"]))
         for key, value in ids:

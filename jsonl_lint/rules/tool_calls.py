@@ -1,4 +1,5 @@
 """Tool calls and their answers: every call answered, every answer called for, ids unique."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -112,9 +113,7 @@ def _check_messages(record: Record, ctx: FileContext, prefix: JsonPath, messages
 
 def _unanswered(record: Record, ctx: FileContext, pending: dict[str, JsonPath]) -> Iterator[Problem]:
     for call_id, path in pending.items():
-        yield ctx.at(
-            NOT_ANSWERED, record, f'tool call "{call_id}" is not answered by a tool message before the next turn', path
-        )
+        yield ctx.at(NOT_ANSWERED, record, f'tool call "{call_id}" is not answered by a tool message before the next turn', path)
 
 
 RULES = RecordRules(rules=(NOT_ANSWERED, NOT_CALLED, DUPLICATE_ID), formats=frozenset({"chat", "preference", "rft"}), check=check)

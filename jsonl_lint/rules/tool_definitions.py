@@ -1,4 +1,5 @@
 """Tool definitions with every key the target needs (Mistral: a description and parameters)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -36,7 +37,6 @@ Passes:
 """,
     parameters=(REQUIRED_KEYS,),
 )
-
 
 
 def _tools(value: dict[str, Any], data_format: str | None) -> tuple[tuple[str, ...], Any]:

@@ -6,6 +6,7 @@ turn; Bedrock pairs a ``toolUse`` with the ``toolResult`` of the same ``toolUseI
 reuse the codes of the chat rules for the same mistakes (JL301, JL302, JL305, JL306), so one
 selector covers every format.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -158,20 +159,39 @@ def _image_count(record: Record, ctx: FileContext, key: str, turns: list[dict[st
             if "image" in part or str((part.get("fileData") or {}).get("mimeType", "")).startswith("image/"):
                 found.append((key, index, parts_key, number))
     if len(found) > most:
-        yield ctx.at(images.TOO_MANY, record, f"{len(found)} images in one example; {ctx.target.profile.name} allows at most {most}", found[most])
+        yield ctx.at(
+            images.TOO_MANY, record, f"{len(found)} images in one example; {ctx.target.profile.name} allows at most {most}", found[most]
+        )
 
 
 def _order(record: Record, ctx: FileContext, key: str, roles: list[str], *, ends_with_user: bool) -> Iterator[Problem]:
     if roles[0] != "user":
-        yield ctx.at(FIRST_NOT_USER, record, f"the conversation starts with a {roles[0]} turn; the first turn must be the user's", (key, 0, "role"))
+        yield ctx.at(
+            FIRST_NOT_USER, record, f"the conversation starts with a {roles[0]} turn; the first turn must be the user's", (key, 0, "role")
+        )
     for index in range(1, len(roles)):
         if roles[index] == roles[index - 1]:
-            yield ctx.at(NOT_ALTERNATING, record, f"two {roles[index]} turns in a row; user and model turns must alternate (merge their parts into one turn)", (key, index, "role"))
+            yield ctx.at(
+                NOT_ALTERNATING,
+                record,
+                f"two {roles[index]} turns in a row; user and model turns must alternate (merge their parts into one turn)",
+                (key, index, "role"),
+            )
     last = roles[-1]
     if ends_with_user and last != "user":
-        yield ctx.at(LAST_NOT_MODEL, record, "a preference example's contents must end with the user turn the completions answer", (key, len(roles) - 1, "role"))
+        yield ctx.at(
+            LAST_NOT_MODEL,
+            record,
+            "a preference example's contents must end with the user turn the completions answer",
+            (key, len(roles) - 1, "role"),
+        )
     elif not ends_with_user and last == "user":
-        yield ctx.at(LAST_NOT_MODEL, record, "the example ends with a user turn; it must end with the model's reply, the turn it learns from", (key, len(roles) - 1, "role"))
+        yield ctx.at(
+            LAST_NOT_MODEL,
+            record,
+            "the example ends with a user turn; it must end with the model's reply, the turn it learns from",
+            (key, len(roles) - 1, "role"),
+        )
 
 
 def _gemini_declarations(value: dict[str, Any]) -> dict[str, Any] | None:
@@ -198,7 +218,12 @@ def _gemini_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]],
             name = part["functionResponse"]["name"]
             match = next((i for i, (called, _) in enumerate(open_calls) if called == name), None)
             if match is None:
-                yield ctx.at(tool_calls.NOT_CALLED, record, f'a function response for "{name}" answers no call of the model turn before it', ("contents", index, "parts", number, "functionResponse", "name"))
+                yield ctx.at(
+                    tool_calls.NOT_CALLED,
+                    record,
+                    f'a function response for "{name}" answers no call of the model turn before it',
+                    ("contents", index, "parts", number, "functionResponse", "name"),
+                )
             else:
                 del open_calls[match]
         yield from _unanswered(record, ctx, open_calls)
@@ -221,13 +246,20 @@ def _bedrock_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]]
     for index, turn in enumerate(turns):
         if turn["role"] == "assistant":
             for call_id, path in open_calls.items():
-                yield ctx.at(tool_calls.NOT_ANSWERED, record, f'the tool use "{call_id}" is not answered by a toolResult in the next user turn', path)
+                yield ctx.at(
+                    tool_calls.NOT_ANSWERED, record, f'the tool use "{call_id}" is not answered by a toolResult in the next user turn', path
+                )
             open_calls = {}
             for number, block in enumerate(turn["content"]):
                 if "toolUse" in block:
                     use, path = block["toolUse"], ("messages", index, "content", number, "toolUse")
                     if use["toolUseId"] in open_calls:
-                        yield ctx.at(tool_calls.DUPLICATE_ID, record, f'two tool uses in one turn share the id "{use["toolUseId"]}"', path + ("toolUseId",))
+                        yield ctx.at(
+                            tool_calls.DUPLICATE_ID,
+                            record,
+                            f'two tool uses in one turn share the id "{use["toolUseId"]}"',
+                            path + ("toolUseId",),
+                        )
                     open_calls[use["toolUseId"]] = path
                     yield from _declared(record, ctx, use["name"], use["input"], declared, path, gemini=False)
             continue
@@ -235,9 +267,16 @@ def _bedrock_calls(record: Record, ctx: FileContext, turns: list[dict[str, Any]]
             if "toolResult" in block:
                 call_id = block["toolResult"]["toolUseId"]
                 if open_calls.pop(call_id, None) is None:
-                    yield ctx.at(tool_calls.NOT_CALLED, record, f'a toolResult for "{call_id}" answers no tool use of the assistant turn before it', ("messages", index, "content", number, "toolResult", "toolUseId"))
+                    yield ctx.at(
+                        tool_calls.NOT_CALLED,
+                        record,
+                        f'a toolResult for "{call_id}" answers no tool use of the assistant turn before it',
+                        ("messages", index, "content", number, "toolResult", "toolUseId"),
+                    )
         for call_id, path in open_calls.items():
-            yield ctx.at(tool_calls.NOT_ANSWERED, record, f'the tool use "{call_id}" is not answered by a toolResult in the next user turn', path)
+            yield ctx.at(
+                tool_calls.NOT_ANSWERED, record, f'the tool use "{call_id}" is not answered by a toolResult in the next user turn', path
+            )
         open_calls = {}
 
 
@@ -248,7 +287,9 @@ def _declared(
         return
     if name not in declared:
         known = ", ".join(sorted(declared)) or "none"
-        yield ctx.at(tool_arguments.UNDECLARED, record, f'"{name}" is not declared in this example\'s tools (declared: {known})', path + ("name",))
+        yield ctx.at(
+            tool_arguments.UNDECLARED, record, f'"{name}" is not declared in this example\'s tools (declared: {known})', path + ("name",)
+        )
         return
     parameters = declared[name]
     if parameters is None or not isinstance(arguments, dict):
@@ -279,12 +320,21 @@ def _nova_text(record: Record, ctx: FileContext, value: dict[str, Any]) -> Itera
                 continue
             found = [keyword for keyword in NOVA_RESERVED if keyword in text]
             if found:
-                yield ctx.at(RESERVED_KEYWORD, record, f"{', '.join(found)} is reserved by Amazon Nova: the training job fails on it; rephrase", path)
+                yield ctx.at(
+                    RESERVED_KEYWORD, record, f"{', '.join(found)} is reserved by Amazon Nova: the training job fails on it; rephrase", path
+                )
 
 
 RULES = RecordRules(
     rules=(FIRST_NOT_USER, LAST_NOT_MODEL, NOT_ALTERNATING, RESERVED_KEYWORD, SCHEMA_VERSION),
     formats=frozenset({"gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"}),
     check=check,
-    also_reports=(images.TOO_MANY, tool_calls.NOT_ANSWERED, tool_calls.NOT_CALLED, tool_calls.DUPLICATE_ID, tool_arguments.UNDECLARED, tool_arguments.ARGUMENTS_MISMATCH),
+    also_reports=(
+        images.TOO_MANY,
+        tool_calls.NOT_ANSWERED,
+        tool_calls.NOT_CALLED,
+        tool_calls.DUPLICATE_ID,
+        tool_arguments.UNDECLARED,
+        tool_arguments.ARGUMENTS_MISMATCH,
+    ),
 )

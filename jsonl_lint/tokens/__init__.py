@@ -3,6 +3,7 @@ that trainers use, and the byte bounds that let most examples skip tokenizing.
 
 - :mod:`~jsonl_lint.tokens.openai`: tiktoken, counted in the cookbook's way (OpenAI's models).
 """
+
 from __future__ import annotations
 
 from jsonl_lint.tokens.base import (
@@ -26,7 +27,21 @@ from jsonl_lint.tokens.openai import (
 )
 
 __all__ = [
-    "MIN_IMAGE_PART_BYTES", "REPLY_PRIMING", "TOKENS_PER_IMAGE", "TOKENS_PER_MESSAGE", "TOKENS_PER_NAME",
-    "CountFailed", "Counter", "EncodingUnavailable", "ExampleCount", "TokenCounter", "TokenizerUnavailable",
-    "count_images", "count_tokens", "encoding", "guarded", "message_strings", "upper_bound",
+    "MIN_IMAGE_PART_BYTES",
+    "REPLY_PRIMING",
+    "TOKENS_PER_IMAGE",
+    "TOKENS_PER_MESSAGE",
+    "TOKENS_PER_NAME",
+    "CountFailed",
+    "Counter",
+    "EncodingUnavailable",
+    "ExampleCount",
+    "TokenCounter",
+    "TokenizerUnavailable",
+    "count_images",
+    "count_tokens",
+    "encoding",
+    "guarded",
+    "message_strings",
+    "upper_bound",
 ]

@@ -1,4 +1,5 @@
 """What every tokenizer backend gives: the tokens of one example, all and trained, per role."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -54,4 +55,6 @@ def guarded(counter: Counter, value: dict[str, Any], budget: int | None = None) 
         raise
     except BaseException as error:  # noqa: BLE001 - pyo3 panics derive from BaseException
         detail = str(error).splitlines()[0][:200] if str(error) else ""
-        raise CountFailed(f"{counter.name} could not tokenize this example ({type(error).__name__}{': ' + detail if detail else ''})") from None
+        raise CountFailed(
+            f"{counter.name} could not tokenize this example ({type(error).__name__}{': ' + detail if detail else ''})"
+        ) from None

@@ -6,6 +6,7 @@ every message's framing is paid for by at least as many bytes of the line. So
 is within the limit cannot exceed it. (Long texts counted in segments keep this: see
 :mod:`jsonl_lint.tokens.tiktoken_text`.)
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@ that keeps non-ASCII and takes ``indent``/``separators``/``sort_keys``, the glob
 special tokens (``bos_token``, ``eos_token``...). A message's reasoning under an older name is
 also given as ``reasoning_content`` and ``thinking``.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,7 +97,9 @@ class ChatTemplate:
     """One compiled template; :meth:`render` gives the text and its generation spans."""
 
     def __init__(self, source: str, special_tokens: Mapping[str, str]) -> None:
-        environment = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[_GenerationTag, jinja2.ext.loopcontrols])
+        environment = ImmutableSandboxedEnvironment(
+            trim_blocks=True, lstrip_blocks=True, extensions=[_GenerationTag, jinja2.ext.loopcontrols]
+        )
         environment.filters["tojson"] = _tojson
         environment.globals.update(raise_exception=_raise_exception, strftime_now=_strftime_now, dict=_TemplateDict(), namespace=_Namespace)
         self.template = environment.from_string(source)
@@ -104,13 +107,20 @@ class ChatTemplate:
         self.has_generation = GENERATION_TAG.search(source) is not None
         self.special_tokens = dict(special_tokens)
 
-    def render(self, messages: list[dict[str, Any]], tools: list[Any] | None, *, add_generation_prompt: bool = False) -> tuple[str, list[tuple[int, int]]]:
+    def render(
+        self, messages: list[dict[str, Any]], tools: list[Any] | None, *, add_generation_prompt: bool = False
+    ) -> tuple[str, list[tuple[int, int]]]:
         spans = _Spans()
         self.tag.spans = spans
         blocks: list[str] = []
         try:
-            for block in self.template.generate(messages=_with_reasoning_aliases(messages), tools=tools, documents=None,
-                                                add_generation_prompt=add_generation_prompt, **self.special_tokens):
+            for block in self.template.generate(
+                messages=_with_reasoning_aliases(messages),
+                tools=tools,
+                documents=None,
+                add_generation_prompt=add_generation_prompt,
+                **self.special_tokens,
+            ):
                 blocks.append(block)
                 spans.length += len(block)
         finally:

@@ -5,6 +5,7 @@ orjson stops at 255 levels of nesting ("Recursion limit reached"), but a record'
 text is orjson's own; above it, the same text is written with an explicit stack, each scalar
 still written by orjson, so the result never depends on the depth and never recurses.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -16,6 +16,7 @@ normalizer only replaces or prepends characters never makes more tokens than the
 UTF-8 bytes (+1 for a prepended "▁"). Other normalizers (NFKC can make one character many) get
 no bound: their examples are always tokenized.
 """
+
 from __future__ import annotations
 
 import functools
@@ -93,8 +94,10 @@ def _bound_slack(tokenizer_json: dict[str, Any]) -> int | None:
         pattern = (step.get("pattern") or {}).get("String") if kind == "Replace" else None
         if kind == "Replace" and (pattern is None or len(step.get("content", "")) > len(pattern)):
             return None
-    prefixing = any(step.get("add_prefix_space") or step.get("prepend_scheme", "never") != "never"
-                    for step in _steps(tokenizer_json.get("pre_tokenizer")))
+    prefixing = any(
+        step.get("add_prefix_space") or step.get("prepend_scheme", "never") != "never"
+        for step in _steps(tokenizer_json.get("pre_tokenizer"))
+    )
     if prefixing:
         if any(len(token.get("content", "").encode()) < 2 for token in tokenizer_json.get("added_tokens", [])):
             return None
@@ -251,7 +254,11 @@ class HFCounter:
         if self.model.slack is None:
             return None
         if self.data_format == "text":
-            return len(value["text"].encode("utf-8", "surrogatepass")) + self.model.slack + self.model.tokenizer.num_special_tokens_to_add(False)
+            return (
+                len(value["text"].encode("utf-8", "surrogatepass"))
+                + self.model.slack
+                + self.model.tokenizer.num_special_tokens_to_add(False)
+            )
         if self.data_format != "chat" and self.data_format != "rft":
             return None
         try:

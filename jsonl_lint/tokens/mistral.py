@@ -6,6 +6,7 @@ mode) and is encoded whole: the total is exactly ``MistralTokenizer.encode_chat_
 length. Trained tokens are the assistant turns' own encodings (``weight`` 0 turns left out), as
 mistral-finetune masks the loss. Nothing is downloaded: the files are in the wheel.
 """
+
 from __future__ import annotations
 
 import functools
@@ -53,8 +54,10 @@ def request_of(value: dict[str, Any]) -> Any:
     """The chat request mistral-common encodes for a chat example (keys it does not take left out)."""
     from mistral_common.protocol.instruct.request import ChatCompletionRequest
 
-    messages = [{key: message[key] for key in _MESSAGE_KEYS.get(message.get("role"), ("role", "content")) if key in message}
-                for message in value["messages"]]
+    messages = [
+        {key: message[key] for key in _MESSAGE_KEYS.get(message.get("role"), ("role", "content")) if key in message}
+        for message in value["messages"]
+    ]
     return ChatCompletionRequest(messages=messages, tools=value.get("tools") or None)
 
 
@@ -85,7 +88,9 @@ class MistralCounter:
         """Fewer tokens than the example has: each message's text is encoded on its own (perhaps
         without its outer whitespace), and no token stands for more than max_token_bytes of it."""
         size = self.max_token_bytes
-        return sum(-(-len(m["content"].strip().encode("utf-8", "surrogatepass")) // size) for m in messages if isinstance(m.get("content"), str))
+        return sum(
+            -(-len(m["content"].strip().encode("utf-8", "surrogatepass")) // size) for m in messages if isinstance(m.get("content"), str)
+        )
 
     @functools.cached_property
     def max_token_bytes(self) -> int:
@@ -126,8 +131,14 @@ class MistralCounter:
         trained = 0
         for index, message in enumerate(normalized.messages):
             if isinstance(message, UserMessage):
-                encoded = instruct.encode_user_message(message, normalized.available_tools, index == last_user, index == first_user,
-                                                       system_prompt=normalized.system_prompt, force_img_first=True)[0]
+                encoded = instruct.encode_user_message(
+                    message,
+                    normalized.available_tools,
+                    index == last_user,
+                    index == first_user,
+                    system_prompt=normalized.system_prompt,
+                    force_img_first=True,
+                )[0]
             elif isinstance(message, ToolMessage):
                 encoded = instruct.encode_tool_message(message, index < last_user)[0]
             elif isinstance(message, SystemMessage):

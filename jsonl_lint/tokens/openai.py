@@ -5,6 +5,7 @@ framing plus the tokens of its strings (role, content text, name + 1, tool call 
 arguments, refusal, tool_call_id); the reply priming costs 3; tool and function definitions cost
 the tokens of their compact JSON; an image costs 85 tokens (its low-detail price, a lower bound).
 """
+
 from __future__ import annotations
 
 import functools

@@ -4,6 +4,7 @@ own (``mistral:v3``... in its profile), else its tiktoken encoding.
 A tokenizer is named ``mistral:NAME`` (a tokenizer file shipped in mistral-common), ``tiktoken:NAME``
 or a local Hugging Face model folder (anything else).
 """
+
 from __future__ import annotations
 
 import functools

@@ -18,6 +18,7 @@ piece longer than :data:`MAX_PIECE_CHARS` (a million identical letters) is cut a
 length: that count is no longer exact, but is still at most the piece's UTF-8 length, which
 keeps every byte bound of :mod:`jsonl_lint.tokens.bound` valid.
 """
+
 from __future__ import annotations
 
 import functools

@@ -6,6 +6,7 @@ checker's ``encoding="jsonl_lint_test"``) load this one, with no file and no net
 byte-level BPE: every byte is a token, and merges make the words below (with or without a
 leading space) single tokens, as real encodings do for common words.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,6 +7,7 @@ can be read too. What a target cannot hold raises :class:`Unconvertible` with th
 where in the record it is: the row is rejected, never silently changed. A few losses can be
 allowed by name (:data:`LOSSES`), and each allowed loss is counted in the summary.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

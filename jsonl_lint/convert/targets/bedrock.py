@@ -8,6 +8,7 @@ images from S3 only: an image that is not an ``s3://`` URL is a reject.
 
 Claude 3 Haiku takes an optional ``system`` string and user/assistant messages of plain text.
 """
+
 from __future__ import annotations
 
 from pathlib import PurePosixPath
@@ -15,7 +16,17 @@ from typing import Any
 
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible
 from jsonl_lint.convert.targets.common import (
-    Shapes, arguments_text, check_keys, functions, messages_of, split_system, text_content, texts, top_level, turn_order, turns,
+    Shapes,
+    arguments_text,
+    check_keys,
+    functions,
+    messages_of,
+    split_system,
+    text_content,
+    texts,
+    top_level,
+    turn_order,
+    turns,
 )
 
 SCHEMA_VERSION = "bedrock-conversation-2024"
@@ -120,7 +131,9 @@ def _assistant(blocks: list[Any], path: str) -> Record:
             use = block["toolUse"]
             if not isinstance(use.get("toolUseId"), str) or not isinstance(use.get("name"), str) or not isinstance(use.get("input"), dict):
                 raise Unconvertible("a toolUse needs toolUseId, name and an object input", where)
-            calls.append({"id": use["toolUseId"], "type": "function", "function": {"name": use["name"], "arguments": arguments_text(use["input"])}})
+            calls.append(
+                {"id": use["toolUseId"], "type": "function", "function": {"name": use["name"], "arguments": arguments_text(use["input"])}}
+            )
         else:
             raise Unconvertible("an assistant block OpenAI's format cannot hold (text and tool use only)", where)
     message: Record = {"role": "assistant"}
@@ -228,10 +241,18 @@ def refusal(record: Record) -> str | None:
 
 
 TARGET = Target(
-    name="bedrock", title="Amazon Bedrock (Nova, bedrock-conversation-2024)", data_formats=("bedrock-nova",),
-    from_openai=from_openai, to_openai=to_openai, refusal=refusal,
+    name="bedrock",
+    title="Amazon Bedrock (Nova, bedrock-conversation-2024)",
+    data_formats=("bedrock-nova",),
+    from_openai=from_openai,
+    to_openai=to_openai,
+    refusal=refusal,
 )
 CLAUDE_TARGET = Target(
-    name="bedrock-claude", title="Amazon Bedrock (Claude 3 Haiku)", data_formats=("bedrock-claude",),
-    from_openai=claude_from_openai, to_openai=claude_to_openai, refusal=refusal,
+    name="bedrock-claude",
+    title="Amazon Bedrock (Claude 3 Haiku)",
+    data_formats=("bedrock-claude",),
+    from_openai=claude_from_openai,
+    to_openai=claude_to_openai,
+    refusal=refusal,
 )

@@ -1,4 +1,5 @@
 """Pieces every target shares: reading OpenAI messages, tool-call arguments, image URLs."""
+
 from __future__ import annotations
 
 import itertools
@@ -25,7 +26,9 @@ def split_system(messages: list[dict[str, Any]], path: str = "messages") -> tupl
     rest = messages[1:] if system is not None else messages
     for index, message in enumerate(rest, 1 if system is not None else 0):
         if message.get("role") == "system":
-            raise Unconvertible("a system message that is not the first message: the target has one system prompt, at the start", f"{path}[{index}]")
+            raise Unconvertible(
+                "a system message that is not the first message: the target has one system prompt, at the start", f"{path}[{index}]"
+            )
     return system, rest
 
 
@@ -33,7 +36,13 @@ def texts(content: Any, path: str) -> list[str]:
     """A text-only content (a string or text parts) as its texts."""
     if isinstance(content, str):
         return [content]
-    if isinstance(content, list) and content and all(isinstance(p, dict) and p.get("type") == "text" and set(p) == {"type", "text"} and isinstance(p["text"], str) for p in content):
+    if (
+        isinstance(content, list)
+        and content
+        and all(
+            isinstance(p, dict) and p.get("type") == "text" and set(p) == {"type", "text"} and isinstance(p["text"], str) for p in content
+        )
+    ):
         return [p["text"] for p in content]
     raise Unconvertible("content must be a string or a list of text parts", path)
 
@@ -153,7 +162,9 @@ def turns(messages: list[dict[str, Any]], start: int, conversion: Conversion, sh
             out.append({"role": "user", shapes.parts_key: parts})
             continue
         else:
-            raise Unconvertible(f"role {role!r} has no equivalent in {shapes.title} (user and {shapes.model_role} turns only)", f"{where}.role")
+            raise Unconvertible(
+                f"role {role!r} has no equivalent in {shapes.title} (user and {shapes.model_role} turns only)", f"{where}.role"
+            )
         index += 1
     return out
 
@@ -196,7 +207,12 @@ def _model_parts(message: dict[str, Any], conversion: Conversion, shapes: Shapes
         for number, call in enumerate(calls):
             where = f"{path}.tool_calls[{number}]"
             function = call.get("function") if isinstance(call, dict) else None
-            if not isinstance(function, dict) or not isinstance(function.get("name"), str) or not isinstance(call.get("id"), str) or set(call) - {"id", "type", "function"}:
+            if (
+                not isinstance(function, dict)
+                or not isinstance(function.get("name"), str)
+                or not isinstance(call.get("id"), str)
+                or set(call) - {"id", "type", "function"}
+            ):
                 raise Unconvertible("a tool call must be {id, type, function: {name, arguments}}", where)
             args = arguments_object(function.get("arguments"), f"{where}.function.arguments")
             names[call["id"]] = function["name"]

@@ -9,14 +9,26 @@ back, calls get ``call_1``, ``call_2`` ... per example and each response answers
 call of its name. Images must be files by URI (gs:// or https) with a media type: a ``data:``
 URL is a reject (upload the image first).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible, openapi
 from jsonl_lint.convert.targets.common import (
-    Shapes, arguments_text, call_ids, check_keys, functions, image_mime_type, messages_of, split_system, text_content, texts,
-    top_level, turn_order, turns,
+    Shapes,
+    arguments_text,
+    call_ids,
+    check_keys,
+    functions,
+    image_mime_type,
+    messages_of,
+    split_system,
+    text_content,
+    texts,
+    top_level,
+    turn_order,
+    turns,
 )
 
 
@@ -86,7 +98,10 @@ def _preference_from_openai(record: Record, conversion: Conversion) -> Record:
     out: Record = {"contents": contents}
     if system is not None:
         out["systemInstruction"] = system
-    out["completions"] = [_completion(record, "preferred_output", 1, conversion), _completion(record, "non_preferred_output", 0, conversion)]
+    out["completions"] = [
+        _completion(record, "preferred_output", 1, conversion),
+        _completion(record, "non_preferred_output", 0, conversion),
+    ]
     return out
 
 
@@ -111,7 +126,9 @@ def to_openai(record: Record, conversion: Conversion) -> Record:
         out["tools"] = [
             {"type": "function", "function": _function(declaration, f"tools[{i}].functionDeclarations[{j}]")}
             for i, tool in enumerate(_list(record["tools"], "tools"))
-            for j, declaration in enumerate(_list(tool.get("functionDeclarations") if isinstance(tool, dict) else None, f"tools[{i}].functionDeclarations"))
+            for j, declaration in enumerate(
+                _list(tool.get("functionDeclarations") if isinstance(tool, dict) else None, f"tools[{i}].functionDeclarations")
+            )
         ]
     for key in record:
         if key not in ("contents", "systemInstruction", "system_instruction", "tools"):
@@ -169,7 +186,9 @@ def _assistant(parts: list[Any], path: str, counter: list[int], open_calls: list
                 raise Unconvertible("a function call needs a name and object args", where)
             call_id = call_ids(counter)
             open_calls.append((call["name"], call_id))
-            calls.append({"id": call_id, "type": "function", "function": {"name": call["name"], "arguments": arguments_text(call.get("args", {}))}})
+            calls.append(
+                {"id": call_id, "type": "function", "function": {"name": call["name"], "arguments": arguments_text(call.get("args", {}))}}
+            )
         else:
             raise Unconvertible("a model part OpenAI's format cannot hold (text and function calls only)", where)
     message: Record = {"role": "assistant"}
@@ -206,12 +225,10 @@ def _user(parts: list[Any], path: str, open_calls: list[tuple[str, str]]) -> lis
 
 def _tool_message(response: Record, path: str, open_calls: list[tuple[str, str]]) -> Record:
     name = response.get("name")
-    for position, (call_name, call_id) in enumerate(open_calls):
-        if call_name == name:
-            del open_calls[position]
-            break
-    else:
+    position = next((i for i, (call_name, _) in enumerate(open_calls) if call_name == name), None)
+    if position is None:
         raise Unconvertible(f"a function response for {name!r} answers no open function call of the turn before", path)
+    _, call_id = open_calls.pop(position)
     result = response.get("response")
     if not isinstance(result, dict):
         raise Unconvertible("a function response's `response` must be an object", path)
@@ -255,5 +272,10 @@ def refusal(record: Record) -> str | None:
 
 
 TARGET = Target(
-    name="gemini", title="Vertex AI Gemini", data_formats=("gemini", "gemini-preference"), from_openai=from_openai, to_openai=to_openai, refusal=refusal
+    name="gemini",
+    title="Vertex AI Gemini",
+    data_formats=("gemini", "gemini-preference"),
+    from_openai=from_openai,
+    to_openai=to_openai,
+    refusal=refusal,
 )

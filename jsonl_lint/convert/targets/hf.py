@@ -3,6 +3,7 @@ tool messages naming the function they answer; preference pairs as ``prompt``/``
 ``rejected`` message lists. Going back, calls get ``call_1``, ``call_2`` ... per example and each
 tool message answers the first open call of its name.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -55,7 +56,10 @@ def _call(call: Any, path: str, names: dict[Any, str]) -> Record:
     if not isinstance(function, dict) or not isinstance(function.get("name"), str) or set(call) - {"id", "type", "function"}:
         raise Unconvertible("a tool call must be {id, type, function: {name, arguments}}", path)
     names[call.get("id")] = function["name"]
-    return {"type": "function", "function": {"name": function["name"], "arguments": arguments_object(function.get("arguments"), f"{path}.function.arguments")}}
+    return {
+        "type": "function",
+        "function": {"name": function["name"], "arguments": arguments_object(function.get("arguments"), f"{path}.function.arguments")},
+    }
 
 
 def _preference_from_openai(record: Record, conversion: Conversion) -> Record:
@@ -98,11 +102,21 @@ def _openai_messages(messages: list[dict[str, Any]], path: str) -> list[Record]:
             calls = []
             for number, call in enumerate(message["tool_calls"]):
                 function = call.get("function") if isinstance(call, dict) else None
-                if not isinstance(function, dict) or not isinstance(function.get("name"), str) or not isinstance(function.get("arguments", {}), dict):
+                if (
+                    not isinstance(function, dict)
+                    or not isinstance(function.get("name"), str)
+                    or not isinstance(function.get("arguments", {}), dict)
+                ):
                     raise Unconvertible("a tool call must be {type, function: {name, arguments: {...}}}", f"{where}.tool_calls[{number}]")
                 call_id = call_ids(counter)
                 open_calls.append((function["name"], call_id))
-                calls.append({"id": call_id, "type": "function", "function": {"name": function["name"], "arguments": arguments_text(function.get("arguments", {}))}})
+                calls.append(
+                    {
+                        "id": call_id,
+                        "type": "function",
+                        "function": {"name": function["name"], "arguments": arguments_text(function.get("arguments", {}))},
+                    }
+                )
             converted["tool_calls"] = calls
             out.append(converted)
         elif role == "tool":

@@ -1,4 +1,5 @@
 """OpenAI's chat and preference records: the shape every conversion goes through, kept as it is."""
+
 from __future__ import annotations
 
 from jsonl_lint.convert.targets import Conversion, Record, Target

@@ -5,6 +5,7 @@ Gemini's function parameters are an OpenAPI 3.0 Schema object: upper-case ``type
 through; a JSON Schema keyword Gemini lacks (``$ref``, ``additionalProperties``, ``oneOf`` ...)
 is a loss the user must allow (``schema-keywords``), never dropped silently.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,10 +13,26 @@ from typing import Any
 from jsonl_lint.convert.targets import Conversion, Unconvertible
 
 # Keywords with the same meaning in JSON Schema and in Gemini's Schema object.
-SHARED = frozenset({
-    "format", "title", "description", "default", "enum", "example", "required", "minItems", "maxItems",
-    "minProperties", "maxProperties", "minLength", "maxLength", "pattern", "minimum", "maximum",
-})
+SHARED = frozenset(
+    {
+        "format",
+        "title",
+        "description",
+        "default",
+        "enum",
+        "example",
+        "required",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+    }
+)
 GEMINI_TYPES = {"string": "STRING", "number": "NUMBER", "integer": "INTEGER", "boolean": "BOOLEAN", "array": "ARRAY", "object": "OBJECT"}
 JSON_TYPES = {upper: lower for lower, upper in GEMINI_TYPES.items()}
 
@@ -39,7 +56,9 @@ def to_gemini(schema: Any, conversion: Conversion, path: str) -> dict[str, Any]:
             out[key] = value
         else:
             if "schema-keywords" not in conversion.allowed_losses:
-                raise Unconvertible(f"JSON Schema keyword `{key}` has no equivalent in Gemini's schema (--allow-loss schema-keywords drops it)", where)
+                raise Unconvertible(
+                    f"JSON Schema keyword `{key}` has no equivalent in Gemini's schema (--allow-loss schema-keywords drops it)", where
+                )
             conversion.note("JSON Schema keywords without a Gemini equivalent dropped")
     return out
 
