@@ -83,7 +83,7 @@ def test_together_follows_its_sdk_checks() -> None:
 def test_mistral_and_structural() -> None:
     assert get_profile("mistral").roles == ("system", "user", "assistant", "tool")
     structural = get_profile("structural")
-    assert structural.rules_off == ("JL2", "JL3", "JL4", "JL5", "JL6", "JL7")
+    assert structural.rules_off == ("JL2", "JL3", "JL4", "JL5", "JL6", "JL7", "JL8")
     assert {"chat", "preference", "completion", "text", "rft", "instruction", "trl-chat"} <= set(structural.model("whatever").formats)
 
 
