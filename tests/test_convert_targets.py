@@ -302,3 +302,48 @@ def test_every_row_is_written_or_rejected_never_a_traceback(tmp_path: Path, line
     path.write_bytes(data)
     summary = convert_file(str(path), str(tmp_path / "out.jsonl"), options=ConvertOptions(source=source, to=to))
     assert summary.converted + summary.rejected + summary.blanks == len(data.split(b"\n")) - 1  # every line accounted for
+
+
+@pytest.mark.parametrize(
+    ("name", "record", "reason"),
+    [
+        (
+            "gemini",
+            {
+                "contents": [
+                    {"role": "user", "parts": [{"text": "a"}]},
+                    {"role": "model", "parts": [{"functionCall": {"name": "f"}}, {"text": "b"}]},
+                ]
+            },
+            "contents[1].parts[1]: text after a tool call cannot keep its place in OpenAI's format",
+        ),
+        (
+            "bedrock",
+            {
+                "schemaVersion": "bedrock-conversation-2024",
+                "messages": [
+                    {"role": "user", "content": [{"text": "a"}]},
+                    {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t", "name": "f", "input": {}}}, {"text": "b"}]},
+                ],
+            },
+            "messages[1].content[1]: text after a tool call cannot keep its place in OpenAI's format",
+        ),
+        (
+            "gemini",
+            {"contents": [{"role": "model", "parts": [{"fileData": {"mimeType": "image/png", "fileUri": "gs://b/a.png"}}]}]},
+            "contents[0].parts[0]: a model part OpenAI's format cannot hold (text and tool calls only)",
+        ),
+        (
+            "bedrock",
+            {
+                "schemaVersion": "bedrock-conversation-2024",
+                "messages": [{"role": "assistant", "content": [{"toolUse": {"toolUseId": "t", "name": "f"}}]}],
+            },
+            "messages[0].content[0]: a toolUse needs toolUseId, name and an object input",
+        ),
+    ],
+)
+def test_a_model_turn_openai_cannot_hold_is_a_reject(name: str, record: dict[str, Any], reason: str) -> None:
+    with pytest.raises(Unconvertible) as rejected:
+        targets()[name].to_openai(record, Conversion())
+    assert str(rejected.value) == reason

@@ -18,6 +18,7 @@ from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible
 from jsonl_lint.convert.targets.common import (
     Shapes,
     arguments_text,
+    assistant_message,
     check_keys,
     functions,
     messages_of,
@@ -119,29 +120,16 @@ def to_openai(record: Record, conversion: Conversion) -> Record:
 
 
 def _assistant(blocks: list[Any], path: str) -> Record:
-    text: list[str] = []
-    calls: list[Record] = []
-    for number, block in enumerate(blocks):
-        where = f"{path}.content[{number}]"
-        if isinstance(block, dict) and set(block) == {"text"} and isinstance(block["text"], str):
-            if calls:
-                raise Unconvertible("text after a tool use cannot keep its place in OpenAI's format", where)
-            text.append(block["text"])
-        elif isinstance(block, dict) and set(block) == {"toolUse"} and isinstance(block["toolUse"], dict):
-            use = block["toolUse"]
-            if not isinstance(use.get("toolUseId"), str) or not isinstance(use.get("name"), str) or not isinstance(use.get("input"), dict):
-                raise Unconvertible("a toolUse needs toolUseId, name and an object input", where)
-            calls.append(
-                {"id": use["toolUseId"], "type": "function", "function": {"name": use["name"], "arguments": arguments_text(use["input"])}}
-            )
-        else:
-            raise Unconvertible("an assistant block OpenAI's format cannot hold (text and tool use only)", where)
-    message: Record = {"role": "assistant"}
-    if text:
-        message["content"] = text_content(text)
-    if calls:
-        message["tool_calls"] = calls
-    return message
+    return assistant_message(blocks, f"{path}.content", _tool_use)
+
+
+def _tool_use(block: dict[str, Any], where: str) -> tuple[str, str, Any] | None:
+    use = block.get("toolUse") if set(block) == {"toolUse"} else None
+    if not isinstance(use, dict):
+        return None
+    if not isinstance(use.get("toolUseId"), str) or not isinstance(use.get("name"), str) or not isinstance(use.get("input"), dict):
+        raise Unconvertible("a toolUse needs toolUseId, name and an object input", where)
+    return use["toolUseId"], use["name"], use["input"]
 
 
 def _user(blocks: list[Any], path: str) -> list[Record]:

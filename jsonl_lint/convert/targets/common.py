@@ -248,3 +248,29 @@ def functions(tools: Any, conversion: Conversion, title: str) -> Iterator[tuple[
             elif key not in ("name", "description", "parameters"):
                 raise Unconvertible(f"`{key}` has no equivalent in {title}'s function definitions", f"{where}.function.{key}")
         yield where, function
+
+
+def assistant_message(parts: list[Any], path: str, read_call: Callable[[dict[str, Any], str], tuple[str, str, Any] | None]) -> Record:
+    """A model turn's parts (text first, then calls) as one OpenAI assistant message.
+    ``read_call(part, where)`` gives a call part's (id, name, arguments object), or None for a part
+    that is not a call."""
+    text: list[str] = []
+    calls: list[Record] = []
+    for number, part in enumerate(parts):
+        where = f"{path}[{number}]"
+        if isinstance(part, dict) and set(part) == {"text"} and isinstance(part["text"], str):
+            if calls:
+                raise Unconvertible("text after a tool call cannot keep its place in OpenAI's format", where)
+            text.append(part["text"])
+            continue
+        call = read_call(part, where) if isinstance(part, dict) else None
+        if call is None:
+            raise Unconvertible("a model part OpenAI's format cannot hold (text and tool calls only)", where)
+        call_id, name, args = call
+        calls.append({"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments_text(args)}})
+    message: Record = {"role": "assistant"}
+    if text:
+        message["content"] = text_content(text)
+    if calls:
+        message["tool_calls"] = calls
+    return message

@@ -18,6 +18,7 @@ from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible
 from jsonl_lint.convert.targets.common import (
     Shapes,
     arguments_text,
+    assistant_message,
     call_ids,
     check_keys,
     functions,
@@ -171,32 +172,19 @@ def _texts(parts: list[Any], path: str) -> list[str]:
 
 
 def _assistant(parts: list[Any], path: str, counter: list[int], open_calls: list[tuple[str, str]]) -> Record:
-    text: list[str] = []
-    calls: list[Record] = []
     open_calls.clear()
-    for number, part in enumerate(parts):
-        where = f"{path}.parts[{number}]"
-        if isinstance(part, dict) and set(part) == {"text"} and isinstance(part["text"], str):
-            if calls:
-                raise Unconvertible("text after a function call cannot keep its place in OpenAI's format", where)
-            text.append(part["text"])
-        elif isinstance(part, dict) and set(part) == {"functionCall"} and isinstance(part["functionCall"], dict):
-            call = part["functionCall"]
-            if not isinstance(call.get("name"), str) or not isinstance(call.get("args", {}), dict):
-                raise Unconvertible("a function call needs a name and object args", where)
-            call_id = call_ids(counter)
-            open_calls.append((call["name"], call_id))
-            calls.append(
-                {"id": call_id, "type": "function", "function": {"name": call["name"], "arguments": arguments_text(call.get("args", {}))}}
-            )
-        else:
-            raise Unconvertible("a model part OpenAI's format cannot hold (text and function calls only)", where)
-    message: Record = {"role": "assistant"}
-    if text:
-        message["content"] = text_content(text)
-    if calls:
-        message["tool_calls"] = calls
-    return message
+
+    def function_call(part: dict[str, Any], where: str) -> tuple[str, str, Any] | None:
+        call = part.get("functionCall") if set(part) == {"functionCall"} else None
+        if not isinstance(call, dict):
+            return None
+        if not isinstance(call.get("name"), str) or not isinstance(call.get("args", {}), dict):
+            raise Unconvertible("a function call needs a name and object args", where)
+        call_id = call_ids(counter)  # Gemini has no call ids: call_1, call_2 ... per example
+        open_calls.append((call["name"], call_id))
+        return call_id, call["name"], call.get("args", {})
+
+    return assistant_message(parts, f"{path}.parts", function_call)
 
 
 def _user(parts: list[Any], path: str, open_calls: list[tuple[str, str]]) -> list[Record]:
