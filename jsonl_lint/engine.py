@@ -168,6 +168,7 @@ class _FileRun:
         is_validation: bool = False,
         jobs: int = 1,
         dataset_rules: bool = True,
+        facts: Sequence[FactRules] = (),
     ) -> None:
         self.path = path
         self.target = target
@@ -185,7 +186,7 @@ class _FileRun:
         ]
         fact_rules = [
             rules for rules in rule_sets() if dataset_rules and isinstance(rules, FactRules) and any(map(target.enabled, rules.rules))
-        ]
+        ] + list(facts)
         self.fact_checks: list[FactCheck] = [rules.start(context) for rules in fact_rules]
         self.lines = _LineChecker(path, target, keys=bool(self.dataset_checks or fact_rules))
         self.lines.fact_makers = [rules.facts for rules in fact_rules]
@@ -218,6 +219,7 @@ class _FileRun:
             path=self.path,
             problems=(),
             records=self.records,
+            lines=self.counts.content,
             data_format=self.lines.formats.data_format,
             profile=self.target.profile.name,
             model=self.target.model.name,
@@ -269,21 +271,34 @@ def check_source(
     is_validation: bool = False,
     jobs: int = 1,
     dataset_rules: bool = True,
+    facts: Sequence[FactRules] = (),
 ) -> Report:
     """Check one input against its target: problems to ``emit`` as found, or (None) kept in the
-    report. ``run`` carries what dataset rules pass between the files of one run."""
+    report. ``run`` carries what dataset rules pass between the files of one run; ``facts``:
+    fact rules run whatever the target (`report`'s statistics)."""
     name = path or (source.name if isinstance(source, Source) else "<stdin>")
     kept: list[Problem] = []
-    file_run = _FileRun(name, target, emit or kept.append, run=run, is_validation=is_validation, jobs=jobs, dataset_rules=dataset_rules)
+    file_run = _FileRun(
+        name, target, emit or kept.append, run=run, is_validation=is_validation, jobs=jobs, dataset_rules=dataset_rules, facts=facts
+    )
     report = file_run.run(source)
     return report if emit is not None else report.holding(kept)
 
 
-def _check_path(name: str, target: Target, *, emit: Emit | None, run: RunState | None, is_validation: bool, jobs: int | None) -> Report:
+def _check_path(
+    name: str,
+    target: Target,
+    *,
+    emit: Emit | None,
+    run: RunState | None,
+    is_validation: bool,
+    jobs: int | None,
+    facts: Sequence[FactRules] = (),
+) -> Report:
     with Source.open(name, max_line_bytes=target.max_line_bytes) as source:
         large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
         workers = (jobs or parallel.default_jobs()) if large else 1
-        return check_source(source, target, emit=emit, run=run, is_validation=is_validation, jobs=workers)
+        return check_source(source, target, emit=emit, run=run, is_validation=is_validation, jobs=workers, facts=facts)
 
 
 def _check_small(item: tuple[str, Target]) -> Report | UsageError:
@@ -316,6 +331,7 @@ def check_paths(
     jobs: int | None = None,
     emit: Emit | None = None,
     on_error: Callable[[UsageError], None] | None = None,
+    facts: Sequence[FactRules] = (),
 ) -> list[Report]:
     """Check files (``"-"``: standard input), then the validation file against them all.
 
@@ -324,6 +340,7 @@ def check_paths(
     validation file (default: the one the targets name). ``emit`` takes each problem as it is
     found (the reports then hold none); otherwise the reports hold them. A file that cannot be
     read raises :class:`UsageError`, or goes to ``on_error`` and the other files are checked.
+    ``facts``: fact rules run on every file whatever its target (`report`'s statistics).
     """
     names = [str(path) for path in paths]
     targets = _targets(names, settings, flags)
@@ -344,13 +361,13 @@ def check_paths(
 
     def one(name: str, target: Target, run: RunState | None, is_validation: bool = False) -> Report | UsageError:
         try:
-            return _check_path(name, target, emit=emit, run=run, is_validation=is_validation, jobs=jobs)
+            return _check_path(name, target, emit=emit, run=run, is_validation=is_validation, jobs=jobs, facts=facts)
         except UsageError as error:
             if is_validation or name == "-" or str(error).startswith(f"{name}:"):
                 return error
             raise  # not about this file (an encoding that cannot load): stop, say it once
 
-    if validation is None and _pool_worth_it(names, jobs):
+    if validation is None and not facts and _pool_worth_it(names, jobs):  # facts are gathered here, not in a pool's workers
         # Small files, each in a worker; their problems come back with their report, in order.
         import concurrent.futures  # here: a run in one process starts without them
         import multiprocessing

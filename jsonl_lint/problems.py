@@ -112,6 +112,7 @@ class Report:
     profile: str
     model: str
     severities: Mapping[Severity, int] = field(default_factory=dict)  # problems found, by severity
+    lines: int = 0  # lines that held something (not blank), records or not
 
     def count(self, severity: Severity) -> int:
         return self.severities.get(severity, 0)

@@ -1,8 +1,9 @@
 """The review report: what `check` finds and what `stats` counts, for one page a team attaches
 to a review before paying for a run (rendered by :mod:`jsonl_lint.review_render`).
 
-The two cores run one after the other in this process (the data is read twice): `check`'s
-problems are streamed into a bounded summary, `stats` keeps its per-example counts.
+One read of the data: `check` runs with one more fact rule (:mod:`jsonl_lint.stats_facts`),
+whose per-example counts are made where each record is parsed and validated; its problems are
+streamed into a bounded summary, and the counts add up to what `stats` finds.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from jsonl_lint import __version__
 from jsonl_lint.engine import check_paths, validation_file
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
 from jsonl_lint.report import markdown_format
-from jsonl_lint.stats import StatsReport, compute
-from jsonl_lint.target import resolve_target
+from jsonl_lint.rules import layout
+from jsonl_lint.stats import FileStats, StatsReport, report_of, summarize, tokenizer_for
+from jsonl_lint.stats_facts import StatsFacts, Tally
+from jsonl_lint.target import Target, resolve_target
 from jsonl_lint.tokens import EncodingUnavailable
 
 FIRST_PER_RULE = 5  # problems shown in full for each rule; the rest are counted
@@ -95,29 +98,36 @@ def build(
     jobs: int | None = None,
     today: datetime.date | None = None,
 ) -> Review:
-    """Check ``files`` (and the validation file) and count their tokens, for the report.
+    """Check ``files`` (``"-"``: standard input) and the validation file, counting their tokens
+    in the same read, for the report.
 
     ``flags``: profile, model, encoding, tokenizer, max_tokens (as `check` and `stats` take them).
     """
     if not files:
         raise UsageError("no files to report on")
-    if "-" in files or validation == "-":
-        raise UsageError("report reads the data twice (check, then stats): give a file, not standard input")
     overrides = dict(flags or {}, validation=validation)
     targets = [(name, resolve_target(name, overrides)) for name in files]
     validation = validation_file(targets)
-    findings = Findings()
-    reports = check_paths(list(files), flags=overrides, validation=validation, jobs=jobs, emit=findings.problem)
-    findings.finish(reports)
-    target = targets[0][1]
-    stats: StatsReport | None = None
+    target = targets[0][1]  # stats counts every file with the first one's target, and so does the report
+    counting: StatsFacts | None = None
     stats_error: str | None = None
     try:
-        stats = compute(list(files), target=target, validation=validation, epochs=epochs, jobs=jobs)
+        counting = StatsFacts(tokenizer_for(target.model), target.model.formats)
     except EncodingUnavailable as error:
         stats_error = str(error).split(". On a machine without internet", 1)[0]
-    except UsageError as error:  # e.g. no example in a known format: the findings say why
+    except UsageError as error:  # no tokenizer known for the model
         stats_error = str(error)
+    findings = Findings()
+    reports = check_paths(
+        list(files), flags=overrides, validation=validation, jobs=jobs, emit=findings.problem, facts=[counting.rules] if counting else ()
+    )
+    findings.finish(reports)
+    stats: StatsReport | None = None
+    if counting is not None:
+        try:
+            stats = _stats(reports, counting.tallies, findings, target, epochs)
+        except UsageError as error:  # e.g. no example in a known format: the findings say why
+            stats_error = str(error)
     return Review(
         files=tuple(files),
         validation=validation,
@@ -131,3 +141,17 @@ def build(
         stats=stats,
         stats_error=stats_error,
     )
+
+
+def _stats(reports: Sequence[Report], tallies: Sequence[Tally], findings: Findings, target: Target, epochs: int | None) -> StatsReport:
+    """What `stats` finds, from the counts made during the check (each file's report and tally
+    in the order the files were checked)."""
+    files: list[FileStats] = []
+    for report, tally in zip(reports, tallies, strict=True):
+        if report.data_format is None:
+            shape = next((p.message for p in findings.first.get(layout.NOT_JSONL.code, ()) if p.path == report.path), None)
+            raise UsageError(f"{report.path}: {shape or 'no example in a known format'}")
+        tally.counts.skipped = report.lines - tally.counts.examples  # lines that are not an example of the format
+        files.append(summarize(report.path, report.data_format, tally.counts, target.model.max_tokens))
+    validation = files.pop() if tallies and tallies[-1].is_validation else None
+    return report_of(files, validation, target, epochs)

@@ -62,6 +62,16 @@ class Counts:
     skipped: int = 0  # lines that are not an example of the file's format
     roles: dict[str, int] = field(default_factory=dict)  # tokens of each role's messages, summed
 
+    def add(self, line: int, messages: int, total: int, trained: int, roles: Iterable[tuple[str, int]]) -> None:
+        """One example's counts."""
+        self.examples += 1
+        self.messages.append(messages)
+        self.tokens.append(total)
+        self.trained.append(trained)
+        self.lines.append(line)
+        for role, count in roles:
+            self.roles[role] = self.roles.get(role, 0) + count
+
     def merge(self, other: Counts) -> None:
         self.examples += other.examples
         self.messages.extend(other.messages)
@@ -148,13 +158,7 @@ def _count_block(tokenizer: str, data_format: str, first_line: int, lines: Itera
             messages, total, trained, roles, _ = tokens.guarded(counter, record.value)
         except tokens.CountFailed:
             continue  # counted as skipped below; `jsonl-lint check` reports it (JL501)
-        counts.examples += 1
-        counts.messages.append(messages)
-        counts.tokens.append(total)
-        counts.trained.append(trained)
-        counts.lines.append(record.line or 0)
-        for role, count in roles.items():
-            counts.roles[role] = counts.roles.get(role, 0) + count
+        counts.add(record.line or 0, messages, total, trained, roles.items())
     counts.skipped = seen.content - counts.examples  # lines that are not an example of the format
     return counts
 
@@ -176,6 +180,23 @@ def _block_format(first_line: int, block: bytes, model: ModelSpec) -> str | None
     return None
 
 
+def tokenizer_for(model: ModelSpec) -> str:
+    """The model's tokenizer name, loaded here (before any worker forks: they share it); a
+    :class:`UsageError` when none is known or it cannot be loaded."""
+    tokenizer = registry.tokenizer_of(model)
+    if tokenizer is None:
+        raise UsageError(
+            f"no tokenizer is known for {model.name}: name one with --tokenizer (a local model folder, "
+            "or mistral:v3...) or --encoding (tiktoken)"
+        )
+    kind, _, name = tokenizer.partition(":")
+    if kind == "tiktoken":
+        tokens.encoding(name)
+    else:
+        registry.counter(tokenizer, None)  # Mistral and Hugging Face tokenizers load with their counter
+    return tokenizer
+
+
 def file_stats(
     path: str,
     model: ModelSpec,
@@ -184,27 +205,20 @@ def file_stats(
     progress: Callable[[int], None] | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> FileStats:
-    tokenizer = registry.tokenizer_of(model)
-    if tokenizer is None:
-        raise UsageError(
-            f"no tokenizer is known for {model.name}: name one with --tokenizer (a local model folder, "
-            "or mistral:v3...) or --encoding (tiktoken)"
-        )
+    tokenizer = tokenizer_for(model)
     with Source.open(path, max_line_bytes=max_line_bytes) as source:  # a longer line is skipped, not held
         sniffed = source.sniff()
         if sniffed.shape is not None:
             raise UsageError(f"{path}: {SHAPES[sniffed.shape]}")
         large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
         workers = (jobs or parallel.default_jobs()) if large else 1
-        if model.tokenizer is None and model.encoding is not None:
-            tokens.encoding(model.encoding)  # loaded before the workers fork: they share it
         counts = Counts()
         batches = source.blocks()
         data_format = None
         for first_line, block in batches:  # read here until the format is known
             data_format = _block_format(first_line, block, model)
             if data_format is not None:
-                counts.merge(_count_block(tokenizer, data_format, first_line, lines_of(block)))  # loads the tokenizer before workers fork
+                counts.merge(_count_block(tokenizer, data_format, first_line, lines_of(block)))
                 break
             counts.skipped += _content_lines(first_line, block)  # none is an example
         if data_format is None:
@@ -214,7 +228,11 @@ def file_stats(
             counts.merge(part)
             if progress is not None:
                 progress(source.position)
-    limit = model.max_tokens
+    return summarize(path, data_format, counts, model.max_tokens)
+
+
+def summarize(path: str, data_format: str | None, counts: Counts, limit: int | None) -> FileStats:
+    """A file's statistics from its examples' counts (``limit``: the model's tokens per example)."""
     over = [(line, t) for line, t in zip(counts.lines, counts.tokens) if limit is not None and t > limit]
     return FileStats(
         path=path,
@@ -253,10 +271,16 @@ def compute(
     if target is None:
         flags = {"profile": profile, "model": model, "encoding": encoding, "tokenizer": tokenizer, "max_tokens": max_tokens}
         target = resolve_target(paths[0] if paths else "-", flags, config=Config())
-    chosen, spec = target.profile, target.model
+    spec = target.model
     longest = target.max_line_bytes
     training = tuple(file_stats(path, spec, jobs=jobs, progress=progress, max_line_bytes=longest) for path in paths)
     checked = file_stats(validation, spec, jobs=jobs, progress=progress, max_line_bytes=longest) if validation else None
+    return report_of(training, checked, target, epochs)
+
+
+def report_of(training: Sequence[FileStats], validation: FileStats | None, target: Target, epochs: int | None) -> StatsReport:
+    """The statistics of a run: the files' and the estimate of the epochs, billed tokens and cost."""
+    spec = target.model
     examples = sum(f.examples for f in training)
     chosen_epochs = epochs or default_epochs(examples)
     limit = spec.max_tokens
@@ -273,9 +297,9 @@ def compute(
         epochs_given=epochs is not None,
         billed_tokens=chosen_epochs * per_epoch,
         price_per_million=spec.price_per_million,
-        price_date=chosen.prices_date if spec.price_per_million is not None else None,
+        price_date=target.profile.prices_date if spec.price_per_million is not None else None,
     )
-    return StatsReport(training, checked, estimate)
+    return StatsReport(tuple(training), validation, estimate)
 
 
 class Progress:

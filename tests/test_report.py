@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -177,9 +178,27 @@ def test_no_examples_still_reports_the_findings(tmp_path: Path, capsys: pytest.C
     assert "JL004" in out and "No statistics: " in out and "## Cost" not in out
 
 
-def test_standard_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--encoding", TEST_ENCODING, "-"]) == 2
-    assert capsys.readouterr().err == "jsonl-lint: report reads the data twice (check, then stats): give a file, not standard input\n"
+def test_standard_input_is_checked_and_counted_in_one_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Standard input can be read only once: its page has the numbers of `stats` and `check` on
+    the same lines as a file."""
+    train, _ = dataset(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(train.read_bytes())))
+    page_path = tmp_path / "report.html"
+    assert main(["report", *FLAGS, "-", "-o", str(page_path)]) == 1
+    page = Page()
+    page.feed(page_path.read_text())
+    stats = run_json(capsys, "stats", *FLAGS, str(train), "--format", "json")
+    numbers = page.numbers["training:<stdin>"]
+    file_json = stats["files"][0]
+    for key in ("examples", "skipped_lines", "examples_over_limit", "tokens_truncated"):
+        assert int(numbers[key]) == file_json[key], key
+    for point, value in file_json["tokens_per_example"].items():
+        assert float(numbers[f"tokens_per_example.{point}"]) == value, point
+    assert int(page.numbers["cost"]["billed_tokens"]) == stats["billed_tokens"]
+    problems = run_json(capsys, "check", *FLAGS, str(train), "--format", "json")
+    assert {code: int(v) for code, v in page.numbers["findings"].items()} == dict(collections.Counter(p["code"] for p in problems))
 
 
 def test_refuses_to_overwrite_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -185,3 +185,38 @@ def test_documented_examples_hold_with_the_models_encoding() -> None:
     passes = [line for line in example_blocks(doc, "Passes") if not line.startswith("#")]
     assert [p.code for p in problems("\n".join(fails), select=("JL501",), max_tokens=20)] == ["JL501"]
     assert problems("\n".join(passes), select=("JL501",), max_tokens=20) == []
+
+
+class CallsCounted:
+    """A counter that says how often it tokenized: one token per message, stopping past a budget."""
+
+    name = "calls"
+    estimate = None
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def example(self, value: dict[str, object], budget: int | None = None) -> tokens.ExampleCount:
+        self.calls += 1
+        messages = value["messages"]
+        assert isinstance(messages, list)
+        complete = budget is None or len(messages) <= budget
+        total = len(messages) if complete else (budget or 0) + 1
+        return tokens.ExampleCount(len(messages), total, 0, {}, complete=complete)
+
+    def upper_bound(self, raw: bytes, value: dict[str, object], limit: int) -> int | None:
+        return None
+
+
+def test_an_example_counted_again_at_once_is_not_tokenized_again() -> None:
+    """The token budget rule and `report`'s statistics count the same record: once is enough,
+    unless the first count stopped at its budget (then it is not the example's count)."""
+    counter = CallsCounted()
+    record = {"messages": [{"role": "user", "content": "a"}] * 3}
+    assert tokens.guarded(counter, record, budget=10).total == 3
+    assert tokens.guarded(counter, record).total == 3 and counter.calls == 1
+    other = {"messages": [{"role": "user", "content": "a"}] * 3}  # equal, but another record
+    assert tokens.guarded(counter, other).total == 3 and counter.calls == 2
+    cut = {"messages": [{"role": "user", "content": "a"}] * 5}
+    assert not tokens.guarded(counter, cut, budget=2).complete
+    assert tokens.guarded(counter, cut).total == 5 and counter.calls == 4

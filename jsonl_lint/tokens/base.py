@@ -46,11 +46,23 @@ class Counter(Protocol):
         ...
 
 
+_last: tuple[Counter, dict[str, Any], ExampleCount] | None = None  # the last complete count, with its example (kept alive)
+
+
 def guarded(counter: Counter, value: dict[str, Any], budget: int | None = None) -> ExampleCount:
     """``counter.example`` with every failure of a tokenizer (including native panics, which
-    are ``BaseException``) turned into :class:`CountFailed`."""
+    are ``BaseException``) turned into :class:`CountFailed`.
+
+    The same example counted again at once (the token budget rule, then `report`'s statistics)
+    is not tokenized twice: the last complete count is kept with the example it counted."""
+    global _last
+    if _last is not None and _last[1] is value and _last[0] is counter:
+        return _last[2]
     try:
-        return counter.example(value, budget)
+        count = counter.example(value, budget)
+        if count.complete:
+            _last = (counter, value, count)
+        return count
     except (KeyboardInterrupt, SystemExit, UsageError):
         raise
     except BaseException as error:  # noqa: BLE001 - pyo3 panics derive from BaseException
