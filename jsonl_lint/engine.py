@@ -20,6 +20,7 @@ import orjson
 
 from jsonl_lint import formats, parallel, schema_errors
 from jsonl_lint.config import Config
+from jsonl_lint.conversation import EVERY_RECORD, SPECIAL_MARK, Features, summary
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
 from jsonl_lint.reader import LineCounts, Record, read_records
 from jsonl_lint.rules import internal, layout, rule_sets, structure, syntax
@@ -38,6 +39,10 @@ from jsonl_lint.source import SHAPES, Source, lines_of
 from jsonl_lint.target import Target, resolve_target
 
 Emit = Callable[[Problem], None]
+RecordCheck = Callable[[Record, FileContext], Iterable[Problem]]
+# Record rules run only on records with the features they look for (RecordRules.needs). False runs
+# every rule on every record, the slow way, for the test that the report is the same either way.
+_SKIP_BY_FEATURES = True
 Facts = tuple[Any, ...]  # each fact rule's facts of a record (empty: the record failed its schema)
 OnRecord = Callable[[int, "int | None", Facts, list[Problem]], None]
 Batch = tuple[list[Problem], list[tuple[int, int | None, Facts]], int]  # a worker's problems, record keys and facts, content lines
@@ -56,7 +61,9 @@ class _LineChecker:
         self.formats = FormatDecider(path, target)
         self.reporter = DatasetContext(path=path, target=target)  # problems before the format is known
         self.ctx: FileContext | None = None  # once the format is known
-        self.record_checks: list[Callable[[Record, FileContext], Iterable[Problem]]] = []
+        self.record_checks: list[RecordCheck] = []  # every record rule that runs on this file
+        self.rule_needs: list[tuple[Features, RecordCheck]] = []  # each of them with the features it looks for
+        self.checks_by_features: dict[Features, list[RecordCheck]] = {}  # the rules that run on records of those features
         self.validator: Any = None
         self.fact_makers: list[Callable[[Record], Any]] = []  # the facts of the fact rules that run
 
@@ -105,20 +112,37 @@ class _LineChecker:
             for issue in _explanation(ctx.data_format, record):
                 found.append(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
             return False
-        for record_check in self.record_checks:
+        for record_check in self._checks_for(record, ctx.data_format):
             found.extend(record_check(record, ctx))
         return True
+
+    def _checks_for(self, record: Record, data_format: str) -> list[RecordCheck]:
+        """The record rules that can find something in this record (most records: few)."""
+        if not _SKIP_BY_FEATURES:
+            return self.record_checks
+        try:
+            features = summary(record.value, data_format).features | EVERY_RECORD
+        except Exception:  # noqa: BLE001  # a record the summary cannot read: every rule says why, as without skipping
+            return self.record_checks
+        if b"|" in record.raw:
+            features |= SPECIAL_MARK
+        checks = self.checks_by_features.get(features)
+        if checks is None:  # a few combinations per file
+            checks = self.checks_by_features[features] = [check for needs, check in self.rule_needs if needs & features]
+        return checks
 
     def _format_known(self) -> FileContext:
         fmt = self.formats.data_format
         assert fmt is not None
         self.ctx = FileContext(path=self.path, target=self.target, data_format=fmt)
         self.validator = formats.fast_validator(fmt)
-        self.record_checks = [
-            rules.check
+        running = [
+            rules
             for rules in rule_sets()
             if isinstance(rules, RecordRules) and fmt in rules.formats and any(map(self.target.enabled, rules.rules + rules.also_reports))
         ]
+        self.record_checks = [rules.check for rules in running]
+        self.rule_needs = [(rules.needs(self.ctx), rules.check) for rules in running]
         return self.ctx
 
 

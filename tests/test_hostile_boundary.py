@@ -14,6 +14,7 @@ import pytest
 
 from conftest import lines_of
 from jsonl_lint import check_file, check_lines, engine, parallel, source
+from jsonl_lint.conversation import EVERY_RECORD
 from jsonl_lint.rules import learnable, rule_sets
 
 
@@ -34,7 +35,8 @@ def break_on(monkeypatch: pytest.MonkeyPatch, marker: str, error: BaseException)
             raise error
         yield from original(record, ctx)
 
-    broken = tuple(dataclasses.replace(r, check=check) if r is learnable.RULES else r for r in rule_sets())
+    # on every record (the rule itself runs only on records with nothing trained)
+    broken = tuple(dataclasses.replace(r, check=check, needs=lambda ctx: EVERY_RECORD) if r is learnable.RULES else r for r in rule_sets())
     monkeypatch.setattr(engine, "rule_sets", lambda: broken)
 
 

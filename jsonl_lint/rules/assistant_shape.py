@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import all_messages, content_text, summary
+from jsonl_lint.conversation import CALLS, all_messages, content_text, summary
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -50,4 +50,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             )
 
 
-RULES = RecordRules(rules=(TEXT_AND_TOOL_CALLS,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check)
+RULES = RecordRules(
+    rules=(TEXT_AND_TOOL_CALLS,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check, needs=records_with(CALLS)
+)

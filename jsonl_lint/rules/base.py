@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from jsonl_lint import jsonpos
+from jsonl_lint.conversation import EVERY_RECORD, Features
 from jsonl_lint.problems import Problem, Rule
 
 if TYPE_CHECKING:
@@ -125,6 +126,15 @@ class RecordRules(RuleSet):
     formats: frozenset[str]
     check: Callable[[Record, FileContext], Iterable[Problem]]
     also_reports: tuple[Rule, ...] = ()  # rules of other modules this check reports too (same mistake, other format)
+    # Which records the check can find something in, for this file: the features of
+    # :mod:`jsonl_lint.conversation` (any of them), EVERY_RECORD or NO_RECORD. The engine skips
+    # the check on other records, so it must yield nothing on them.
+    needs: Callable[[FileContext], Features] = field(default=lambda ctx: EVERY_RECORD)  # most rules of other formats
+
+
+def records_with(features: Features) -> Callable[[FileContext], Features]:
+    """``needs`` for a check that looks for the same features whatever the target."""
+    return lambda ctx: features
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import message_lists, summary
+from jsonl_lint.conversation import PARTS, message_lists, summary
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -60,4 +60,4 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
                 break
 
 
-RULES = RecordRules(rules=(MIXED_CONTENT,), formats=frozenset({"chat", "trl-chat"}), check=check)
+RULES = RecordRules(rules=(MIXED_CONTENT,), formats=frozenset({"chat", "trl-chat"}), check=check, needs=records_with(PARTS))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import content_text, has_call, message_lists, summary
+from jsonl_lint.conversation import MAYBE_BLANK, content_text, has_call, message_lists, summary
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -73,4 +73,9 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
                 yield ctx.at(EMPTY_ASSISTANT, record, f"the assistant reply is {what}: the model would learn to say nothing", path)
 
 
-RULES = RecordRules(rules=(EMPTY_ASSISTANT, EMPTY_CONTENT), formats=frozenset({"chat", "preference", "rft", "trl-chat"}), check=check)
+RULES = RecordRules(
+    rules=(EMPTY_ASSISTANT, EMPTY_CONTENT),
+    formats=frozenset({"chat", "preference", "rft", "trl-chat"}),
+    check=check,
+    needs=records_with(MAYBE_BLANK),
+)

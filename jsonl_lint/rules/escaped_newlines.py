@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import content_text, message_lists, summary
+from jsonl_lint.conversation import BACKSLASH, PARTS, content_text, message_lists, summary
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -54,4 +54,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
                 )
 
 
-RULES = RecordRules(rules=(ESCAPED_NEWLINES,), formats=frozenset({"chat", "preference", "rft"}), check=check)
+RULES = RecordRules(
+    rules=(ESCAPED_NEWLINES,), formats=frozenset({"chat", "preference", "rft"}), check=check, needs=records_with(BACKSLASH | PARTS)
+)

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import message_lists, summary
+from jsonl_lint.conversation import PARTS, message_lists, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Parameter, Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -153,4 +153,6 @@ def _url_problem(url: str, types: tuple[str, ...], max_bytes: int | None, scheme
     return None
 
 
-RULES = RecordRules(rules=(TOO_MANY, INVALID_IMAGE, NOT_SUPPORTED), formats=frozenset({"chat", "preference", "rft"}), check=check)
+RULES = RecordRules(
+    rules=(TOO_MANY, INVALID_IMAGE, NOT_SUPPORTED), formats=frozenset({"chat", "preference", "rft"}), check=check, needs=records_with(PARTS)
+)

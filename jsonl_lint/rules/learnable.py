@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import summary
+from jsonl_lint.conversation import UNTRAINED, summary
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -67,4 +67,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
         )
 
 
-RULES = RecordRules(rules=(NO_ASSISTANT, ALL_WEIGHTS_ZERO), formats=frozenset({"chat", "trl-chat"}), check=check)
+RULES = RecordRules(
+    rules=(NO_ASSISTANT, ALL_WEIGHTS_ZERO), formats=frozenset({"chat", "trl-chat"}), check=check, needs=records_with(UNTRAINED)
+)

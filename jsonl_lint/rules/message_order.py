@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from jsonl_lint import conversation
 from jsonl_lint.conversation import summary
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
@@ -124,8 +125,14 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
         )
 
 
+def needs(ctx: FileContext) -> conversation.Features:
+    alternation = conversation.REPEATED_ROLE if ctx.profile.strict_alternation else 0
+    return conversation.LATE_SYSTEM | conversation.NO_USER | conversation.LAST_NOT_ASSISTANT | alternation
+
+
 RULES = RecordRules(
     rules=(ENDS_WITHOUT_ASSISTANT, MISPLACED_SYSTEM, NO_USER, NOT_ALTERNATING),
     formats=frozenset({"chat", "preference", "trl-chat"}),
     check=check,
+    needs=needs,
 )

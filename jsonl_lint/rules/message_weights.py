@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import all_messages, summary
+from jsonl_lint.conversation import STRAY_WEIGHT, all_messages, summary
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -49,4 +49,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             )
 
 
-RULES = RecordRules(rules=(WEIGHT_NOT_ON_ASSISTANT,), formats=frozenset({"chat", "preference"}), check=check)
+RULES = RecordRules(
+    rules=(WEIGHT_NOT_ON_ASSISTANT,), formats=frozenset({"chat", "preference"}), check=check, needs=records_with(STRAY_WEIGHT)
+)

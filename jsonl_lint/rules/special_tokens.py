@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import strings
+from jsonl_lint.conversation import SPECIAL_MARK, strings
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -78,4 +78,5 @@ RULES = RecordRules(
     rules=(SPECIAL_TOKEN,),
     formats=frozenset({"chat", "preference", "completion", "text", "rft", "gemini", "gemini-preference", "bedrock-nova", "bedrock-claude"}),
     check=check,
+    needs=records_with(SPECIAL_MARK),
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import message_lists, summary
+from jsonl_lint.conversation import LATE_SYSTEM, message_lists, summary
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -48,4 +48,6 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             seen = True
 
 
-RULES = RecordRules(rules=(MULTIPLE_SYSTEM,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check)
+RULES = RecordRules(
+    rules=(MULTIPLE_SYSTEM,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check, needs=records_with(LATE_SYSTEM)
+)

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import all_messages
+from jsonl_lint.conversation import EVERY_RECORD, NO_RECORD, Features, all_messages
 from jsonl_lint.problems import Parameter, Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
 
@@ -71,4 +71,10 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             )
 
 
-RULES = RecordRules(rules=(NOT_SUPPORTED,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check)
+def needs(ctx: FileContext) -> Features:
+    profile = ctx.profile
+    refuses = ctx.target.param(NOT_SUPPORTED, REFUSED_KEYS) or not (profile.content_parts and _accepts_every_role(profile.roles))
+    return EVERY_RECORD if refuses else NO_RECORD
+
+
+RULES = RecordRules(rules=(NOT_SUPPORTED,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check, needs=needs)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from jsonl_lint import tokens
+from jsonl_lint.conversation import EVERY_RECORD, NO_RECORD, Features
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
 from jsonl_lint.tokens import registry
@@ -80,4 +81,10 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             )
 
 
-RULES = RecordRules(rules=(TOO_MANY_TOKENS,), formats=frozenset({"chat", "preference", "completion", "text", "rft"}), check=check)
+def needs(ctx: FileContext) -> Features:
+    return EVERY_RECORD if ctx.model.max_tokens is not None and ctx.target.token_check else NO_RECORD
+
+
+RULES = RecordRules(
+    rules=(TOO_MANY_TOKENS,), formats=frozenset({"chat", "preference", "completion", "text", "rft"}), check=check, needs=needs
+)

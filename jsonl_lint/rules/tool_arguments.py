@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from jsonl_lint import tool_schema
-from jsonl_lint.conversation import all_messages, summary
+from jsonl_lint.conversation import CALLS, all_messages, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 from jsonl_lint.schema_errors import explain_native
 
 if TYPE_CHECKING:
@@ -167,5 +167,8 @@ def _match_parameters(
 
 
 RULES = RecordRules(
-    rules=(INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH), formats=frozenset({"chat", "preference", "rft"}), check=check
+    rules=(INVALID_ARGUMENTS, UNDECLARED, ARGUMENTS_MISMATCH),
+    formats=frozenset({"chat", "preference", "rft"}),
+    check=check,
+    needs=records_with(CALLS),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import all_messages, summary
+from jsonl_lint.conversation import CALLS, NO_RECORD, TOOL_MESSAGES, Features, all_messages, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Parameter, Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
@@ -72,4 +72,11 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
                 yield ctx.at(TOOL_CALL_ID_FORMAT, record, f"the id {value!r} {why}; {ctx.profile.name} takes ids of {form}", path + key)
 
 
-RULES = RecordRules(rules=(TOOL_CALL_ID_FORMAT,), formats=frozenset({"chat", "preference"}), check=check)
+def needs(ctx: FileContext) -> Features:
+    target = ctx.target
+    if target.param(TOOL_CALL_ID_FORMAT, ID_LENGTH) is None and not target.param(TOOL_CALL_ID_FORMAT, ID_ALPHANUMERIC):
+        return NO_RECORD  # no form to check
+    return CALLS | TOOL_MESSAGES
+
+
+RULES = RecordRules(rules=(TOOL_CALL_ID_FORMAT,), formats=frozenset({"chat", "preference"}), check=check, needs=needs)

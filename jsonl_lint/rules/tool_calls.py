@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jsonl_lint.conversation import message_lists, summary
+from jsonl_lint.conversation import CALLS, TOOL_MESSAGES, message_lists, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
-from jsonl_lint.rules.base import RecordRules
+from jsonl_lint.rules.base import RecordRules, records_with
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -116,4 +116,9 @@ def _unanswered(record: Record, ctx: FileContext, pending: dict[str, JsonPath]) 
         yield ctx.at(NOT_ANSWERED, record, f'tool call "{call_id}" is not answered by a tool message before the next turn', path)
 
 
-RULES = RecordRules(rules=(NOT_ANSWERED, NOT_CALLED, DUPLICATE_ID), formats=frozenset({"chat", "preference", "rft"}), check=check)
+RULES = RecordRules(
+    rules=(NOT_ANSWERED, NOT_CALLED, DUPLICATE_ID),
+    formats=frozenset({"chat", "preference", "rft"}),
+    check=check,
+    needs=records_with(CALLS | TOOL_MESSAGES),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from jsonl_lint.conversation import NO_RECORD, TOOLS, Features
 from jsonl_lint.problems import Parameter, Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
 
@@ -65,4 +66,8 @@ def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
             )
 
 
-RULES = RecordRules(rules=(INCOMPLETE_TOOL,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check)
+def needs(ctx: FileContext) -> Features:
+    return TOOLS if ctx.target.param(INCOMPLETE_TOOL, REQUIRED_KEYS) else NO_RECORD  # no key required: nothing to miss
+
+
+RULES = RecordRules(rules=(INCOMPLETE_TOOL,), formats=frozenset({"chat", "preference", "trl-chat"}), check=check, needs=needs)
