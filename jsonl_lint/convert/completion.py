@@ -60,17 +60,52 @@ def sniff(suffix: str, first: Any) -> bool:
 Block = tuple[list[Row], Lacking, Tally, Escapes]
 
 
+EMPTY_COMPLETION = "empty completion: nothing for the assistant to learn"
+EMPTY_ONCE_STRIPPED = "empty completion once its stop sequence is stripped: nothing for the assistant to learn"
+# A duplicate key costs the line at least 11 bytes beyond the shortest JSON of what it holds (a
+# comma, a key of 8 bytes or more, a colon, a value): a shorter line has none. See _convert_block.
+DUPLICATE_SLACK = 11
+
+
+def _duplicate(raw: bytes, value: Any, prompt: str, completion: str) -> str | None:
+    """The duplicate key of a prompt-completion line, if it has one. Each key has its ':' (never
+    escaped), so two ':' mean two keys; more must be the values' own (one written as \\u003a
+    could hide a key's)."""
+    colons = raw.count(b":")
+    if colons != 2 and (colons != 2 + prompt.count(":") + completion.count(":") or b"\\u003" in raw):
+        return duplicate_key(raw, value)
+    return None
+
+
+def record_parts(system: list[dict[str, Any]]) -> tuple[bytes, bytes, bytes, bytes]:
+    """The bytes of a record around its texts, each text serialised by orjson: ``user_head + user
+    + middle + reply + closing``, or ``assistant_head + reply + closing`` without a user text;
+    the same bytes as orjson writes the whole record (a test holds them equal)."""
+    opening = b'{"messages":[' + b"".join(orjson.dumps(message) + b"," for message in system)
+    return opening + b'{"role":"user","content":', opening + b'{"role":"assistant","content":', b'},{"role":"assistant","content":', b"}]}"
+
+
 def _convert_block(conventions: Conventions, options: ConvertOptions, exact: bool, first_line: int, lines: Iterable[bytes]) -> Block:
     """A block of lines converted in one tight loop: the records serialised into one
     :class:`Written`, then the rejections and warnings in line order; what the block lacked,
-    the tally of its rows' conventions, and the rows with escaped newlines. Most of the time of a conversion is here, so it
-    makes no object per row that it does not write."""
-    loads, dumps, decode_error = orjson.loads, orjson.dumps, orjson.JSONDecodeError
+    the tally of its rows' conventions, and the rows with escaped newlines. Most of the time of a
+    conversion is here, so it makes no object per row that it does not write: each record is
+    joined from its two texts, each serialised by orjson, and constant bytes.
+
+    Duplicate keys cost nothing on the usual line: orjson writes the shortest JSON of a text, so
+    a line shorter than the shortest JSON of its two members plus :data:`DUPLICATE_SLACK` has no
+    third member. Only a longer line (escapes orjson would not write, much whitespace) is counted
+    for its colons (:func:`_duplicate`)."""
+    loads, dumps, decode_error, join = orjson.loads, orjson.dumps, orjson.JSONDecodeError, b"".join
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
     system = system_prefix(options.system)
     system_text = options.system or ""
     system_backslash = "\\" in system_text
     assistant_only = options.empty_prompt != "reject"
+    user_head, assistant_head, middle, closing = record_parts(system)
+    # the shortest JSON of a line's two members is 25 bytes and its two texts (with their quotes)
+    slack = 25 + DUPLICATE_SLACK
+    separator_bytes, stop_bytes = len(dumps(separator)) - 2, len(dumps(stop)) - 2
     records: list[bytes] = []
     others: list[Row] = []
     lacking = Lacking()
@@ -97,82 +132,90 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
         if not usable:
             others.append(Rejected(number, raw_text(raw), _unusable(value) or "not a prompt-completion record"))
             continue
-        # a duplicate key: each key has its ':' (never escaped), so two ':' mean two keys; more
-        # must be the values' own (one written as \u003a could hide a key's)
-        colons = raw.count(b":")
-        if colons != 2 and (colons != 2 + prompt.count(":") + completion.count(":") or b"\\u003" in raw):
-            duplicate = duplicate_key(raw, value)
+        if not completion or completion.isspace() or (not prompt and not assistant_only):
+            reason = _duplicate(raw, value, prompt, completion) or (
+                EMPTY_COMPLETION if not completion or completion.isspace() else EMPTY_PROMPT_REASON
+            )
+            others.append(Rejected(number, raw_text(raw), reason))
+            continue
+        # Strip the conventions (nothing is counted yet: a row with a duplicate key takes no part)
+        user = prompt
+        has_separator = has_stop = True
+        if prompt:
+            if prompt.endswith(separator):
+                if separator_size:
+                    user = prompt[:-separator_size]
+            else:
+                has_separator = False
+        end = len(completion)
+        if completion.endswith(stop):
+            end -= stop_size
+        else:
+            has_stop = False
+        start = 1 if leading_space and completion[0] == " " and end > 0 else 0
+        reply = completion[start:end] if start or end != len(completion) else completion
+        data = None
+        if reply and not reply.isspace():
+            user_json, reply_json = dumps(user), dumps(reply)
+            data = join((user_head, user_json, middle, reply_json, closing)) if user else join((assistant_head, reply_json, closing))
+            shortest = len(user_json) + len(reply_json) + start
+            if has_stop:
+                shortest += stop_bytes
+            if has_separator and prompt:
+                shortest += separator_bytes
+            if len(raw) >= shortest + slack:
+                duplicate = _duplicate(raw, value, prompt, completion)
+                if duplicate:
+                    others.append(Rejected(number, raw_text(raw), duplicate))
+                    continue
+        else:
+            duplicate = _duplicate(raw, value, prompt, completion)
             if duplicate:
                 others.append(Rejected(number, raw_text(raw), duplicate))
                 continue
-        if not completion or completion.isspace():
-            others.append(Rejected(number, raw_text(raw), "empty completion: nothing for the assistant to learn"))
-            continue
-        if not prompt and not assistant_only:
-            others.append(Rejected(number, raw_text(raw), EMPTY_PROMPT_REASON))
-            continue
+        # Tally the rows' own separators and stops ("tails"). A row that ends with the one being
+        # stripped counts for it (no regular expression): so the whole file can only confirm,
+        # shorten or replace the first block's conventions, never lengthen them. Only the first
+        # block (``exact``) has every row's tail looked at.
         if completion[0] == " ":
             leading_spaces += 1
-        # Strip the conventions, and tally the rows' own separators and stops ("tails"). A row
-        # that ends with the one being stripped counts for it (no regular expression): so the
-        # whole file can only confirm, shorten or replace the first block's conventions, never
-        # lengthen them. Only the first block (``exact``) has every row's tail looked at.
-        has_separator = has_stop = True
         if prompt:
             if exact:
                 tail = separator_tail(prompt)
                 separator_counts[tail] = separator_counts.get(tail, 0) + 1
-            if prompt.endswith(separator):
+            if has_separator:
                 separator_hits += 1
-                if separator_size:
-                    prompt = prompt[:-separator_size]
             else:
                 if not exact:
                     tail = separator_tail(prompt)
                     separator_counts[tail] = separator_counts.get(tail, 0) + 1
-                has_separator = False
                 lacking.separators += 1
                 if len(lacking.separator) < 10:
                     lacking.separator.append(number)
         if exact:
             tail = stop_tail(completion)
             stop_counts[tail] = stop_counts.get(tail, 0) + 1
-        end = len(completion)
-        if completion.endswith(stop):
+        if has_stop:
             stop_hits += 1
-            end -= stop_size
         else:
             if not exact:
                 tail = stop_tail(completion)
                 stop_counts[tail] = stop_counts.get(tail, 0) + 1
-            has_stop = False
             lacking.stops += 1
             if len(lacking.stop) < 10:
                 lacking.stop.append(number)
-        start = 1 if leading_space and completion[0] == " " and end > 0 else 0
-        if start or end != len(completion):
-            completion = completion[start:end]
-        if not completion or completion.isspace():
-            others.append(
-                Rejected(number, raw_text(raw), "empty completion once its stop sequence is stripped: nothing for the assistant to learn")
-            )
+        if data is None:
+            others.append(Rejected(number, raw_text(raw), EMPTY_ONCE_STRIPPED))
             continue
         if not (has_separator and has_stop):
             others.extend(Flagged(number, message) for message in flag_messages(conventions, has_separator, has_stop))
-        if prompt:
-            messages = (
-                [*system, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
-                if system
-                else [{"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]
-            )
-        else:
-            messages = [*system, {"role": "assistant", "content": completion}]
-        data = dumps({"messages": messages})
-        if (system_backslash or "\\" in prompt or "\\" in completion) and (
-            has_escaped_newlines(prompt + completion) or has_escaped_newlines(system_text)
+        if (system_backslash or "\\" in user or "\\" in reply) and (
+            has_escaped_newlines(user + reply) or has_escaped_newlines(system_text)
         ):
             escapes.add(number)
             if options.unescape:
+                texts = [*system, {"role": "user", "content": user}] if user else [*system]
+                messages = [*texts, {"role": "assistant", "content": reply}]
                 data = dumps({"messages": [{**m, "content": unescape(m["content"])} for m in messages]})
         records.append(data)
     if separator_hits and not exact:

@@ -22,6 +22,7 @@ from jsonl_lint.convert.targets.common import (
     check_keys,
     functions,
     messages_of,
+    plain_turns,
     split_system,
     text_content,
     texts,
@@ -37,14 +38,21 @@ IMAGE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", 
 def from_openai(record: Record, conversion: Conversion) -> Record:
     if "input" in record:
         raise Unconvertible("Bedrock's conversation format has no preference records", "input")
-    top_level(record, {"messages", "tools"}, conversion, "Bedrock's conversation format")
-    messages = messages_of(record)
-    system, _ = split_system(messages)
     out: Record = {"schemaVersion": SCHEMA_VERSION}
-    if system is not None:
-        check_keys(system, {"role", "content"}, conversion, "messages[0]")
-        out["system"] = [{"text": t} for t in texts(system.get("content"), "messages[0].content")]
-    out["messages"] = turns(messages, 1 if system is not None else 0, conversion, SHAPES, "messages")
+    plain = plain_turns(record, conversion, SHAPES)
+    if plain is not None:
+        text, out_turns = plain
+        if text is not None:
+            out["system"] = [{"text": text}]
+        out["messages"] = out_turns
+    else:
+        top_level(record, {"messages", "tools"}, conversion, "Bedrock's conversation format")
+        messages = messages_of(record)
+        system, _ = split_system(messages)
+        if system is not None:
+            check_keys(system, {"role", "content"}, conversion, "messages[0]")
+            out["system"] = [{"text": t} for t in texts(system.get("content"), "messages[0].content")]
+        out["messages"] = turns(messages, 1 if system is not None else 0, conversion, SHAPES, "messages")
     if "tools" in record:
         out["toolConfig"] = {"tools": _tool_specs(record["tools"], conversion)}
     return out

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from jsonl_lint.convert.targets import Conversion, Record, Unconvertible
+from jsonl_lint.convert.targets import LOSSES, Conversion, Record, Unconvertible
 
 
 def messages_of(record: Record) -> list[dict[str, Any]]:
@@ -81,7 +81,7 @@ def check_keys(message: dict[str, Any], allowed: set[str], conversion: Conversio
             if message[key] == 0:
                 conversion.lose("weight", "the target has no per-turn weights, so a weight 0 turn would be trained on", f"{path}.weight")
             else:
-                conversion.note("weight 1 (the default) dropped")
+                conversion.note(WEIGHT_ONE)
         else:
             raise Unconvertible(f"`{key}` has no equivalent in the target format", f"{path}.{key}")
 
@@ -136,6 +136,56 @@ class Shapes:
     image: Callable[[dict[str, Any], Conversion, str], Record]  # an OpenAI image_url object -> a part
     call: Callable[[str, str, dict[str, Any]], Record]  # (call id, function name, arguments) -> a part
     result: Callable[[str, str, str], Record]  # (call id, function name, result text) -> a part
+
+
+WEIGHT_ONE = "weight 1 (the default) dropped"
+
+
+def plain_turns(record: Record, conversion: Conversion, shapes: Shapes) -> tuple[str | None, list[Record]] | None:
+    """The usual record (``messages`` of plain text: a first system message, then user and
+    assistant ones, maybe weighted; maybe ``tools``) in one tight loop: its system text (or None)
+    and its turns, as :func:`turns` makes them; None for any other record, which the general path
+    then converts or rejects. What is counted (dropped weights) is counted only for a record this
+    returns, in the order the general path counts it."""
+    for key in record:
+        if key != "messages" and key != "tools":
+            return None
+    messages = record.get("messages")
+    if type(messages) is not list or not messages:
+        return None
+    model_role, parts_key = shapes.model_role, shapes.parts_key
+    system = None
+    out: list[Record] = []
+    notes: list[str] = []
+    first = True
+    for message in messages:
+        if type(message) is not dict:
+            return None
+        content = message.get("content")
+        if type(content) is not str or "role" not in message:
+            return None
+        if len(message) != 2:  # only a weight besides: dropped and counted, as check_keys does
+            if len(message) != 3 or "weight" not in message:
+                return None
+            if message["weight"] == 0:
+                if "weight" not in conversion.allowed_losses:
+                    return None  # a reject: the general path says why
+                notes.append(LOSSES["weight"])
+            else:
+                notes.append(WEIGHT_ONE)
+        role = message["role"]
+        if role == "user":
+            out.append({"role": "user", parts_key: [{"text": content}]})
+        elif role == "assistant":
+            out.append({"role": model_role, parts_key: [{"text": content}]})
+        elif role == "system" and first:
+            system = content
+        else:
+            return None
+        first = False
+    for note in notes:
+        conversion.note(note)
+    return system, out
 
 
 def turns(messages: list[dict[str, Any]], start: int, conversion: Conversion, shapes: Shapes, path: str) -> list[Record]:

@@ -24,6 +24,7 @@ from jsonl_lint.convert.targets.common import (
     functions,
     image_mime_type,
     messages_of,
+    plain_turns,
     split_system,
     text_content,
     texts,
@@ -36,9 +37,14 @@ from jsonl_lint.convert.targets.common import (
 def from_openai(record: Record, conversion: Conversion) -> Record:
     if "input" in record:
         return _preference_from_openai(record, conversion)
-    top_level(record, {"messages", "tools"}, conversion, "Gemini's format")
     out: Record = {}
-    system, contents = _contents(messages_of(record), conversion, "messages")
+    plain = plain_turns(record, conversion, SHAPES)
+    if plain is not None:
+        text, contents = plain
+        system = None if text is None else {"parts": [{"text": text}]}
+    else:
+        top_level(record, {"messages", "tools"}, conversion, "Gemini's format")
+        system, contents = _contents(messages_of(record), conversion, "messages")
     if system is not None:
         out["systemInstruction"] = system
     out["contents"] = contents
