@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from jsonl_lint import formats, parallel, schema_errors
+from jsonl_lint import explanation_cache, formats, parallel, schema_errors
 from jsonl_lint.config import Config
 from jsonl_lint.conversation import EVERY_RECORD, SPECIAL_MARK, Features, summary
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
@@ -458,23 +458,7 @@ def check_record(value: dict[str, Any], *, config: Config | None = None, **optio
     return list(check_source([line], target, path="<record>", dataset_rules=False).problems)
 
 
-_EXPLAINED_MAX_BYTES = 16_384  # records up to this size have their explanation cached
-
-
 def _explanation(data_format: str, record: Record) -> tuple[schema_errors.SchemaIssue, ...]:
-    """Why a record fails its schema. Explaining is the slowest step of the error path (Python
-    jsonschema), and bad files repeat the same broken record: small records are explained once
-    per distinct content (their sorted-key JSON), columns are still found in each line."""
-    if len(record.raw) <= _EXPLAINED_MAX_BYTES:
-        try:
-            key = record.canonical or orjson.dumps(record.value, option=orjson.OPT_SORT_KEYS)
-        except TypeError:  # nested deeper than orjson writes: explained the long way
-            key = b""
-        if key:
-            return _explained(data_format, key)
-    return tuple(schema_errors.explain(formats.explaining_validator(data_format), record.value))
-
-
-@functools.lru_cache(maxsize=1024)
-def _explained(data_format: str, canonical: bytes) -> tuple[schema_errors.SchemaIssue, ...]:
-    return tuple(schema_errors.explain(formats.explaining_validator(data_format), orjson.loads(canonical)))
+    """Why a record fails its schema: explained once per shape of breakage (bad files repeat
+    the same broken record with different text); columns are still found in each line."""
+    return explanation_cache.explanation(data_format, record.value)

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 PathPart = str | int
 JsonPath = tuple[PathPart, ...]
@@ -121,7 +122,8 @@ def iter_nodes(text: str) -> Iterator[Node]:
 def locate(text: str, path: Sequence[PathPart], *, key: bool = False) -> int | None:
     """1-based column of the value at ``path`` (of its key with ``key=True``), or None.
 
-    With a repeated key the last occurrence wins, as in the parsed value.
+    ``text`` is a record's line: valid JSON with no repeated key in any object (the reader
+    reports such a line instead of making it a record), so the first place found is the one.
     """
     wanted = tuple(path)
     found: Node | None = None
@@ -132,16 +134,85 @@ def locate(text: str, path: Sequence[PathPart], *, key: bool = False) -> int | N
         found = _index.nodes.get(wanted)
     else:
         _index.first, _index.text, _index.nodes = text, None, {}
-        try:
-            for node in iter_nodes(text):
-                if node.path == wanted:
-                    found = node
-        except (ValueError, IndexError):
+        offsets = _find(text, wanted)
+        if offsets is None:
             return None
+        key_offset, value_offset = offsets
+        return (key_offset if key and key_offset is not None else value_offset) + 1
     if found is None:
         return None
     offset = found.key_offset if key and found.key_offset is not None else found.value_offset
     return offset + 1
+
+
+# The tokens that give JSON text its structure: strings (keys among them) and punctuation.
+# Numbers, literals and whitespace lie between them and are skipped in C.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]')
+
+
+def _find(text: str, wanted: JsonPath) -> tuple[int | None, int] | None:
+    """Offsets of the key and of the value at ``wanted`` in a valid JSON text without repeated
+    keys, or None: what :func:`iter_nodes` finds, with one regex pass over the text up to the
+    place, and no node made for the values that are not wanted."""
+    size = len(wanted)
+    if size == 0:
+        return None, _skip(text, 0)
+    # Open containers, innermost last: [is_object, index, whether its path is wanted's start].
+    stack: list[list[Any]] = []
+    expect_key = False
+    key_at = 0
+    inside = True  # whether the value that starts next is on wanted's path (the root is)
+    for match in _TOKEN.finditer(text):
+        start = match.start()
+        char = text[start]
+        if char == '"':
+            if expect_key:
+                key = match.group()[1:-1]
+                expect_key = False
+                top = stack[-1]
+                depth = len(stack)
+                key_at = start
+                top[1] = _decode_key(key) if top[2] and depth <= size else None
+            else:
+                inside = False
+        elif char == ":":
+            top = stack[-1]
+            depth = len(stack)
+            inside = top[2] and depth <= size and top[1] == wanted[depth - 1] and top[1] is not None
+            if inside and depth == size:
+                return key_at, _skip(text, match.end())
+        elif char == ",":
+            top = stack[-1]
+            if top[0]:
+                expect_key = True
+            else:
+                top[1] += 1
+                inside = _element(top, len(stack), wanted)
+                if inside and len(stack) == size:
+                    return None, _skip(text, match.end())
+        elif char == "{":
+            stack.append([True, None, inside])
+            expect_key = True
+        elif char == "[":
+            top = [False, 0, inside]
+            stack.append(top)
+            after = _skip(text, match.end())
+            inside = text[after] != "]" and _element(top, len(stack), wanted)
+            if inside and len(stack) == size:
+                return None, after
+        elif stack.pop()[2]:  # a container on wanted's path closed without it: not there
+            return None
+        else:
+            inside = expect_key = False
+    return None
+
+
+def _element(array: list[Any], depth: int, wanted: JsonPath) -> bool:
+    """Whether the array's current element is on wanted's path."""
+    if not array[2] or depth > len(wanted):
+        return False
+    part = wanted[depth - 1]
+    return type(part) is int and part == array[1]
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple, Protocol
 
@@ -196,8 +197,15 @@ def _classify_failure(raw: bytes, number: int, problem: ProblemSink) -> Problem 
     return problem(syntax.INVALID_JSON, number, error.colno, message)
 
 
+# What a line needs to hold for a non-finite number: NaN or Infinity, or a number past the
+# float range (an exponent of three digits or more, or over 200 digits before the point).
+_MAYBE_NON_FINITE = re.compile(r"NaN|Infinity|[0-9](?:[eE][+-]?[0-9]{3}|[0-9]{199})")
+
+
 def _non_finite_column(text: str) -> int | None:
     """Where the first NaN/Infinity/overflowing number is, if the line is otherwise valid JSON."""
+    if _MAYBE_NON_FINITE.search(text) is None:  # most broken lines: spare the slow parse below
+        return None
     try:  # integers as floats: past 4,300 digits int() refuses (and is quadratic), float() gives inf
         json.loads(text, parse_int=float)
     except (ValueError, RecursionError):

@@ -95,15 +95,20 @@ def _or_list(values: Sequence[object], *, quote: bool = True) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
-def explain(validator: jsonschema.protocols.Validator, instance: Any, *, root: str = "the record") -> list[SchemaIssue]:
+def explain(
+    validator: jsonschema.protocols.Validator, instance: Any, *, root: str = "the record", quoted: list[JsonPath] | None = None
+) -> list[SchemaIssue]:
     """Every structural problem of ``instance``, one per place, in document order.
+
+    ``quoted`` is told the path of every value whose content a message shows (beyond its type,
+    the record's keys and its roles): explanations are cached by the rest of the record.
 
     jsonschema recurses (and writes reprs) per level of the instance, so a record nested hundreds
     of levels deep would exhaust Python's stack. Our schemas look only a few levels down, so the
     record is explained with what lies below :data:`EXPLAIN_DEPTH` levels cut off.
     """
     try:
-        return _explain(validator, _cut(instance, EXPLAIN_DEPTH), root)
+        return _explain(validator, _cut(instance, EXPLAIN_DEPTH), root, [] if quoted is None else quoted)
     except RecursionError:
         return [SchemaIssue((), f"{root} does not match its schema, and nests too deeply to say where")]
 
@@ -120,11 +125,11 @@ def _cut(value: Any, depth: int) -> Any:
     return value
 
 
-def _explain(validator: jsonschema.protocols.Validator, instance: Any, root: str) -> list[SchemaIssue]:
+def _explain(validator: jsonschema.protocols.Validator, instance: Any, root: str, quoted: list[JsonPath]) -> list[SchemaIssue]:
     issues: list[SchemaIssue] = []
     seen: set[tuple[JsonPath, bool]] = set()
     for error in validator.iter_errors(instance):
-        for issue in _describe(error, instance, root):
+        for issue in _describe(error, instance, root, quoted):
             if (issue.path, issue.at_key) not in seen:
                 seen.add((issue.path, issue.at_key))
                 issues.append(issue)
@@ -136,7 +141,7 @@ def _has_specific_inside(general: SchemaIssue, issues: list[SchemaIssue]) -> boo
     return any(not other.general and other.path[:size] == general.path and other is not general for other in issues)
 
 
-def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root: str) -> Iterator[SchemaIssue]:
+def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root: str, quoted: list[JsonPath]) -> Iterator[SchemaIssue]:
     path: JsonPath = tuple(error.absolute_path)
     place = describe_place(document, path, root)
     kind = error.validator
@@ -151,7 +156,11 @@ def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root:
             yield SchemaIssue(path, f"{place}: {schema['x-error']}", general=True)
         else:
             best = jsonschema.exceptions.best_match(error.context or [])
-            yield from _describe(best, document, root) if best is not None else [SchemaIssue(path, f"{place}: {error.message}")]
+            if best is not None:
+                yield from _describe(best, document, root, quoted)
+            else:
+                quoted.append(path)
+                yield SchemaIssue(path, f"{place}: {error.message}")
     elif kind == "required":
         missing = [key for key in expected if key not in instance]
         names = ", ".join(f'"{key}"' for key in missing)
@@ -174,8 +183,10 @@ def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root:
         wanted = _or_list([_TYPE_NAMES.get(t, t) for t in types], quote=False)
         yield SchemaIssue(path, f"{place} must be {wanted}, found {kind_of(instance)}")
     elif kind == "enum":
+        quoted.append(path)
         yield SchemaIssue(path, f"{place} is {_short(instance)}; expected {_or_list(expected)}")
     elif kind == "const":
+        quoted.append(path)
         yield SchemaIssue(path, f"{place} is {_short(instance)}; expected {_short(expected)}")
     elif kind == "minItems":
         if expected == 1:
@@ -187,12 +198,15 @@ def _describe(error: jsonschema.exceptions.ValidationError, document: Any, root:
     elif kind == "minLength":
         yield SchemaIssue(path, f"{place} must not be empty")
     elif kind == "maxLength":
+        quoted.append(path)
         yield SchemaIssue(path, f"{place} is {len(instance)} characters long; at most {expected} allowed")
     elif kind in ("pattern", "not"):
         description = schema.get("description")
         why = description[0].lower() + description[1:].rstrip(".") if description else f"it must match {expected}"
+        quoted.append(path)
         yield SchemaIssue(path, f"{place} {_short(instance)} is not valid: {why}")
     else:
+        quoted.append(path)
         yield SchemaIssue(path, f"{place}: {error.message}")
 
 
