@@ -4,6 +4,10 @@ measured in the same run: a loop that only parses each line with orjson (or read
 
     python benchmarks/bench.py                      # 100k and 400k lines
     python benchmarks/bench.py --lines 20000        # quicker
+    python benchmarks/bench.py --quick              # a smaller run of every section
+
+The peer tools it compares with (benchmarks/requirements.txt) are installed into a virtual
+environment of the benchmark's own (in its temporary folder), or taken from ``--peers VENV``.
 
 Data comes from ../shared/bench/make_dataset.py (deterministic) and is written to a temporary
 folder, never to the repository. Each command runs in its own process, three times (once for
@@ -59,11 +63,14 @@ class Result:
         return self.megabytes / self.seconds
 
 
-def measure(label: str, argv: list[str], data: Path, runs: int = 3) -> Result:
+RUNS = 3  # runs of each command (the fastest counts); --quick: 2
+
+
+def measure(label: str, argv: list[str], data: Path, runs: int | None = None) -> Result:
     """The fastest of ``runs`` runs (the machine's noise only ever slows a run down), with the
     largest peak RSS seen."""
     best: Result | None = None
-    for _ in range(runs):
+    for _ in range(runs or RUNS):
         start = time.perf_counter()
         # stderr to a file, not a pipe: a command that says much there would block on a full pipe
         with open(os.devnull, "wb") as sink, tempfile.TemporaryFile() as errors:
@@ -83,15 +90,20 @@ def measure(label: str, argv: list[str], data: Path, runs: int = 3) -> Result:
     return best
 
 
-def peer(folder: Path, package: str) -> Path | None:
-    """The console script of a peer tool from PyPI, installed into the benchmark's own virtual
-    environment in ``folder`` (never into the project's); None, with the reason, when it cannot be."""
-    venv = folder / "peers"
+PEER_REQUIREMENTS = Path(__file__).resolve().parent / "requirements.txt"
+
+
+def peer(folder: Path, package: str, venv: Path | None = None) -> Path | None:
+    """The console script of a peer tool: from ``venv`` when given, else installed (the versions
+    benchmarks/requirements.txt pins) into the benchmark's own virtual environment in ``folder``,
+    never into the project's; None, with the reason, when it cannot be."""
+    venv = venv or folder / "peers"
     script = venv / "bin" / package
     if not script.exists():
         try:
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", package], check=True, capture_output=True)
+            pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+            subprocess.run([*pip, "-r", str(PEER_REQUIREMENTS)], check=True, capture_output=True)
         except (OSError, subprocess.CalledProcessError) as error:
             print(f"\n({package} not measured: it could not be installed: {error})")
             return None
@@ -128,9 +140,16 @@ def wall_time(argv: list[str], runs: int = 7) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def bench_small_and_many(folder: Path) -> None:
+def bench_small_and_many(folder: Path, figures: dict[str, str]) -> None:
     small = dataset(folder, 20, "chat")
-    print(f"\nstart-up: jsonl-lint check on a 20-line file: {wall_time(lint('check', str(small))):.3f} s (median of 7)")
+    floor = wall_time([sys.executable, "-c", "import orjson"])
+    check = wall_time(lint("check", str(small)))
+    version = wall_time(lint("--version"))
+    print(f"\nstart-up (median of 7 wall times; the floor: python -c 'import orjson', {floor:.3f} s)")
+    print(f"  jsonl-lint check on a 20-line file: {check:.3f} s ({check / floor:.2f}x the floor; target under 0.12 s)")
+    print(f"  jsonl-lint --version: {version:.3f} s ({version / floor:.2f}x the floor; target under 0.06 s)")
+    figures["start-up: check on 20 lines"] = f"{check:.3f} s ({check / floor:.2f}x the floor's start-up)"
+    figures["start-up: --version"] = f"{version:.3f} s ({version / floor:.2f}x the floor's start-up)"
     files = []
     for i in range(8):
         path = folder / f"many-{i}.jsonl"
@@ -143,42 +162,108 @@ def bench_small_and_many(folder: Path) -> None:
     print(f"8 files ({megabytes:.0f} MB): --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s: {one / two:.2f}x")
 
 
+def figure(result: Result, floor: Result) -> str:
+    return f"{result.mb_per_s:.1f} MB/s, {result.peak_rss_mb:.0f} MB peak ({result.mb_per_s / floor.mb_per_s:.2f}x the floor)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lines", type=int, nargs="+", default=[100_000, 400_000])
+    parser.add_argument("--lines", type=int, nargs="+", help="chat lines of each main table (default 100k and 400k; --quick 20k)")
     parser.add_argument("--keep", type=Path, help="folder to keep generated data in between runs")
-    parser.add_argument("--hygiene-lines", type=int, default=200_000, help="lines for the near-duplicate and secrets table (0: skip it)")
+    parser.add_argument("--hygiene-lines", type=int, help="lines for the near-duplicate and secrets table (0: skip it; default 200k)")
+    parser.add_argument("--bad-lines", type=int, nargs="+", help="lines of the all-bad-lines files (default 200k and 1M)")
+    parser.add_argument("--peers", type=Path, help="a virtual environment that has the peer tools (default: one made in the temp folder)")
+    parser.add_argument("--quick", action="store_true", help="smaller files, fewer runs: every section in a few minutes")
     args = parser.parse_args()
+    global RUNS
+    RUNS = 2 if args.quick else 3
+    lines_list = args.lines or ([20_000] if args.quick else [100_000, 400_000])
+    hygiene = args.hygiene_lines if args.hygiene_lines is not None else (0 if args.quick else 200_000)
+    bad_lines = args.bad_lines or ([50_000, 200_000] if args.quick else [200_000, 1_000_000])
     if "TIKTOKEN_CACHE_DIR" not in os.environ and TIKTOKEN_CACHE.is_dir():
         os.environ["TIKTOKEN_CACHE_DIR"] = str(TIKTOKEN_CACHE)  # offline machines: the shared cache
     folder = args.keep or Path(tempfile.mkdtemp(prefix="jsonl-lint-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    for lines in args.lines:
+    figures: dict[str, str] = {}  # issue 12's figures, repeated at the end
+    for lines in lines_list:
         chat = dataset(folder, lines, "chat")
         floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(chat)], chat)
         results = [
             measure("jsonl-lint check --profile structural", lint("check", "--profile", "structural", str(chat)), chat),
             measure("jsonl-lint check (default profile)", lint("check", str(chat)), chat),
-            measure("jsonl-lint check --model gpt-3.5-turbo-0613", lint("check", "--model", "gpt-3.5-turbo-0613", str(chat)), chat, runs=1),
+            measure("jsonl-lint check --jobs 1", lint("check", "--jobs", "1", str(chat)), chat),
         ]
-        lens = peer(folder, "jsonl-lens")
+        if not args.quick:
+            model = lint("check", "--model", "gpt-3.5-turbo-0613", str(chat))
+            results.append(measure("jsonl-lint check --model gpt-3.5-turbo-0613", model, chat, runs=1))
+        lens = peer(folder, "jsonl-lens", args.peers)
         if lens is not None:
             results.append(measure("jsonl-lens (peer: parses and summarizes only)", [str(lens), str(chat)], chat))
         print_table(f"chat, {lines:,} lines", floor, results)
+        structural, default, one_job = results[:3]
+        at = f"chat {lines // 1000}k"
+        figures[f"{at}: floor (orjson.loads per line)"] = figure(floor, floor)
+        figures[f"{at}: check (default)"] = figure(default, floor)
+        figures[f"{at}: check --profile structural"] = figure(structural, floor)
+        figures[f"{at}: check --jobs 1"] = figure(one_job, floor)
         if lens is not None:
-            structural, default, peer_result = results[0], results[1], results[-1]
-            print(
-                f"  vs jsonl-lens (MB/s ratio): check {default.mb_per_s / peer_result.mb_per_s:.2f}x, "
+            peer_result = results[-1]
+            figures[f"{at}: jsonl-lens"] = figure(peer_result, floor)
+            versus = (
+                f"check {default.mb_per_s / peer_result.mb_per_s:.2f}x, "
                 f"--profile structural {structural.mb_per_s / peer_result.mb_per_s:.2f}x (issue 12's targets: 1.3x and 2x)"
             )
-    if args.hygiene_lines:
-        bench_hygiene(folder, args.hygiene_lines)
-    bench_small_and_many(folder)
-    bench_memory(folder)
-    bench_convert(folder, max(args.lines))
-    bench_stats(folder, 20_000)
+            print(f"  vs jsonl-lens (MB/s ratio): {versus}")
+            figures[f"{at}: vs jsonl-lens"] = versus
+    bench_all_bad(folder, bad_lines, figures)
+    if hygiene:
+        bench_hygiene(folder, hygiene)
+    bench_small_and_many(folder, figures)
+    if not args.quick:
+        bench_memory(folder)
+    bench_convert(folder, max(lines_list), figures)
+    bench_stats(folder, 20_000, figures)
+    print("\nissue 12's figures (MB/s is input bytes over wall time; ratios to the floor of the same file, this run)")
+    for name, value in figures.items():
+        print(f"  {name:<40} {value}")
     if not args.keep:
         shutil.rmtree(folder)  # data, the peers' environment, the HF model folder
+
+
+# A file where every line has a problem, each kind a quarter of the lines: no assistant message
+# (a record rule), an unknown role and a string for messages (schema errors), and invalid JSON.
+MAKE_ALL_BAD = """
+import sys
+lines = int(sys.argv[2])
+kinds = (
+    '{{"messages": [{{"role": "user", "content": "hi {n}"}}]}}\\n',
+    '{{"messages": [{{"role": "robot", "content": "x{n}"}}, {{"role":"assistant","content":"y"}}]}}\\n',
+    '{{"messages": "oops {n}"}}\\n',
+    '{{"messages": [{{"role": "user", "content": "q{n}"}}, {{"role":"assistant","content":""}}]\\n',
+)
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    for n in range(lines):
+        out.write(kinds[n % 4].format(n=n))
+"""
+
+
+def bench_all_bad(folder: Path, sizes: list[int], figures: dict[str, str]) -> None:
+    """A file where every line has a problem (issue 12: at least 20 MB/s, memory flat from the
+    smaller file to the larger), with the default text report."""
+    for lines in sizes:
+        path = folder / f"all-bad-{lines}.jsonl"
+        if not path.exists():
+            subprocess.run([sys.executable, "-c", MAKE_ALL_BAD, str(path), str(lines)], check=True)
+        floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL_LENIENT, str(path)], path)
+        result = measure("jsonl-lint check (text report)", lint("check", str(path)), path)
+        print_table(f"all lines bad, {lines:,} lines", floor, [result])
+        figures[f"all-bad {lines // 1000}k lines: check"] = figure(result, floor)
+
+
+FLOOR_JSONL_LENIENT = (
+    "import sys, orjson\nfor line in open(sys.argv[1], 'rb'):\n    try:\n        orjson.loads(line)\n"
+    "    except orjson.JSONDecodeError:\n        pass\n"
+)
 
 
 NEAR_DUPLICATES_ON = '[tool.jsonl-lint]\nseverity = {near-duplicate = "warning"}\n'
@@ -242,10 +327,14 @@ def bench_memory(folder: Path) -> None:
         print_table(label, floor, [result])
 
 
-def bench_stats(folder: Path, lines: int) -> None:
+def bench_stats(folder: Path, lines: int, figures: dict[str, str]) -> None:
     chat = dataset(folder, lines, "chat")
+    floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(chat)], chat)
     baseline = measure("baseline: cookbook loop, one process", [sys.executable, "-c", COOKBOOK_STATS, str(chat)], chat)
     results = [measure("jsonl-lint stats (tiktoken o200k_base)", lint("stats", str(chat)), chat)]
+    figures[f"stats {lines // 1000}k lines (o200k)"] = (
+        f"{figure(results[0], floor)}; {results[0].mb_per_s / baseline.mb_per_s:.2f}x the cookbook loop"
+    )
     try:
         model = hf_model(folder, chat)
         results.append(
@@ -304,12 +393,13 @@ def hf_model(folder: Path, data: Path) -> Path:
     return model
 
 
-def bench_convert(folder: Path, lines: int) -> None:
+def bench_convert(folder: Path, lines: int, figures: dict[str, str]) -> None:
     legacy = dataset(folder, lines, "prompt-completion")
     out = folder / "converted.jsonl"
     floor = measure("floor: orjson.loads per line", [sys.executable, "-c", FLOOR_JSONL, str(legacy)], legacy)
     result = measure("jsonl-lint convert (whole-file detection)", lint("convert", str(legacy), "-o", str(out)), legacy)
     print_table(f"prompt-completion, {lines:,} lines", floor, [result])
+    figures[f"convert prompt-completion {lines // 1000}k"] = figure(result, floor)
     table = dataset(folder, lines, "csv")
     floor = measure("floor: csv.reader per row", [sys.executable, "-c", FLOOR_CSV, str(table)], table)
     result = measure("jsonl-lint convert", lint("convert", str(table), "-o", str(out)), table)
