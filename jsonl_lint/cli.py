@@ -250,11 +250,12 @@ def _both(first: Callable[[Problem], None], second: Callable[[Problem], None]) -
 def _fix_files(targets: Sequence[tuple[str, Target]], notes: TextIO) -> bool:
     """Fix each file in place; False when one could not be written (said on stderr)."""
     from jsonl_lint.fix import fix_file
+    from jsonl_lint.openers import is_url
 
     written = True
     for name, config in targets:
-        if not os.path.isfile(name):
-            continue  # the check reports the file it cannot read
+        if not is_url(name) and not os.path.isfile(name):
+            continue  # the check reports the file it cannot read (fix_file refuses a URL)
         try:
             summary = fix_file(name, max_line_bytes=config.max_line_bytes)
         except UsageError as error:

@@ -261,7 +261,7 @@ class _FileRun:
             self.counts.content += 1
             at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[sniffed.shape]))
             return
-        batches = source.blocks()
+        batches = source.blocks(stop_at_damage=True)
         for first_line, block in batches:
             self.lines.check_lines(lines_of(block), first_line, self.emit, self._observe, self.counts)
             if self.lines.formats.data_format is not None and self.jobs > 1:
@@ -269,6 +269,9 @@ class _FileRun:
         work = functools.partial(_check_batch, self.lines)
         for result in parallel.map_blocks(work, batches, self.jobs):
             self._merge(result)
+        if source.damaged is not None:  # compressed data cut short or corrupt: the lines before it were checked
+            self.counts.content += 1
+            at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[source.damaged]))
         if not source.ends_with_newline:
             message = "the file does not end with a newline (`jsonl-lint check --fix` adds it)"
             at_end.append(self.reporter.problem(layout.NO_FINAL_NEWLINE, None, None, message))

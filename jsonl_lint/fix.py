@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import IO
 
 from jsonl_lint.atomic import atomic_write
+from jsonl_lint.openers import is_url
+from jsonl_lint.problems import UsageError
 from jsonl_lint.source import DEFAULT_MAX_LINE_BYTES, UTF8_BOM, LongLine, Source
 
 
@@ -74,8 +76,14 @@ def fix_lines(lines: Iterable[bytes], out: IO[bytes] | None = None) -> FixSummar
 def fix_file(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> FixSummary:
     """Repair the file in place (through a symbolic link: its target), atomically, and only
     when something is to be repaired: a file that needs nothing is read once and not written
-    (so a clean file in a read-only folder is fine). UsageError naming the file when it cannot."""
+    (so a clean file in a read-only folder is fine). UsageError naming the file when it cannot,
+    and for a URL, a compressed file or Parquet: those are never rewritten."""
+    if is_url(str(path)):
+        raise UsageError(f"{path}: --fix rewrites local JSONL files only, not URLs")
     with Source.open(str(path), max_line_bytes=max_line_bytes) as source:
+        if source.compression is not None:
+            what = "a Parquet file" if source.compression == "parquet" else f"{source.compression}-compressed"
+            raise UsageError(f"{path}: is {what}; --fix rewrites plain JSONL only (decompress it, fix, compress again)")
         if source.sniff().shape is not None:
             return FixSummary(refused="the file is not JSONL (see JL012)")
         summary = fix_lines(line for _, line in source.lines())

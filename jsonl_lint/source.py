@@ -17,16 +17,19 @@ reading from the start works on a pipe too.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Self
 
 import orjson
 
+from jsonl_lint import decompress
+from jsonl_lint.decompress import DamagedInput
+from jsonl_lint.openers import open_input
 from jsonl_lint.problems import UsageError
 
 BLOCK_BYTES = 2 << 20  # a block is about this many bytes of whole lines
@@ -107,9 +110,16 @@ def split_blocks(
         first_line += block.count(b"\n")
 
 
+class _Damaged(Exception):
+    """Reading stopped at damaged compressed data (the Source keeps why)."""
+
+
 class Source:
     """An open input. ``name`` is what reports call it (``<stdin>`` for ``-``); ``size`` is the
-    byte size of a regular file (None for a pipe); ``position`` how many bytes were read."""
+    byte size of a regular file (None for a pipe; a compressed file's own size); ``position``
+    how many of those bytes were read; ``compression`` the input's layer (``gzip``, ``bzip2``,
+    ``xz``, ``zstd``, ``parquet``; None for plain JSONL); ``damaged`` why reading stopped early
+    (a key of :data:`SHAPES`: compressed data cut short or corrupt), else None."""
 
     def __init__(self, stream: BinaryIO, name: str, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, owned: bool = True) -> None:
         self.name = name
@@ -119,7 +129,13 @@ class Source:
         self._head: bytes | None = None
         self._started = False
         self._last = b""
-        self.position = 0
+        self._read_bytes = 0
+        self._ended = False  # damage met while reading the head: nothing more is read
+        self._shape: str | None = None  # the input as a whole is not JSONL (set by open)
+        self._consumed: Callable[[], int | None] | None = None
+        self._raw: BinaryIO | None = None
+        self.compression: str | None = None
+        self.damaged: str | None = None
         try:
             info = os.fstat(stream.fileno())
             regular = stat.S_ISREG(info.st_mode)
@@ -130,16 +146,16 @@ class Source:
 
     @classmethod
     def open(cls, name: str, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Source:
-        """Open a path, or ``-`` for standard input; UsageError ``"NAME: reason"`` otherwise."""
-        if name == "-":
-            return cls(sys.stdin.buffer, "<stdin>", max_line_bytes=max_line_bytes, owned=False)
-        try:
-            stream = open(name, "rb")  # noqa: SIM115 (closed by the Source)
-        except IsADirectoryError:
-            raise UsageError(f"{name}: is a directory") from None
-        except OSError as error:
-            raise UsageError(f"{name}: {error.strerror or error}") from None
-        return cls(stream, name, max_line_bytes=max_line_bytes)
+        """Open a path, a URL (through fsspec) or ``-`` for standard input, decompressing it or
+        reading Parquet rows as lines (:mod:`jsonl_lint.openers`); UsageError ``"NAME: reason"``."""
+        opened = open_input(name)
+        source = cls(opened.stream, "<stdin>" if name == "-" else name, max_line_bytes=max_line_bytes, owned=opened.owned)
+        if opened.size is not None:
+            source.size = opened.size
+        source.compression, source._shape, source._raw = opened.kind, opened.shape, opened.raw
+        if opened.raw is not None:
+            source._consumed = opened.consumed
+        return source
 
     @classmethod
     def of_bytes(cls, data: bytes, name: str = "<bytes>", *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Source:
@@ -154,19 +170,32 @@ class Source:
     def close(self) -> None:
         if self._owned:
             self._stream.close()
+            if self._raw is not None:
+                self._raw.close()
+
+    @property
+    def position(self) -> int:
+        """Bytes of the input read so far (of a compressed file: its compressed bytes)."""
+        consumed = self._consumed() if self._consumed is not None else None
+        return self._read_bytes if consumed is None else consumed
 
     def _read(self, size: int) -> bytes:
         if self._head is not None:
             head, self._head = (self._head, None) if len(self._head) <= size else (self._head[:size], self._head[size:])
             if head:
                 return head
+        if self._ended:
+            return b""
         try:
             data = self._stream.read(size)
+        except DamagedInput as damage:
+            self.damaged = damage.shape
+            raise _Damaged from None
         except IsADirectoryError:
             raise UsageError(f"{self.name}: is a directory") from None
         except OSError as error:
             raise UsageError(f"{self.name}: {error.strerror or error}") from None
-        self.position += len(data)
+        self._read_bytes += len(data)
         if data:
             self._last = data[-1:]
         return data
@@ -177,25 +206,45 @@ class Source:
             raise RuntimeError("head() after reading began")
         if self._head is None:
             self._head = b""
-            self._head = self._read(BLOCK_BYTES)
+            try:
+                self._head = self._read(BLOCK_BYTES)
+            except _Damaged:  # at the first byte (a read gives the bytes before damage, then fails)
+                self._ended = True
         return self._head
 
-    def blocks(self) -> Iterator[Block]:
-        """(first line number, whole lines) of about BLOCK_BYTES each; see :func:`lines_of`."""
+    def blocks(self, *, stop_at_damage: bool = False) -> Iterator[Block]:
+        """(first line number, whole lines) of about BLOCK_BYTES each; see :func:`lines_of`.
+
+        Compressed data that is cut short or corrupt ends the blocks at the last whole line
+        before it; then :attr:`damaged` says why, and without ``stop_at_damage`` (the caller
+        reports it) a :class:`UsageError` naming the input follows the last block. An input that
+        is not JSONL as a whole (see :meth:`sniff`) is a UsageError at once."""
         if self._started:
             raise RuntimeError(f"{self.name} is read once")
         self._started = True
-        return split_blocks(self._read, max_line_bytes=self.max_line_bytes)
+        if self._shape is not None:
+            raise UsageError(f"{self.name}: {SHAPES[self._shape]}")
+        return self._blocks(stop_at_damage)
+
+    def _blocks(self, stop_at_damage: bool) -> Iterator[Block]:
+        with contextlib.suppress(_Damaged):  # the line the damage cut stays unread, with the rest
+            yield from split_blocks(self._read, max_line_bytes=self.max_line_bytes)
+        if self.damaged is not None and not stop_at_damage:
+            raise UsageError(f"{self.name}: {SHAPES[self.damaged]}")
 
     def sniff(self) -> Sniffed:
         """What the input looks like from its head (see :func:`sniff`); reading starts over after."""
+        if self._shape is not None:
+            return Sniffed(None, self._shape)
         head = self.head()
+        if self.damaged is not None and not head:
+            return Sniffed(None, self.damaged)
         return sniff(head, whole=len(head) < BLOCK_BYTES)
 
     @property
     def ends_with_newline(self) -> bool:
-        """After reading: the last byte was a newline (or there was none)."""
-        return self._last in (b"", b"\n")
+        """After reading: the last byte was a newline (or there was none, or the input was damaged)."""
+        return self._last in (b"", b"\n") or self.damaged is not None
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """(1-based number, the line's bytes with its ending) for each line."""
@@ -214,11 +263,15 @@ class Sniffed:
 
 # Not JSONL at all: what the file is, and what to do (shown as one problem, instead of a cascade).
 SHAPES = {
-    "gzip": "this is a gzip-compressed file, not JSONL text: decompress it first (`gunzip -k FILE`)",
+    "gzip": "this is gzip-compressed data, not JSONL text: decompress it (`gunzip -k FILE`), or name it *.gz to check what it holds",
     "zip": "this is a ZIP archive, not JSONL text: extract the .jsonl file from it",
-    "bzip2": "this is a bzip2-compressed file, not JSONL text: decompress it first (`bunzip2 -k FILE`)",
-    "xz": "this is an xz-compressed file, not JSONL text: decompress it first (`unxz -k FILE`)",
-    "zstd": "this is a zstd-compressed file, not JSONL text: decompress it first (`zstd -d FILE`)",
+    "bzip2": "this is bzip2-compressed data, not JSONL text: decompress it (`bunzip2 -k FILE`), or name it *.bz2 to check what it holds",
+    "xz": "this is xz-compressed data, not JSONL text: decompress it (`unxz -k FILE`), or name it *.xz to check what it holds",
+    "zstd": "this is zstd-compressed data, not JSONL text: decompress it (`zstd -d FILE`), or name it *.zst to check what it holds",
+    "parquet": "this is a Parquet file, not JSONL text: name it *.parquet to check its rows",
+    "not-parquet": "the name says Parquet, but the data is not a Parquet file",
+    "parquet-corrupt": "this is not a Parquet file that can be read (its footer or a row group is damaged): the rows before the damage were read",
+    **decompress.SHAPE_MESSAGES,
     "binary": "this is a binary file (NUL bytes), not JSONL text",
     "utf-16": "this file is UTF-16 (or UTF-32) text; JSONL must be UTF-8: re-save it as UTF-8 (`iconv -f UTF-16 -t UTF-8`)",
     "cr-only": "lines end with a lone CR (old Mac line endings), so the whole file reads as one line: turn CR into LF (`tr '\\r' '\\n'`)",

@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import os
 import stat
-import sys
 import tempfile
 from typing import IO, Any, BinaryIO, Self
 
+from jsonl_lint.openers import open_input
 from jsonl_lint.problems import UsageError
+from jsonl_lint.source import SHAPES
 
 _BUFFER = 1 << 20  # large reads: each one goes through Python code (the tee, the head)
 
@@ -80,10 +81,10 @@ class Input:
     def __init__(self, path: str) -> None:
         self.path = path
         self.name = "standard input" if path == "-" else path
-        try:
-            self._file: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed by close())
-        except OSError as error:
-            raise UsageError(f"{path}: {error.strerror or error}") from None
+        opened = open_input(path)  # a path, a URL, compressed or Parquet: JSONL bytes (closed by close())
+        if opened.shape is not None:
+            raise UsageError(f"{path}: {SHAPES[opened.shape]}")
+        self._file: BinaryIO = opened.stream
         self._start = _start_of_regular_file(self._file)
         self._copy: IO[bytes] | None = None if self._start is not None else tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self._reader = io.BufferedReader(_Tee(self._file, self._copy, self.name), _BUFFER)

@@ -12,6 +12,7 @@ from jsonl_lint import source
 from jsonl_lint.convert import alpaca, chat, completion, foreign, sharegpt, table
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import ConvertOptions, Notes, Row
+from jsonl_lint.decompress import without_compression_suffix
 from jsonl_lint.problems import UsageError
 
 
@@ -52,7 +53,7 @@ REGISTRY: dict[str, Converter] = {
 def detect_source(path: str, head: bytes) -> str:
     """The source format from the file's extension, else from its first JSON line (found by
     the one sniffer, which also names files that are not JSONL at all)."""
-    suffix = Path(path).suffix.lower()
+    suffix = Path(without_compression_suffix(path)).suffix.lower()  # train.csv.gz is CSV
     first = None
     if suffix not in TABLE_SUFFIXES:
         sniffed = source.sniff(head)

@@ -36,12 +36,18 @@ NOT_JSONL = Rule(
     code="JL012",
     name="not-jsonl",
     severity=Severity.ERROR,
-    summary="the file is not JSONL text (compressed, UTF-16, one JSON document or array, CR-only)",
+    summary="the file is not JSONL text (compressed under a plain name, ZIP, UTF-16, one JSON document or array, CR-only), or its compression is damaged",
     doc="""The file is not JSONL text at all, so it is reported once instead of line by line.
 
-Recognised: gzip, ZIP, bzip2, xz and zstd files (decompress them first), UTF-16 or UTF-32
-text (re-save as UTF-8), a JSON array or a pretty-printed JSON document (`jq -c '.[]' FILE`
-or `jq -c . FILE` makes JSONL of it), and lines that end with a lone CR (old Mac endings).
+Compressed files named so (`.gz`, `.bz2`, `.xz`, `.zst`) are not this problem: they are read
+as the text they hold. Reported: compressed data under a plain name such as `.jsonl` (a trainer
+that goes by the name would refuse it too: decompress it, or name it for its compression),
+compressed data that is cut short or corrupt (once, after the lines before the damage were
+checked), a name that says `.gz`, `.bz2`, `.xz`, `.zst` or `.parquet` over data that is not,
+data compressed twice, a Parquet file named as JSONL, ZIP archives (extract the file), UTF-16
+or UTF-32 text (re-save as UTF-8), a JSON array or a pretty-printed JSON document
+(`jq -c '.[]' FILE` or `jq -c . FILE` makes JSONL of it), and lines that end with a lone CR
+(old Mac endings).
 
 Fails:
 
