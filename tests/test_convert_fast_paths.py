@@ -2,12 +2,15 @@
 rejects and the same summary, on the shared corpus and on generated rows.
 
 Each fast path has a plain path beside it that these tests switch to: prompt-completion's
-duplicate-key test by length (every line counted for its colons instead), and the targets' loop
-over plain text messages (every record through the general walker instead)."""
+duplicate-key test by length (every line counted for its colons instead), tables' records
+serialised in blocks (one Converted row each for the writer instead), and the targets' loop over
+plain text messages (every record through the general walker instead)."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +26,7 @@ from strategies_trainers import openai_chat
 from conftest import corpus_file
 from jsonl_lint.convert import ConvertOptions, convert_file
 from jsonl_lint.convert import completion as completion_module
+from jsonl_lint.convert.plain import PlainRecords, record_bytes
 from jsonl_lint.convert.targets import Conversion, Unconvertible, bedrock, gemini, targets
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -42,6 +46,7 @@ def plain_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every fast path off."""
     with monkeypatch.context() as patch:
         patch.setattr(completion_module, "DUPLICATE_SLACK", -(1 << 40))  # every line counted for its colons
+        patch.setattr(PlainRecords, "wanted", staticmethod(lambda options: False))
         for module in (gemini, bedrock):
             patch.setattr(module, "plain_turns", lambda record, conversion, shapes: None)
         yield
@@ -172,6 +177,39 @@ def test_duplicate_keys_are_rejects_on_the_fast_path(tmp_path: Path) -> None:
     ]
 
 
+# ---- tables ------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(system=st.text(max_size=8), user=st.text(max_size=20), assistant=st.text(max_size=20))
+def test_plain_record_bytes_are_the_bytes_orjson_writes(system: str, user: str, assistant: str) -> None:
+    messages = [{"role": "system", "content": system}] if system else []
+    messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+    assert record_bytes(system, user, assistant) == orjson.dumps({"messages": messages})
+
+
+CELLS = st.one_of(st.text(max_size=10), st.lists(st.sampled_from(PIECES), max_size=6).map("".join))
+
+
+@SETTINGS
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=2, max_size=4), min_size=1, max_size=10),
+    header=st.sampled_from([["prompt", "completion"], ["q", "a"], ["prompt", "completion", "system"]]),
+    system=st.sampled_from([None, "Be brief.", "a\\nb"]),
+    unescape=st.booleans(),
+)
+def test_table_rows_convert_the_same_on_both_paths(
+    monkeypatch: pytest.MonkeyPatch, rows: list[list[str]], header: list[str], system: str | None, unescape: bool
+) -> None:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([header, *rows])
+    columns = {"user_column": "1", "assistant_column": "2", "system_column": "3" if len(header) == 3 else None}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.csv"
+        path.write_text(buffer.getvalue(), newline="")
+        assert_same_both_ways(monkeypatch, path, ConvertOptions(system=system, unescape=unescape, **columns))
+
+
 # ---- chat into Gemini and Bedrock --------------------------------------------------------------
 
 PLAIN_MESSAGES = st.lists(
@@ -250,3 +288,14 @@ def test_the_usual_line_is_not_counted_for_its_colons(tmp_path: Path, monkeypatc
     assert set(counted) == {
         escaped
     }  # (the first block is read twice: detection, then conversion) 10 bytes of escapes, 3 spaces and a newline: looked at closely
+
+
+def test_table_rows_are_serialised_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table test above compares two paths only if the fast one is taken (for the OpenAI target only)."""
+    added: list[int] = []
+    original = PlainRecords.add
+    monkeypatch.setattr(PlainRecords, "add", lambda self, line, *rest: added.append(line) or original(self, line, *rest))
+    path = tmp_path / "in.csv"
+    path.write_text("prompt,completion\na ->, b END\nc ->, d END\n")
+    assert converted(path, ConvertOptions())[2][1] == 2 and added == [2, 3]
+    assert converted(path, ConvertOptions(to="gemini"))[2][1] == 2 and added == [2, 3]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from jsonl_lint.convert.plain import PlainRecords
 from jsonl_lint.convert.rows import (
     Blank,
     Converted,
@@ -254,12 +255,15 @@ class _Hits:
         return tally
 
 
-def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: Lacking, hits: _Hits | None) -> Iterator[Row]:
-    """Converted rows: a tight loop (tables of millions of rows pass here), ``strip`` inlined."""
+def _pair_rows(
+    items: Iterable[Pair | Row], conventions: Conventions, lacking: Lacking, hits: _Hits | None, records: PlainRecords | None
+) -> Iterator[Row]:
+    """Converted rows: a tight loop (tables of millions of rows pass here), ``strip`` inlined;
+    serialised in blocks by ``records`` when given."""
     separators, stops = (hits.separators, hits.stops) if hits is not None else ({}, {})
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
     separator_size, stop_size = len(separator), len(stop)
-    leading_spaces = 0
+    leading_spaces = separator_hits = stop_hits = 0
     for item in items:
         if type(item) is not Pair:
             yield item  # type: ignore[misc]
@@ -276,12 +280,24 @@ def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: L
             end -= stop_size
         else:
             has_stop = False
-        if hits is not None:
+        if hits is not None:  # the rows' own conventions: those that end with the stripped ones are added up at the end
             if item.user:
-                tail = separator if has_separator else separator_tail(item.user)
-                separators[tail] = separators.get(tail, 0) + 1
-            tail = stop if has_stop else stop_tail(item.assistant)
-            stops[tail] = stops.get(tail, 0) + 1
+                if not has_separator:
+                    tail = separator_tail(item.user)
+                    separators[tail] = separators.get(tail, 0) + 1
+                elif separator_hits:
+                    separator_hits += 1
+                else:
+                    separators.setdefault(separator, 0)  # its place in the tally's order, as if counted row by row
+                    separator_hits = 1
+            if not has_stop:
+                tail = stop_tail(item.assistant)
+                stops[tail] = stops.get(tail, 0) + 1
+            elif stop_hits:
+                stop_hits += 1
+            else:
+                stops.setdefault(stop, 0)
+                stop_hits = 1
             if assistant[0] == " ":
                 leading_spaces += 1
         start = 1 if leading_space and assistant[0] == " " and end > 0 else 0
@@ -301,6 +317,11 @@ def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: L
                     lacking.stop.append(line)
             for message in flag_messages(conventions, has_separator, has_stop):
                 yield Flagged(line, message)
+        if records is not None:
+            row = records.add(line, text, system, user, assistant)
+            if row is not None:
+                yield row
+            continue
         if system:
             messages = [
                 {"role": "system", "content": system},
@@ -310,8 +331,14 @@ def _pair_rows(items: Iterable[Pair | Row], conventions: Conventions, lacking: L
         else:
             messages = [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
         yield Converted(line, {"messages": messages}, text)
+    if records is not None and records.pending:
+        yield records.take()
     if hits is not None:
         hits.leading_spaces += leading_spaces
+        if separator_hits:
+            separators[separator] += separator_hits
+        if stop_hits:
+            stops[stop] += stop_hits
 
 
 def convert_pairs(
@@ -331,8 +358,9 @@ def convert_pairs(
                 break
     provisional = resolve(first.conventions(), options)
     lacking, hits = Lacking(), _Hits()
-    yield from _pair_rows(head, provisional, lacking, None)
-    yield from _pair_rows(items, provisional, lacking, hits)
+    records = PlainRecords(options) if PlainRecords.wanted(options) else None
+    yield from _pair_rows(head, provisional, lacking, None, records)
+    yield from _pair_rows(items, provisional, lacking, hits, records)
     whole = hits.tally()
     whole.merge(first)
     final = resolve(whole.conventions(), options)
@@ -340,8 +368,11 @@ def convert_pairs(
         notes.add("converted twice: the first rows do not share the conventions of the whole input")
         yield Restart()
         lacking = Lacking()
-        yield from _pair_rows(read_again(), final, lacking, None)
+        records = PlainRecords(options) if records is not None else None
+        yield from _pair_rows(read_again(), final, lacking, None, records)
     describe(final, options, notes, f"all {whole.stops.total} rows", lacking)
+    if records is not None:  # where the writer would say it, had it written the rows
+        records.escapes.describe(notes, options.unescape)
 
 
 __all__ = ["Blank", "Conventions", "Pair", "Tally", "Written", "convert_pairs", "describe", "resolve"]

@@ -4,6 +4,7 @@ newlines (and ``\\r\\n`` into one newline)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,11 @@ def record_texts(record: dict[str, Any]) -> list[str]:
 
 
 def record_has_escaped_newlines(record: dict[str, Any]) -> bool:
-    texts = record_texts(record)
+    return texts_have_escaped_newlines(record_texts(record))
+
+
+def texts_have_escaped_newlines(texts: Sequence[str]) -> bool:
+    """Escaped newlines outnumber real ones in these texts, counted together."""
     if not any(ESCAPED in text for text in texts):
         return False
     return sum(t.count(ESCAPED) for t in texts) > sum(t.count("\n") for t in texts)

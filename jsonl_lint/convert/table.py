@@ -26,6 +26,7 @@ from typing import IO, Any, BinaryIO
 
 from jsonl_lint.convert import conventions
 from jsonl_lint.convert.inputs import Input
+from jsonl_lint.convert.plain import PlainRecords
 from jsonl_lint.convert.rows import (
     Blank,
     Converted,
@@ -234,8 +235,21 @@ def _pairs(
         "prompt",
         "completion",
     ):
+        if not PlainRecords.wanted(options):
+            for item in _pair_texts(body, columns, header, width):
+                yield item if not isinstance(item, conventions.Pair) else _plain(item)
+            return
+        records = PlainRecords(options)
         for item in _pair_texts(body, columns, header, width):
-            yield item if not isinstance(item, conventions.Pair) else _plain(item)
+            if type(item) is not conventions.Pair:
+                yield item  # type: ignore[misc]
+                continue
+            row = records.add(item.line, item.text, item.system, item.user, item.assistant)
+            if row is not None:
+                yield row
+        if records.pending:
+            yield records.take()
+        records.escapes.describe(notes, options.unescape)  # where the writer would say it
         return
     # a prompt,completion table: legacy data, exported with its separators and stop sequences
     yield from conventions.convert_pairs(
