@@ -13,12 +13,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from jsonl_lint import explanation_cache, formats, parallel, schema_errors
+from jsonl_lint import explanation_cache, formats, line_ranges, parallel, schema_errors
 from jsonl_lint.config import Config
 from jsonl_lint.conversation import EVERY_RECORD, SPECIAL_MARK, Features, summary
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
@@ -35,7 +36,7 @@ from jsonl_lint.rules.base import (
     RunState,
 )
 from jsonl_lint.rules.file_format import FormatDecider
-from jsonl_lint.source import SHAPES, Source, lines_of
+from jsonl_lint.source import SHAPES, Source, lines_of, split_blocks
 from jsonl_lint.target import Target, resolve_target
 
 Emit = Callable[[Problem], None]
@@ -172,11 +173,32 @@ def _internal_error(reporter: DatasetContext, record: Record, error: BaseExcepti
 
 
 def _check_batch(checker: _LineChecker, first_line: int, lines: Iterable[bytes]) -> Batch:
+    return _check_blocks(checker, [(first_line, lines)])
+
+
+def _check_blocks(checker: _LineChecker, blocks: Iterable[tuple[int, Iterable[bytes]]]) -> Batch:
     problems: list[Problem] = []
     keys: list[tuple[int, int | None, Facts]] = []
     counts = LineCounts()
-    checker.check_lines(lines, first_line, problems.append, lambda line, key, facts, found: keys.append((line, key, facts)), counts)
+    for first_line, lines in blocks:
+        checker.check_lines(lines, first_line, problems.append, lambda line, key, facts, found: keys.append((line, key, facts)), counts)
     return problems, keys, counts.content
+
+
+_RANGE_FIRST_LINE = 2  # a range's lines are numbered from here (not from 1: only the file's line 1 may hold a BOM)
+
+
+def _first_line_of(start: int) -> int:
+    return 1 if start == 0 else _RANGE_FIRST_LINE
+
+
+def _check_range(checker: _LineChecker, max_line_bytes: int, start: int, end: int) -> tuple[Batch, int]:
+    """The lines that start in ``[start, end)`` of the checker's file, read here (by a worker
+    process for itself), numbered from :func:`_first_line_of` its start; and how many there are."""
+    with line_ranges.open_range(checker.path, start, end) as reader:
+        blocks = split_blocks(reader.read, first_line=_first_line_of(start), max_line_bytes=max_line_bytes)
+        batch = _check_blocks(checker, ((first_line, lines_of(block)) for first_line, block in blocks))
+        return batch, reader.lines
 
 
 class _FileRun:
@@ -251,16 +273,27 @@ class _FileRun:
         )
 
     def _run_source(self, source: Source, at_end: list[Problem]) -> None:
-        """Blocks of the source, to forked workers when there are several jobs (results taken in
-        order: the same problems as one process). A file that is not JSONL is one problem.
-
-        The first blocks run here until the file's format is known (the workers inherit it).
-        """
+        """The source's lines, in byte ranges that forked workers read for themselves when there
+        are several jobs and the source is a file, else in blocks read here (results merged in
+        order: the same problems as one process). A file that is not JSONL is one problem."""
         sniffed = source.sniff()
         if sniffed.shape is not None:
             self.counts.content += 1
             at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[sniffed.shape]))
             return
+        if self.jobs > 1 and _rangeable(source, self.path):
+            self._run_ranges(source.name, source.size or 0, source.max_line_bytes)
+            ends_with_newline = line_ranges.ends_with_newline(source.name)
+        else:
+            self._run_blocks(source, at_end)
+            ends_with_newline = source.ends_with_newline
+        if not ends_with_newline:
+            message = "the file does not end with a newline (`jsonl-lint check --fix` adds it)"
+            at_end.append(self.reporter.problem(layout.NO_FINAL_NEWLINE, None, None, message))
+
+    def _run_blocks(self, source: Source, at_end: list[Problem]) -> None:
+        """Blocks of the source read here (a pipe, a compressed or remote input), the first ones
+        checked here until the file's format is known, the others sent to forked workers."""
         batches = source.blocks(stop_at_damage=True)
         for first_line, block in batches:
             self.lines.check_lines(lines_of(block), first_line, self.emit, self._observe, self.counts)
@@ -272,20 +305,42 @@ class _FileRun:
         if source.damaged is not None:  # compressed data cut short or corrupt: the lines before it were checked
             self.counts.content += 1
             at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[source.damaged]))
-        if not source.ends_with_newline:
-            message = "the file does not end with a newline (`jsonl-lint check --fix` adds it)"
-            at_end.append(self.reporter.problem(layout.NO_FINAL_NEWLINE, None, None, message))
 
-    def _merge(self, result: Batch) -> None:
-        """A worker's block: its problems and the dataset rules' problems on its records, in line order."""
+    def _run_ranges(self, path: str, size: int, max_line_bytes: int) -> None:
+        """The file's byte ranges in order: the first ones here until the file's format is known
+        (the workers inherit it), the others in forked workers that each read their own."""
+        spans = line_ranges.spans(size, parallel.RANGE_BYTES)
+        lines_before = 0
+        for start, end in spans:
+            batch, lines = _check_range(self.lines, max_line_bytes, start, end)
+            self._merge(batch, lines_before + 1 - _first_line_of(start))
+            lines_before += lines
+            if self.lines.formats.data_format is not None:
+                break
+        rest = list(spans)  # size / RANGE_BYTES of them
+        results = parallel.map_in_order(functools.partial(_check_range, self.lines, max_line_bytes), rest, self.jobs)
+        for index, (batch, lines) in enumerate(results):  # (to its end: the workers are waited for)
+            self._merge(batch, lines_before + 1 - _first_line_of(rest[index][0]))
+            lines_before += lines
+
+    def _merge(self, result: Batch, shift: int = 0) -> None:
+        """A worker's batch: its problems and the dataset rules' problems on its records, in line
+        order; its line numbers ``shift`` lines on (a range numbers its lines from its start)."""
         problems, keys, content = result
         self.counts.content += content
+        if shift:
+            problems = [p if p.line is None else replace(p, line=p.line + shift) for p in problems]
         enabled = self.target.severities
         for line, key, facts in keys:
             found: list[Problem] = []
-            self._observe(line, key, facts, found)
+            self._observe(line + shift, key, facts, found)
             problems.extend(p for p in found if p.code in enabled)
         _flush(problems, self.emit)
+
+
+def _rangeable(source: Source, path: str) -> bool:
+    """Whether workers can read the source's bytes themselves: a plain local file."""
+    return source.compression is None and source.size is not None and source.is_seekable and source.name == path and "://" not in path
 
 
 def check_source(

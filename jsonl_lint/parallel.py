@@ -1,10 +1,10 @@
-"""Blocks of a file's lines through forked worker processes, results in input order.
+"""Work on parts of a file in forked worker processes, results in input order.
 
-The checker and ``stats`` use it for large files (conversion does not: its work per byte is
-too light to pay for the pipes). At most two blocks per worker are in flight, so memory stays
-flat whatever the file size. Workers are forked: they inherit the parent's state (compiled
-validators, the work function, the hash seed), so nothing but lines and results crosses the
-pipe. Blocks come from :mod:`jsonl_lint.source`.
+The checker sends byte ranges (each worker reads its own, see :mod:`jsonl_lint.line_ranges`);
+``stats`` sends blocks of lines (conversion does not: its work per byte is too light to pay for
+the pipes). At most two items per worker are in flight, so memory stays flat whatever the file
+size. Workers are forked: they inherit the parent's state (compiled validators, the work
+function, the hash seed), so nothing but the items and results crosses the pipe.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 Result = TypeVar("Result")
 
 BATCH_BYTES = 2 << 20  # blocks() for callers that read a stream themselves (convert)
+RANGE_BYTES = 2 << 20  # a worker's unit of work: the cost of a task is small beside checking this many bytes
 PARALLEL_MIN_BYTES = 4 * source.BLOCK_BYTES  # below this, starting workers costs more than they save
 
-_work: Callable[[int, Iterable[bytes]], Any] | None = None  # the forked workers' copy of the work
+_work: Callable[..., Any] | None = None  # in a worker: the work it was started with
 
 lines_of = source.lines_of
 
@@ -46,30 +47,41 @@ def blocks(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, bytes]]
     return source.split_blocks(stream.read, first_line=first_line, block_bytes=BATCH_BYTES)
 
 
-def _run(first_line: int, block: bytes) -> Any:
+def _set_work(work: Callable[..., Any]) -> None:
+    global _work
+    _work = work
+
+
+def _run(*item: Any) -> Any:
     assert _work is not None
-    return _work(first_line, lines_of(block))
+    return _work(*item)
 
 
 def map_blocks(work: Callable[[int, Iterable[bytes]], Result], batches: Iterable[tuple[int, bytes]], jobs: int) -> Iterator[Result]:
     """``work(first_line, lines)`` for every block, in forked workers (here with one job),
     yielded in input order."""
     if jobs <= 1:
-        yield from (work(first_line, lines_of(block)) for first_line, block in batches)
+        return (work(first_line, lines_of(block)) for first_line, block in batches)
+    return map_in_order(lambda first_line, block: work(first_line, lines_of(block)), batches, jobs)
+
+
+def map_in_order(work: Callable[..., Result], items: Iterable[tuple[Any, ...]], jobs: int) -> Iterator[Result]:
+    """``work(*item)`` for every item, in ``jobs`` forked workers (here with one job), yielded in
+    input order. Items and results are pickled; the work itself is inherited, never sent."""
+    if jobs <= 1:
+        yield from (work(*item) for item in items)
         return
     import concurrent.futures  # here: a run with one job starts without them
     import multiprocessing
 
-    global _work
-    _work = work
     pending: collections.deque[concurrent.futures.Future[Result]] = collections.deque()
-    try:
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for first_line, block in batches:
-                pending.append(pool.submit(_run, first_line, block))
-                if len(pending) >= 2 * jobs:
-                    yield pending.popleft().result()
-            while pending:
+    # Each worker is handed the work as it starts (forked: inherited, not pickled), never through
+    # a global of this process that another run's clean-up could clear.
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_work, initargs=(work,)) as pool:
+        for item in items:
+            pending.append(pool.submit(_run, *item))
+            if len(pending) >= 2 * jobs:  # at most two items a worker in flight: memory stays flat
                 yield pending.popleft().result()
-    finally:
-        _work = None
+        while pending:
+            yield pending.popleft().result()

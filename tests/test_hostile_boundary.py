@@ -64,6 +64,7 @@ def test_interrupts_are_not_swallowed(monkeypatch: pytest.MonkeyPatch, error: Ba
 def test_workers_report_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 16 << 10)
     break_on(monkeypatch, "BOOM", FakePanic("panic"))
     data = tmp_path / "train.jsonl"
     data.write_text("".join(chat("BOOM" if i % 100 == 50 else f"answer {i}") + "\n" for i in range(2000)))

@@ -320,6 +320,7 @@ def test_any_schema_and_arguments_finish_quickly_without_an_exception(schema: An
 def test_hostile_tool_records_give_the_same_report_in_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 16 << 10)
     hostile = [
         tool_record({"type": "object", "properties": {"a": {"pattern": "^(a+)+$"}}}, {"a": EVIL}),
         tool_record({"$ref": "http://127.0.0.1:9/x.json"}, {"a": 1}),
@@ -341,6 +342,7 @@ def test_jobs_1_and_jobs_2_print_the_same(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 16 << 10)
     image = {
         "messages": [
             {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR\u00e9w0KGgo="}}]},

@@ -34,6 +34,7 @@ def write_dataset(path: Path, n: int) -> None:
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(source, "BLOCK_BYTES", 16 << 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 32 << 10)
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 16 << 10)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
