@@ -7,8 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jsonl_lint import check_file, check_files, parallel, source
+from jsonl_lint.cli import main
 
 
 def record(i: int) -> dict[str, object]:
@@ -62,3 +65,63 @@ def test_format_set_by_a_later_batch(tmp_path: Path, small_batches: None) -> Non
     unknown = json.dumps({"conversations": [{"from": "human", "value": "x" * 100}]}) + "\n"
     data.write_text(unknown * 400 + "".join(json.dumps(record(i)) + "\n" for i in range(1000)))
     assert check_file(data, jobs=2) == check_file(data, jobs=1)
+
+
+# --- byte ranges: each worker reads its own, the parent numbers their lines ------------------
+
+
+def edge_file(path: Path, *, bom: bool, final_newline: bool) -> None:
+    """Every kind of line a range edge can cut: problems, CRLF, blank, long (over the range size
+    and over the line limit), duplicates far apart, and the file's first and last lines."""
+    lines = [json.dumps(record(i)) for i in range(120)]
+    lines[3] = "{broken json"
+    lines[17] = json.dumps(record(17)) + "\r"  # CRLF
+    lines[18] = ""
+    lines[40] = json.dumps({"messages": [{"role": "user", "content": "y" * 3000}, {"role": "assistant", "content": "ok"}]})
+    lines[41] = "z" * 5000  # over the line limit the test sets
+    lines[60] = lines[5]  # duplicates across ranges
+    lines[119] = lines[0]
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+@pytest.mark.parametrize("range_bytes", [97, 700, 4096])
+@pytest.mark.parametrize(("bom", "final_newline"), [(True, False), (False, True)])
+def test_ranges_print_what_one_process_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], range_bytes: int, bom: bool, final_newline: bool
+) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "RANGE_BYTES", range_bytes)
+    data = tmp_path / "edges.jsonl"
+    edge_file(data, bom=bom, final_newline=final_newline)
+    printed = []
+    for jobs in ("1", "2"):
+        assert main(["check", "--max-line-bytes", "4000", "--jobs", jobs, str(data)]) == 1
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1]
+    found = {(p.code, p.line) for p in check_file(data, jobs=1, max_line_bytes=4000).problems}
+    assert {("JL004", 4), ("JL013", 18), ("JL003", 19), ("JL011", 42), ("JL703", 61), ("JL703", 120)} <= found
+    assert (("JL002", 1) in found) is bom and (("JL014", None) in found) is not final_newline
+
+
+LINES = st.sampled_from(
+    [json.dumps(record(1)), json.dumps(record(2)), json.dumps(record(3)) + "\r", "{broken", "", "[1]", json.dumps(record(4)) * 3, "\ufeff{}"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(LINES, min_size=1, max_size=30), st.booleans(), st.booleans(), st.integers(1, 400), st.sampled_from([None, 300]))
+def test_any_file_in_any_ranges_gives_the_report_of_one_process(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], bom: bool, final_newline: bool, range_bytes: int, limit: int | None
+) -> None:
+    data = tmp_path_factory.mktemp("ranges") / "data.jsonl"
+    data.write_bytes((b"\xef\xbb\xbf" if bom else b"") + ("\n".join(lines) + ("\n" if final_newline else "")).encode())
+    options = {} if limit is None else {"max_line_bytes": limit}
+    serial = check_file(data, jobs=1, **options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(parallel, "RANGE_BYTES", range_bytes)
+        in_order = parallel.map_in_order
+        patch.setattr(parallel, "map_in_order", lambda work, items, jobs: in_order(work, items, 1))  # ranges, without forking
+        assert check_file(data, jobs=2, **options) == serial
