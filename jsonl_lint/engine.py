@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -185,20 +185,40 @@ def _check_blocks(checker: _LineChecker, blocks: Iterable[tuple[int, Iterable[by
     return problems, keys, counts.content
 
 
-_RANGE_FIRST_LINE = 2  # a range's lines are numbered from here (not from 1: only the file's line 1 may hold a BOM)
+RANGE_FIRST_LINE = 2  # a range checked elsewhere numbers its lines from here (not 1: only line 1 may hold a BOM)
+RangeResult = tuple[Batch, int]  # a range's batch, and how many lines it holds
 
 
-def _first_line_of(start: int) -> int:
-    return 1 if start == 0 else _RANGE_FIRST_LINE
-
-
-def _check_range(checker: _LineChecker, max_line_bytes: int, start: int, end: int) -> tuple[Batch, int]:
+def check_range(checker: _LineChecker, max_line_bytes: int, start: int, end: int, first_line: int = RANGE_FIRST_LINE) -> RangeResult:
     """The lines that start in ``[start, end)`` of the checker's file, read here (by a worker
-    process for itself), numbered from :func:`_first_line_of` its start; and how many there are."""
+    for itself), numbered from ``first_line``; and how many there are."""
     with line_ranges.open_range(checker.path, start, end) as reader:
-        blocks = split_blocks(reader.read, first_line=_first_line_of(start), max_line_bytes=max_line_bytes)
-        batch = _check_blocks(checker, ((first_line, lines_of(block)) for first_line, block in blocks))
+        blocks = split_blocks(reader.read, first_line=first_line, max_line_bytes=max_line_bytes)
+        batch = _check_blocks(checker, ((number, lines_of(block)) for number, block in blocks))
         return batch, reader.lines
+
+
+class RangeRunner(Protocol):
+    """Where a file's ranges are checked: ``first`` one at a time, its lines numbered from their
+    real number, leaving ``checker`` knowing what the range taught it (the file's format);
+    ``rest`` with that knowledge, each numbered from :data:`RANGE_FIRST_LINE`, results in order."""
+
+    def first(self, checker: _LineChecker, max_line_bytes: int, span: tuple[int, int], first_line: int) -> RangeResult: ...
+
+    def rest(self, checker: _LineChecker, max_line_bytes: int, spans: Sequence[tuple[int, int]]) -> Iterator[RangeResult]: ...
+
+
+class ForkedRanges:
+    """The first ranges in this process, the others in ``jobs`` forked workers (they inherit the checker)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def first(self, checker: _LineChecker, max_line_bytes: int, span: tuple[int, int], first_line: int) -> RangeResult:
+        return check_range(checker, max_line_bytes, *span, first_line)
+
+    def rest(self, checker: _LineChecker, max_line_bytes: int, spans: Sequence[tuple[int, int]]) -> Iterator[RangeResult]:
+        return parallel.map_in_order(functools.partial(check_range, checker, max_line_bytes), spans, self.jobs)
 
 
 class _FileRun:
@@ -215,10 +235,12 @@ class _FileRun:
         jobs: int = 1,
         dataset_rules: bool = True,
         facts: Sequence[FactRules] = (),
+        ranges: RangeRunner | None = None,
     ) -> None:
         self.path = path
         self.target = target
         self.jobs = jobs
+        self.ranges = ranges  # where ranges are checked (None: forked workers when jobs > 1)
         self.records = 0
         self.counts = LineCounts()
         self.severities = dict.fromkeys(Severity, 0)
@@ -281,9 +303,12 @@ class _FileRun:
             self.counts.content += 1
             at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[sniffed.shape]))
             return
-        if self.jobs > 1 and _rangeable(source, self.path):
-            self._run_ranges(source.name, source.size or 0, source.max_line_bytes)
+        runner = self.ranges or (ForkedRanges(self.jobs) if self.jobs > 1 else None)
+        if runner is not None and _rangeable(source, self.path):
+            self._run_ranges(runner, source.size or 0, source.max_line_bytes)
             ends_with_newline = line_ranges.ends_with_newline(source.name)
+        elif self.ranges is not None:
+            raise UsageError(f"{self.path}: not a regular file; byte ranges are read from files")
         else:
             self._run_blocks(source, at_end)
             ends_with_newline = source.ends_with_newline
@@ -306,21 +331,19 @@ class _FileRun:
             self.counts.content += 1
             at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[source.damaged]))
 
-    def _run_ranges(self, path: str, size: int, max_line_bytes: int) -> None:
-        """The file's byte ranges in order: the first ones here until the file's format is known
-        (the workers inherit it), the others in forked workers that each read their own."""
+    def _run_ranges(self, runner: RangeRunner, size: int, max_line_bytes: int) -> None:
+        """The file's byte ranges in order: the first ones one at a time until the file's format
+        is known, the others all at once (each read by its worker)."""
         spans = line_ranges.spans(size, parallel.RANGE_BYTES)
         lines_before = 0
-        for start, end in spans:
-            batch, lines = _check_range(self.lines, max_line_bytes, start, end)
-            self._merge(batch, lines_before + 1 - _first_line_of(start))
+        for span in spans:
+            batch, lines = runner.first(self.lines, max_line_bytes, span, lines_before + 1)
+            self._merge(batch)
             lines_before += lines
             if self.lines.formats.data_format is not None:
                 break
-        rest = list(spans)  # size / RANGE_BYTES of them
-        results = parallel.map_in_order(functools.partial(_check_range, self.lines, max_line_bytes), rest, self.jobs)
-        for index, (batch, lines) in enumerate(results):  # (to its end: the workers are waited for)
-            self._merge(batch, lines_before + 1 - _first_line_of(rest[index][0]))
+        for batch, lines in runner.rest(self.lines, max_line_bytes, list(spans)):  # to the end: the workers are waited for
+            self._merge(batch, lines_before + 1 - RANGE_FIRST_LINE)
             lines_before += lines
 
     def _merge(self, result: Batch, shift: int = 0) -> None:
@@ -354,14 +377,24 @@ def check_source(
     jobs: int = 1,
     dataset_rules: bool = True,
     facts: Sequence[FactRules] = (),
+    ranges: RangeRunner | None = None,
 ) -> Report:
     """Check one input against its target: problems to ``emit`` as found, or (None) kept in the
     report. ``run`` carries what dataset rules pass between the files of one run; ``facts``:
-    fact rules run whatever the target (`report`'s statistics)."""
+    fact rules run whatever the target (`report`'s statistics); ``ranges``: where the file's
+    byte ranges are checked (a file that is not a regular file is then refused)."""
     name = path or (source.name if isinstance(source, Source) else "<stdin>")
     kept: list[Problem] = []
     file_run = _FileRun(
-        name, target, emit or kept.append, run=run, is_validation=is_validation, jobs=jobs, dataset_rules=dataset_rules, facts=facts
+        name,
+        target,
+        emit or kept.append,
+        run=run,
+        is_validation=is_validation,
+        jobs=jobs,
+        dataset_rules=dataset_rules,
+        facts=facts,
+        ranges=ranges,
     )
     report = file_run.run(source)
     return report if emit is not None else report.holding(kept)
@@ -376,11 +409,12 @@ def _check_path(
     is_validation: bool,
     jobs: int | None,
     facts: Sequence[FactRules] = (),
+    ranges: RangeRunner | None = None,
 ) -> Report:
     with Source.open(name, max_line_bytes=target.max_line_bytes) as source:
         large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
         workers = (jobs or parallel.default_jobs()) if large else 1
-        return check_source(source, target, emit=emit, run=run, is_validation=is_validation, jobs=workers, facts=facts)
+        return check_source(source, target, emit=emit, run=run, is_validation=is_validation, jobs=workers, facts=facts, ranges=ranges)
 
 
 def _check_small(item: tuple[str, Target]) -> Report | UsageError:
@@ -414,6 +448,7 @@ def check_paths(
     emit: Emit | None = None,
     on_error: Callable[[UsageError], None] | None = None,
     facts: Sequence[FactRules] = (),
+    ranges: RangeRunner | None = None,
 ) -> list[Report]:
     """Check files (``"-"``: standard input), then the validation file against them all.
 
@@ -423,6 +458,7 @@ def check_paths(
     found (the reports then hold none); otherwise the reports hold them. A file that cannot be
     read raises :class:`UsageError`, or goes to ``on_error`` and the other files are checked.
     ``facts``: fact rules run on every file whatever its target (`report`'s statistics).
+    ``ranges``: where every file's byte ranges are checked (a Ray cluster), files one by one.
     """
     names = [str(path) for path in paths]
     targets = _targets(names, settings, flags)
@@ -443,13 +479,15 @@ def check_paths(
 
     def one(name: str, target: Target, run: RunState | None, is_validation: bool = False) -> Report | UsageError:
         try:
-            return _check_path(name, target, emit=emit, run=run, is_validation=is_validation, jobs=jobs, facts=facts)
+            return _check_path(name, target, emit=emit, run=run, is_validation=is_validation, jobs=jobs, facts=facts, ranges=ranges)
         except UsageError as error:
             if is_validation or name == "-" or str(error).startswith(f"{name}:"):
                 return error
             raise  # not about this file (an encoding that cannot load): stop, say it once
 
-    if validation is None and not facts and _pool_worth_it(names, jobs):  # facts are gathered here, not in a pool's workers
+    if (
+        validation is None and not facts and ranges is None and _pool_worth_it(names, jobs)
+    ):  # facts are gathered here, not in a pool's workers
         # Small files, each in a worker; their problems come back with their report, in order.
         import concurrent.futures  # here: a run in one process starts without them
         import multiprocessing

@@ -106,7 +106,17 @@ def test_ranges_print_what_one_process_prints(
 
 
 LINES = st.sampled_from(
-    [json.dumps(record(1)), json.dumps(record(2)), json.dumps(record(3)) + "\r", "{broken", "", "[1]", json.dumps(record(4)) * 3, "\ufeff{}"]
+    [
+        json.dumps(record(1)),
+        json.dumps(record(2)),
+        json.dumps(record(3)) + "\r",
+        "{broken",
+        "",
+        "[1]",
+        json.dumps(record(4)) * 3,
+        "\ufeff{}",
+        '{"prompt": "p", "completion": "c"}',
+    ]
 )
 
 
@@ -125,3 +135,15 @@ def test_any_file_in_any_ranges_gives_the_report_of_one_process(
         in_order = parallel.map_in_order
         patch.setattr(parallel, "map_in_order", lambda work, items, jobs: in_order(work, items, 1))  # ranges, without forking
         assert check_file(data, jobs=2, **options) == serial
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_a_format_decided_in_a_later_range_is_named_by_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 64)
+    data = tmp_path / "late.jsonl"
+    later = [json.dumps(record(1)), '{"prompt": "p", "completion": "c"}'] * 20
+    data.write_text("\n".join(['{"unknown": 1}'] * 30 + later) + "\n")
+    serial = check_file(data, jobs=1)
+    assert check_file(data, jobs=2) == serial
+    assert [p.message.endswith("(from line 31); a file holds one format") for p in serial.problems if p.code == "JL102"] == [True] * 20
