@@ -37,6 +37,14 @@ def _move_functions(record: dict[str, Any]) -> None:
 
 
 def normalise(value: dict[str, Any]) -> dict[str, Any]:
+    if "functions" not in value:  # the usual record: nothing to move, returned as it is
+        messages = value.get("messages")
+        if type(messages) is list and messages:
+            for message in messages:
+                if type(message) is not dict or "function_call" in message or message.get("role") == "function":
+                    break
+            else:
+                return value
     record = dict(value)
     if "functions" in record:
         _move_functions(record)

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from jsonl_lint.convert.inputs import Input
-from jsonl_lint.convert.rows import Converted, ConvertOptions, Notes, Rejected, Row, Unusable, Written, convert_records
+from jsonl_lint.convert.rows import Converted, ConvertOptions, Notes, Rejected, Row, Unusable, Written, convert_records, text_of
 from jsonl_lint.convert.targets import LOSSES, Conversion, Unconvertible, targets
 
 # Source formats read from another trainer's records, with the jsonl-lint format that validates
@@ -98,12 +98,12 @@ class Retarget:
             record = self.target.from_openai(row.record, self.conversion)
             refusal = self.target.refusal(record)
             if refusal is not None:
-                return Rejected(row.line, row.text, f"{self.target.title} would refuse it: {refusal}")
+                return Rejected(row.line, text_of(row), f"{self.target.title} would refuse it: {refusal}")
             return Converted(row.line, record, row.text)
         except Unconvertible as why:
-            return Rejected(row.line, row.text, f"{self.target.title} cannot hold it: {why}")
+            return Rejected(row.line, text_of(row), f"{self.target.title} cannot hold it: {why}")
         except RecursionError:
-            return Rejected(row.line, row.text, "nested too deeply to convert")
+            return Rejected(row.line, text_of(row), "nested too deeply to convert")
 
     @staticmethod
     def expanded(rows: Iterator[Row]) -> Iterator[Row]:

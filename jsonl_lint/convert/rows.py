@@ -42,7 +42,9 @@ class Unusable(Exception):
 class Converted(NamedTuple):  # NamedTuples: one is made per row, a frozen dataclass costs more
     line: int
     record: dict[str, Any]
-    text: str  # the row as it was in the input: the reject's text if the record cannot be written
+    # the row as it was in the input, the reject's text if the record cannot be written (see
+    # text_of): a JSONL line is kept as its bytes, decoded only then
+    text: str | bytes
 
 
 class Rejected(NamedTuple):
@@ -92,6 +94,11 @@ def raw_text(raw: bytes) -> str:
     """A line as text, without its line ending; bytes that are not UTF-8 become surrogates, so
     the rejects file can give back the original bytes."""
     return raw.rstrip(b"\r\n").decode("utf-8", errors="surrogateescape")
+
+
+def text_of(row: Converted) -> str:
+    """The row's text as a reject gives it."""
+    return row.text if isinstance(row.text, str) else raw_text(row.text)
 
 
 def system_prefix(system: str | None) -> list[dict[str, Any]]:
@@ -147,7 +154,7 @@ def convert_records(stream: BinaryIO, to_chat: Callable[[Any], dict[str, Any]]) 
             continue
         number, value, raw = item
         try:
-            yield Converted(number, to_chat(value), raw_text(raw))
+            yield Converted(number, to_chat(value), raw)
         except Unusable as why:
             yield Rejected(number, raw_text(raw), str(why))
 

@@ -34,6 +34,7 @@ from jsonl_lint.convert.rows import (
     Row,
     Written,
     system_prefix,
+    text_of,
 )
 from jsonl_lint.problems import UsageError
 
@@ -132,7 +133,7 @@ def refuse_overwrites(input_path: str, output_path: str, rejects_path: str | Non
 def _with_system(row: Converted, system: list[dict[str, Any]]) -> Converted | Rejected:
     messages = row.record.get("messages")
     if not isinstance(messages, list) or not messages or not isinstance(messages[0], dict):
-        return Rejected(row.line, row.text, '--system cannot be added: "messages" is not a list of messages')
+        return Rejected(row.line, text_of(row), '--system cannot be added: "messages" is not a list of messages')
     if messages[0].get("role") == "system":
         return row
     return Converted(row.line, {**row.record, "messages": [*system, *messages]}, row.text)
@@ -186,12 +187,17 @@ def _write_rows(
                 try:
                     data = dumps(row.record)
                     # a backslash in the row's text, and a backslash and n in the JSON written
-                    if "\\" in row.text and b"\\\\n" in data and record_has_escaped_newlines(row.record):
+                    text = row.text
+                    if (
+                        ("\\" in text if type(text) is str else b"\\" in text)
+                        and b"\\\\n" in data
+                        and record_has_escaped_newlines(row.record)
+                    ):
                         escapes.add(row.line)
                         if options.unescape:
                             data = dumps(unescape_record(row.record))
                 except TypeError as error:  # nested deeper than JSON writers go, or not UTF-8
-                    row = Rejected(row.line, row.text, f"cannot be written as JSON: {error}")
+                    row = Rejected(row.line, text_of(row), f"cannot be written as JSON: {error}")
                 else:
                     pending.append(data)
                     summary.converted += 1
