@@ -26,6 +26,7 @@ from strategies_trainers import openai_chat
 from conftest import corpus_file
 from jsonl_lint.convert import ConvertOptions, convert_file
 from jsonl_lint.convert import completion as completion_module
+from jsonl_lint.convert import rows as rows_module
 from jsonl_lint.convert.plain import PlainRecords, record_bytes
 from jsonl_lint.convert.targets import Conversion, Unconvertible, bedrock, gemini, targets
 
@@ -46,6 +47,7 @@ def plain_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every fast path off."""
     with monkeypatch.context() as patch:
         patch.setattr(completion_module, "DUPLICATE_SLACK", -(1 << 40))  # every line counted for its colons
+        patch.setattr(rows_module, "DUPLICATE_SLACK", -(1 << 40))
         patch.setattr(PlainRecords, "wanted", staticmethod(lambda options: False))
         for module in (gemini, bedrock):
             patch.setattr(module, "plain_turns", lambda record, conversion, shapes: None)
@@ -299,3 +301,38 @@ def test_table_rows_are_serialised_in_blocks(tmp_path: Path, monkeypatch: pytest
     path.write_text("prompt,completion\na ->, b END\nc ->, d END\n")
     assert converted(path, ConvertOptions())[2][1] == 2 and added == [2, 3]
     assert converted(path, ConvertOptions(to="gemini"))[2][1] == 2 and added == [2, 3]
+
+
+@st.composite
+def object_line_with_a_duplicate_key(draw: st.DrawFn) -> bytes:
+    """A JSON object with a key twice, at the top or in a nested object, written tightly."""
+    values = st.integers(-(2**63), 2**63 - 1) | st.text(max_size=3)
+    inner = draw(st.dictionaries(st.text(max_size=3), values, max_size=3))
+    key, first, second = draw(st.text(max_size=3)), draw(values), draw(values)
+    members = [orjson.dumps(k) + b":" + orjson.dumps(v) for k, v in inner.items()]
+    members += [orjson.dumps(key) + b":" + orjson.dumps(first), orjson.dumps(key) + b":" + orjson.dumps(second)]
+    members = draw(st.permutations(members))
+    line = b"{" + b",".join(members) + b"}"
+    return b'{"a":[' + line + b"]}" if draw(st.booleans()) else line
+
+
+@SETTINGS
+@given(object_line_with_a_duplicate_key())
+def test_a_json_line_with_a_duplicate_key_is_longer_than_the_shortest_json_of_its_value(line: bytes) -> None:
+    assert len(line) >= len(orjson.dumps(orjson.loads(line))) + rows_module.DUPLICATE_SLACK
+    assert rows_module.duplicate_key(line, orjson.loads(line)) is not None
+
+
+@SETTINGS
+@given(
+    records=st.lists(RECORDS, min_size=1, max_size=4),
+    duplicates=st.lists(object_line_with_a_duplicate_key(), max_size=2),
+    source=st.sampled_from(["chat", "sharegpt", "alpaca"]),
+)
+def test_tight_json_lines_convert_the_same_on_both_paths(
+    monkeypatch: pytest.MonkeyPatch, records: list[dict[str, Any]], duplicates: list[bytes], source: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.jsonl"
+        path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records) + b"".join(line + b"\n" for line in duplicates))
+        assert_same_both_ways(monkeypatch, path, ConvertOptions(source=source))

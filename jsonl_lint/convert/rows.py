@@ -106,11 +106,19 @@ def system_prefix(system: str | None) -> list[dict[str, Any]]:
     return [{"role": "system", "content": system}] if system else []
 
 
+# A duplicate member costs a line at least a comma, a key (2 bytes or more), a colon and a value
+# beyond the shortest JSON of what the parser kept, which orjson writes.
+DUPLICATE_SLACK = 5
+
+
 def duplicate_key(raw: bytes, value: Any) -> str | None:
     """The first key that appears twice in one object of the line (a parser keeps only its last
-    value), or None. Counting ':' settles clean lines: each one outside strings separates a key."""
+    value), or None. A line written as tightly as orjson writes it (less than
+    :data:`DUPLICATE_SLACK` bytes longer) has none; on others, counting ':' settles clean lines:
+    each one outside strings separates a key."""
     try:
-        if raw.count(b":") == orjson.dumps(value).count(b":") and b"\\u003" not in raw:
+        dumped = orjson.dumps(value)
+        if len(raw) < len(dumped) + DUPLICATE_SLACK or (raw.count(b":") == dumped.count(b":") and b"\\u003" not in raw):
             return None
     except TypeError:  # nested deeper than orjson writes: look closely
         pass
