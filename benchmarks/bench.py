@@ -215,6 +215,7 @@ def main() -> None:
             )
             print(f"  vs jsonl-lens (MB/s ratio): {versus}")
             figures[f"{at}: vs jsonl-lens"] = versus
+    bench_compressed(folder, lines_list[0], figures)
     bench_all_bad(folder, bad_lines, figures)
     if hygiene:
         bench_hygiene(folder, hygiene)
@@ -228,6 +229,44 @@ def main() -> None:
         print(f"  {name:<40} {value}")
     if not args.keep:
         shutil.rmtree(folder)  # data, the peers' environment, the HF model folder
+
+
+# Compressed copies of a file, written by a child (this process stays small): name -> how.
+COMPRESS = """
+import bz2, gzip, lzma, shutil, sys
+try:
+    from compression import zstd
+except ImportError:
+    from backports import zstd
+opens = {"gz": gzip.open, "bz2": bz2.open, "xz": lambda p, m: lzma.open(p, m, preset=0), "zst": zstd.open}
+with open(sys.argv[1], "rb") as plain, opens[sys.argv[2]](sys.argv[1] + "." + sys.argv[2], "wb") as out:
+    shutil.copyfileobj(plain, out, 1 << 20)
+"""
+
+
+def bench_compressed(folder: Path, lines: int, figures: dict[str, str]) -> None:
+    """check on the chat file compressed in each format, next to the plain file in the same run
+    (MB/s of the decompressed bytes, so the ratios are of the same work)."""
+    chat = dataset(folder, lines, "chat")
+    plain = measure("jsonl-lint check (plain .jsonl)", lint("check", str(chat)), chat)
+    results = []
+    for suffix in ("gz", "bz2", "xz", "zst"):
+        packed = Path(f"{chat}.{suffix}")
+        if not packed.exists():
+            try:
+                subprocess.run([sys.executable, "-c", COMPRESS, str(chat), suffix], check=True, capture_output=True)
+            except subprocess.CalledProcessError as error:
+                print(f"\n(.{suffix} not measured: {error.stderr.decode(errors='replace').strip().splitlines()[-1]})")
+                continue
+        results.append(
+            measure(f"jsonl-lint check .jsonl.{suffix} ({packed.stat().st_size / 1e6:.0f} MB)", lint("check", str(packed)), chat)
+        )
+    print_table(f"compressed inputs, chat, {lines:,} lines (ratio: to the plain file)", plain, results)
+    for result in results:
+        name = result.label.split()[2]
+        figures[f"check {name} vs plain ({lines // 1000}k)"] = (
+            f"{result.mb_per_s:.1f} MB/s, {result.mb_per_s / plain.mb_per_s:.2f}x the plain file"
+        )
 
 
 # A file where every line has a problem, each kind a quarter of the lines: no assistant message

@@ -282,3 +282,14 @@ def test_a_large_compressed_file_gives_the_same_report_in_workers(tmp_path: Path
     serial = check_file(path, select=("JL0",), jobs=1)
     assert check_file(path, select=("JL0",), jobs=2) == serial
     assert [p.line for p in serial.problems] == [401]
+
+
+@settings(max_examples=80, deadline=None)
+@given(scheme=st.sampled_from(["memory", "nosuchscheme", "zip"]), rest=st.text(max_size=40))
+def test_any_url_opens_or_is_one_usage_error(scheme: str, rest: str) -> None:
+    name = f"{scheme}://{rest}"
+    try:
+        with Source.open(name) as opened:
+            list(opened.lines())
+    except UsageError as error:
+        assert str(error).startswith(f"{name}: ") and "\n" not in str(error).removeprefix(name)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import TEST_ENCODING
 from jsonl_lint import check_file, source
@@ -107,3 +109,39 @@ def test_without_pyarrow_parquet_is_one_line_naming_the_extra(tmp_path: Path, mo
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(UsageError, match=r"^.*t\.parquet: reading Parquet needs pyarrow: pip install 'jsonl-lint\[parquet\]'$"):
         Source.open(str(path))
+
+
+def test_parquet_through_fsspec_and_convert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fsspec = pytest.importorskip("fsspec", reason="the remote extra (fsspec) is not installed")
+    sharegpt = [{"conversations": [{"from": "human", "value": f"q{i}"}, {"from": "gpt", "value": f"a{i}"}]} for i in range(5)]
+    write_parquet(tmp_path / "s.parquet", sharegpt)
+    (tmp_path / "s.jsonl").write_bytes(as_jsonl(sharegpt))
+    url = "memory://inputs-test/s.parquet"
+    fsspec.filesystem("memory").pipe_file("/inputs-test/s.parquet", (tmp_path / "s.parquet").read_bytes())
+    try:
+        for name in ("s.jsonl", "s.parquet", url):
+            source_path = name if "://" in name else str(tmp_path / name)
+            out = tmp_path / f"{Path(name).name}.out.jsonl"
+            assert main(["convert", source_path, "-o", str(out)]) == 0
+            assert out.read_bytes() == (tmp_path / "s.jsonl.out.jsonl").read_bytes()
+        capsys.readouterr()
+        outputs = []
+        for name in (str(tmp_path / "s.jsonl"), url):
+            assert main(["check", "--select", "JL0", name]) == 0
+            outputs.append(capsys.readouterr().out)
+        assert outputs[0] == outputs[1]
+    finally:
+        fsspec.filesystem("memory").rm("/inputs-test", recursive=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(middle=st.binary(max_size=300), cut=st.integers(0, 2000))
+def test_any_damage_to_a_parquet_file_is_a_problem_not_a_crash(tmp_path: Path, middle: bytes, cut: int) -> None:
+    whole = tmp_path / "whole.parquet"
+    if not whole.exists():
+        write_parquet(whole, RECORDS * 20)
+    data = whole.read_bytes()
+    path = tmp_path / "t.parquet"
+    path.write_bytes(data[:cut] + middle + data[cut + len(middle) :] if cut < len(data) else b"PAR1" + middle + b"PAR1")
+    report = check_file(path, encoding=TEST_ENCODING, jobs=1)
+    assert all(p.line is None or p.line >= 1 for p in report.problems)
