@@ -180,3 +180,9 @@ def test_a_record_nested_1000_levels_is_explained(place: str, expected: str) -> 
     line = '{"messages": [{' + place.replace("DEEP", "[" * 1000 + "1" + "]" * 1000) + "}"
     [problem] = problems(line, select=("JL1", "JL010"))
     assert problem.code == "JL101" and problem.message.startswith(expected)
+
+
+def test_a_key_with_a_newline_is_named_on_one_line() -> None:
+    line = json.dumps({"role": None, "\n": []})
+    [problem] = problems(line, select=("JL104",))
+    assert "\n" not in problem.message and "(keys: role, \\n)" in problem.message

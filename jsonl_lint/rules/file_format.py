@@ -7,6 +7,7 @@ keeps the only state of a file that record checks depend on (the format and wher
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,7 +146,8 @@ def _rft_or(found: str | None, value: dict[str, object], model_formats: Sequence
 
 def _unknown_message(value: dict[str, object]) -> str:
     hint = formats.foreign_shape_hint(value)
-    keys = ", ".join(list(value)[:6]) or "none"
+    # A key is data: shown as JSON writes it (without quotes), so a newline in one cannot split the message.
+    keys = ", ".join(json.dumps(key, ensure_ascii=False)[1:-1] for key in list(value)[:6]) or "none"
     return f"cannot tell this record's format (keys: {keys}); " + (
         hint or "expected `messages` (chat), `input` + `preferred_output` (preference) or `prompt` + `completion`"
     )
