@@ -14,6 +14,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 SECRET, PRIVATE_KEY, JWT, URL_PASSWORD = "api-key", "private-key", "jwt", "url-password"
 EMAIL, PHONE, CARD, IP = "email", "phone", "card", "ip"
@@ -408,85 +409,202 @@ def _global_ipv4(value: str) -> bool:
         return False
 
 
-_SCANS: tuple[tuple[str, str, Callable[[str], Iterator[Finding]]], ...] = (
-    (PRIVATE_KEY, "-----BEGIN ", _private_keys),
-    (JWT, "eyJ", _jwts),
-    (URL_PASSWORD, "://", _url_passwords),
-    (EMAIL, "@", _emails),
+_SCANS: tuple[tuple[str, Callable[[str], Iterator[Finding]]], ...] = (
+    (PRIVATE_KEY, _private_keys),
+    (JWT, _jwts),
+    (URL_PASSWORD, _url_passwords),
+    (EMAIL, _emails),
 )
 _NUMBER_CATEGORIES = frozenset({PHONE, CARD, IP})
+EVERY = frozenset({SECRET, PRIVATE_KEY, JWT, URL_PASSWORD, EMAIL, PHONE, CARD, IP})
+_NONE: frozenset[str] = frozenset()
 
 
 def scan(text: str, categories: frozenset[str]) -> Iterator[Finding]:
     """Every finding of ``categories`` in ``text``, secrets first."""
+    return detect(text, categories & _hints(text.encode("utf-8", "surrogatepass").translate(_FOLD)))
+
+
+def detect(text: str, categories: frozenset[str]) -> Iterator[Finding]:
+    """What :func:`scan` finds, with every detector of ``categories`` run (no prefilter)."""
     if SECRET in categories:
-        if any(anchor in text for anchor in KEY_ANCHORS):
-            yield from _keys(text)
+        yield from _keys(text)
         yield from _aws_secrets(text)
-    for category, anchor, detector in _SCANS:
-        if category in categories and anchor in text:
+    for category, detector in _SCANS:
+        if category in categories:
             yield from detector(text)
     if categories & _NUMBER_CATEGORIES:
         yield from _numbers(text, categories)
 
 
-# What a line must hold for each category, found in one pass over its bytes with digits folded
-# to "0". JSON may escape "/" as "\/" and any character as "\uXXXX": a line with "\u" gets
-# every detector.
-_DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
-_HINTS: dict[bytes, frozenset[str]] = {
-    **{anchor.encode().translate(_DIGITS_TO_ZERO): frozenset({SECRET}) for anchor in KEY_ANCHORS},
-    b"ecret": frozenset({SECRET}),
-    b"ECRET": frozenset({SECRET}),
-    b"-----BEGIN ": frozenset({PRIVATE_KEY}),
-    b"eyJ": frozenset({JWT}),
-    b"://": frozenset({URL_PASSWORD}),
-    b":\\/\\/": frozenset({URL_PASSWORD, SECRET}),
-    b"@": frozenset({EMAIL}),
-    # A phone: "+" and a country code then a separator, "(" or more digits; (NNN) NNN; NNN-NNN-NNNN.
-    **{f"+{cc}{after}".encode(): frozenset({PHONE}) for cc in ("0", "00", "000") for after in (" 0", ".0", "-0", "(", " (")},
-    b"+0000": frozenset({PHONE}),
-    b"(000) 000": frozenset({PHONE}),
-    b"(000)000": frozenset({PHONE}),
-    b"000-000-0000": frozenset({PHONE}),
-    b"000.000.0000": frozenset({PHONE}),
-    b"0000 0000 0000": frozenset({CARD}),
-    b"0000-0000-0000": frozenset({CARD}),
-    b"0000000000000": frozenset({CARD}),
-    b".0.": frozenset({IP}),  # an address has a middle group of one to three digits
-    b".00.": frozenset({IP}),
-    b".000.": frozenset({IP}),
-    b"\\u": frozenset({SECRET, PRIVATE_KEY, JWT, URL_PASSWORD, EMAIL, PHONE, CARD, IP}),
-}
-_NEEDLES = list(_HINTS)
+# The prefilter. Every finding holds one of these needles, written with digits folded to "0"
+# (bytes.translate folds a line the same way in one pass), so a line or a string without any of
+# them holds nothing to find. JSON may write any character as \uXXXX and "/" as "\/": no needle
+# holds a "/", and a line with an escaped ASCII character (\u0000-\u007f) may hold anything.
+_FOLD = bytes.maketrans(b"0123456789", b"0" * 10)
+_ESCAPE = b"\\u000"
 
 
-def _find_needles_in(data: bytes) -> Iterator[int]:
-    return (index for index, needle in enumerate(_NEEDLES) if needle in data)
+def _needles() -> dict[bytes, frozenset[str]]:
+    found: dict[bytes, set[str]] = {}
+
+    def add(categories: frozenset[str] | str, *literals: str) -> None:
+        for literal in literals:
+            needle = max(literal.split("/"), key=len).encode().translate(_FOLD)  # hooks.slack.com of the webhook
+            found.setdefault(needle, set()).update({categories} if isinstance(categories, str) else categories)
+
+    add(SECRET, *(prefix for key in KEYS for prefix in key.prefixes), "ecret", "ECRET")  # ecret: _aws_secrets
+    add(PRIVATE_KEY, "-----BEGIN ")
+    add(JWT, "eyJ")
+    add(frozenset({EMAIL, URL_PASSWORD}), "@")  # a URL's password is followed by "@host"
+    # A phone: "+" and a country code, then a digit, "(", or a separator and one of them;
+    # (NNN) NNN; NNN-NNN-NNNN.
+    add(PHONE, "+00", "+0(", "+0 0", "+0 (", "+0.0", "+0.(", "+0-0", "+0-(", "(000) 0", "(000)0", "000-000-0000", "000.000.0000")
+    add(CARD, "0000000000000", "0000 0000 0000", "0000-0000-0000")
+    add(IP, "0.0.0", "0.00.0", "0.000.0")  # the second group of an address, between digits
+    found[_ESCAPE] = set(EVERY)
+    # A needle that holds another needle of the same categories adds nothing ("sk-ant-", "sk-").
+    return {
+        needle: frozenset(categories)
+        for needle, categories in found.items()
+        if not any(other != needle and other in needle and found[other] >= categories for other in found)
+    }
 
 
-_find_needles: Callable[[bytes], Iterable[int]] = _find_needles_in
-try:  # Aho-Corasick finds every needle in one pass: several times faster than one `in` each
-    import ahocorasick_rs
+class _Needle(NamedTuple):
+    folded: bytes
+    text: str | None  # the needle as text when folding does not change it ("@", "sk-"): found in a string without folding it
+    categories: frozenset[str]
 
-    _automaton = ahocorasick_rs.BytesAhoCorasick(_NEEDLES, implementation=ahocorasick_rs.Implementation.DFA)
 
-    def _find_needles_ac(data: bytes) -> Iterable[int]:
-        try:
-            return [index for index, _, _ in _automaton.find_matches_as_indexes(data, overlapping=True)]
-        except BaseException as error:  # a panic in native code must not end the check
-            if isinstance(error, (KeyboardInterrupt, SystemExit)):
-                raise
-            return list(_find_needles_in(data))
+class _Prefilter(NamedTuple):
+    needles: list[_Needle]
+    single: tuple[_Needle, ...]  # the one-byte needles: `in` finds a byte fastest (memchr)
+    # The longer needles, leftmost-first: the engine then searches with SIMD ("Teddy"), several
+    # times faster than the automaton that reports every needle, and a gate needs only one.
+    gate: Callable[[bytes], object]
+    every: Callable[[bytes], Iterable[int]]  # indexes of the needles found, with repeats
 
-    _find_needles = _find_needles_ac
-except ImportError:  # pragma: no cover - the pure-Python search gives the same answer
-    pass
+
+_prefilter: _Prefilter | None = None  # built at the first line: importing the module does no work
+
+
+def _build() -> _Prefilter:
+    global _prefilter
+    table = _needles()
+    folded = sorted(table)
+    longer = [needle for needle in folded if len(needle) > 1]
+
+    def every_in(data: bytes) -> list[int]:
+        return _needles_in(folded, data)
+
+    def gate_in(data: bytes) -> bool:
+        return any(needle in data for needle in longer)
+
+    gate: Callable[[bytes], object] = gate_in
+    every: Callable[[bytes], Iterable[int]] = every_in
+    try:
+        import ahocorasick_rs
+    except ImportError:  # pragma: no cover - the pure-Python search gives the same answer
+        pass
+    else:
+        first = ahocorasick_rs.BytesAhoCorasick(longer, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst)
+        full = ahocorasick_rs.BytesAhoCorasick(folded, implementation=ahocorasick_rs.Implementation.DFA)
+
+        def gate_ac(data: bytes) -> object:
+            try:
+                return first.find_matches_as_indexes(data)
+            except BaseException as error:  # a panic in native code must not end the check
+                if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                    raise
+                return gate_in(data)
+
+        def every_ac(data: bytes) -> Iterable[int]:
+            try:
+                return [index for index, _, _ in full.find_matches_as_indexes(data, overlapping=True)]
+            except BaseException as error:  # as above
+                if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                    raise
+                return every_in(data)
+
+        gate, every = gate_ac, every_ac
+    needles = [_Needle(needle, None if b"0" in needle else needle.decode(), table[needle]) for needle in folded]
+    _prefilter = _Prefilter(needles, tuple(needle for needle in needles if len(needle.folded) == 1), gate, every)
+    return _prefilter
+
+
+def _needles_in(needles: list[bytes], data: bytes) -> list[int]:
+    """What the automaton finds, one `in` a needle: the answer where it cannot run."""
+    return [index for index, needle in enumerate(needles) if needle in data]
+
+
+def _found(folded: bytes) -> list[_Needle]:
+    """The needles in ``folded`` (digits folded to "0")."""
+    prefilter = _prefilter or _build()
+    return [prefilter.needles[index] for index in sorted(set(prefilter.every(folded)))]
+
+
+def _hints(folded: bytes) -> frozenset[str]:
+    found = _NONE
+    for needle in _found(folded):
+        found = found | needle.categories
+    return found
+
+
+def may_hold(raw: bytes) -> bool:
+    """Whether the JSON line ``raw`` may hold any finding: one fast pass, false for most lines."""
+    prefilter = _prefilter or _build()
+    for needle in prefilter.single:
+        if needle.folded in raw:
+            return True
+    return bool(prefilter.gate(raw.translate(_FOLD)))
 
 
 def hinted(raw: bytes, categories: frozenset[str]) -> frozenset[str]:
     """The ``categories`` that may occur in the JSON line ``raw`` (most lines: none)."""
-    found: set[str] = set()
-    for index in set(_find_needles(raw.translate(_DIGITS_TO_ZERO))):
-        found |= _HINTS[_NEEDLES[index]]
-    return frozenset(found & categories)
+    if not categories or not may_hold(raw):
+        return _NONE
+    return categories & _hints(raw.translate(_FOLD))
+
+
+class LineScan:
+    """Scans the strings of one JSON line, each for what the line's needles let it hold."""
+
+    def __init__(self, needles: list[_Needle] | None, categories: frozenset[str]) -> None:
+        self.needles = needles  # None: the line escapes ASCII characters, so each string is searched for every needle
+        self.categories = categories
+
+    def __call__(self, text: str) -> Iterator[Finding]:
+        present = _NONE
+        if self.needles is None:
+            present = _hints(text.encode("utf-8", "surrogatepass").translate(_FOLD))
+        else:
+            folded = None
+            for needle in self.needles:
+                if needle.categories <= present:
+                    continue
+                if needle.text is not None:
+                    hit = needle.text in text
+                else:
+                    folded = folded or text.encode("utf-8", "surrogatepass").translate(_FOLD)
+                    hit = needle.folded in folded
+                if hit:
+                    present = present | needle.categories
+        present = present & self.categories
+        return detect(text, present) if present else iter(())
+
+
+def line_scan(raw: bytes, categories: frozenset[str]) -> LineScan | None:
+    """A scanner for the strings of the JSON line ``raw``, or None when the line holds nothing of
+    ``categories`` to find (most lines)."""
+    if not categories:
+        return None
+    prefilter = _prefilter or _build()
+    folded = raw.translate(_FOLD)
+    if prefilter.gate(folded):  # a longer needle: which ones, overlapping
+        needles = [needle for needle in _found(folded) if needle.categories & categories]
+    else:  # none: only the one-byte needles can be there
+        needles = [needle for needle in prefilter.single if needle.folded in raw and needle.categories & categories]
+    if not needles:
+        return None
+    return LineScan(None if any(needle.folded == _ESCAPE for needle in needles) else needles, categories)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 import string
 import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import lines_of, messages_line, problems
+from conftest import CORPUS, corpus_file, lines_of, messages_line, problems
 from jsonl_lint import check_lines, sensitive
 from jsonl_lint.report import RENDERERS, render
 
@@ -47,6 +49,7 @@ FOUND = [
     ("email", "mail maria.lopez@fastmail.fm today", "e-mail address"),
     ("phone international", "call +44 7911 123456", "phone number"),
     ("phone american", "call (415) 867-5309", "phone number"),
+    ("phone with area code after a dash", "call +44-(20) 7946 0958", "phone number"),
     ("card grouped", "card 4539 1488 0343 6467", "Visa card number"),
     ("card plain", "card 5425233430109903.", "Mastercard card number"),
     ("ip", "from 81.2.69.160", "IP address"),
@@ -129,14 +132,19 @@ def test_escaped_json_is_decoded_before_scanning() -> None:
 
 
 def test_pure_python_prefilter_agrees_with_aho_corasick() -> None:
-    data = f"x ghp_{BODY} a@b.co +44 7911 123456 eyJ 81.2.69.160 :\\/\\/ \\u0041".encode()
-    assert sorted(set(sensitive._find_needles(data))) == sorted(sensitive._find_needles_in(data))
+    data = f"x ghp_{BODY} a@b.co +00 0000 000000 eyJ 00.0.00.000 :\\/\\/ \\u0000".encode()
+    prefilter = sensitive._build()
+    folded = [needle.folded for needle in prefilter.needles]
+    assert sorted(set(prefilter.every(data))) == sensitive._needles_in(folded, data) != []
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_prefilters_agree_on_any_bytes(data: bytes) -> None:
-    assert sorted(set(sensitive._find_needles(data))) == sorted(sensitive._find_needles_in(data))
+    prefilter = sensitive._build()
+    folded = [needle.folded for needle in prefilter.needles]
+    assert sorted(set(prefilter.every(data))) == sensitive._needles_in(folded, data)
+    assert bool(prefilter.gate(data)) == any(needle in data for needle in folded if len(needle) > 1)
 
 
 # Pieces of every detector's anchor and alphabet: strings made of them make each detector work
@@ -243,3 +251,117 @@ def test_card_numbers_show_only_the_last_four_digits(number: str) -> None:
     (problem,) = problems(line, select=("JL813",))
     assert number not in problem.message and number[:12] not in problem.message
     assert problem.message.startswith(f"Visa card number …{number[-4:]} in messages[0].content")
+
+
+# The prefilter must never lose a finding: the report is the same with every detector run on
+# every string. Strings are built from the shapes the detectors look for, written into the line
+# with JSON's escapes (\\u0040 for "@", \\/ for "/"), as a line on disk may hold them.
+def _unfiltered(raw: bytes, categories: frozenset[str]) -> Callable[[str], Iterator[sensitive.Finding]] | None:
+    return (lambda text: sensitive.detect(text, categories)) if categories else None
+
+
+def _jl8(lines: list[bytes], *, prefilter: bool) -> list[tuple[int | None, int | None, str, str]]:
+    with pytest.MonkeyPatch.context() as patch:
+        if not prefilter:
+            patch.setattr(sensitive, "line_scan", _unfiltered)
+        report = check_lines(lines, path="t.jsonl", select=("JL8",), token_check=False)
+    return [(p.line, p.column, p.code, p.message) for p in report.problems]
+
+
+def test_the_prefilter_loses_nothing_on_the_corpus() -> None:
+    corpus_file("")  # skips (or fails on CI) without the shared corpus
+    files = sorted(CORPUS.rglob("*.jsonl"))
+    assert files
+    for path in files:
+        lines = path.read_bytes().splitlines(keepends=True)
+        assert _jl8(lines, prefilter=True) == _jl8(lines, prefilter=False), path
+
+
+SHAPES = [
+    "maria.lopez@fastmail.fm",
+    "someone@example.com",
+    "@property",
+    "postgres://app:Xq9v2LmR@db.internal:5432/prod",
+    "https://hooks.slack.com/services/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",
+    "+44 20 7946 0958",
+    "+44-(20) 7946 0958",
+    "+1.(415).867.5309",
+    "+1-(20) 7946 0958",
+    "+1 (20) 7946 0958",
+    "+1(20)7946 0958",
+    "(415) 867-5309",
+    "415-867-5309",
+    "415.867.5309",
+    "4539 1488 0343 6467",
+    "4539-1488-0343-6467",
+    "5425233430109903",
+    "GB82 WEST 1234 5698 7654 32",  # IBANs: digits in groups that are not cards
+    "DE89370400440532013000",
+    "81.2.69.160",
+    "81.20.69.160",
+    "81.200.69.160",
+    "81.200.169.160",
+    "192.168.1.20",
+    "3.11.4",
+    f"ghp_{BODY}",
+    "AKIAZ7Q2WXLM4RTY9KPB",
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY9z8Q2LmPqR",
+    "AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCY9z8Q2LmPqR",
+    f"sk-ant-api03-{BODY}{BODY}-AA",
+    "ya29.Zx8qL2mN4pR7tV1wY3bC5dF9gH0jK6sA2uE8",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi+Zx8qL2mN4pR7tV1wY3bC5dF9\n",
+    " ",
+    "\n",
+    "-",
+    ".",
+    "/",
+    "é",
+    "中文",
+    "😀",
+    '"',
+    "\\",
+]
+TEXTS = st.lists(st.one_of(st.sampled_from(SHAPES), VISA, st.text(max_size=4)), max_size=8).map("".join)
+
+
+def _json_string(text: str, escapes: list[bool]) -> str:
+    """``text`` as a JSON string, the characters marked in ``escapes`` (repeated) written escaped."""
+    out = []
+    for index, char in enumerate(text):
+        if escapes and escapes[index % len(escapes)]:
+            out.append("\\/" if char == "/" else json.dumps(char, ensure_ascii=True)[1:-1] if ord(char) > 127 else f"\\u{ord(char):04x}")
+        else:
+            out.append(json.dumps(char, ensure_ascii=False)[1:-1])
+    return '"' + "".join(out) + '"'
+
+
+def _line(contents: list[tuple[str, list[bool]]]) -> bytes:
+    messages = [
+        f'{{"role": "{"user" if i % 2 == 0 else "assistant"}", "content": {_json_string(text, escapes)}}}'
+        for i, (text, escapes) in enumerate(contents)
+    ]
+    return ('{"messages": [' + ", ".join(messages) + "]}\n").encode()
+
+
+@pytest.mark.parametrize(
+    "escapes", [[], [True], [False, True], [False, False, True]], ids=["plain", "all-escaped", "every-2nd", "every-3rd"]
+)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_prefilter_loses_nothing_on_each_shape(shape: str, escapes: list[bool]) -> None:
+    assert list(sensitive.scan(shape, EVERY)) == list(sensitive.detect(shape, EVERY))
+    line = _line([(f"see {shape}, then", escapes), (shape, escapes)])
+    assert _jl8([line], prefilter=True) == _jl8([line], prefilter=False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.lists(st.tuples(TEXTS, st.lists(st.booleans(), max_size=7)), min_size=1, max_size=3))
+def test_the_prefilter_loses_nothing_on_hostile_lines(contents: list[tuple[str, list[bool]]]) -> None:
+    line = _line(contents)
+    assert _jl8([line], prefilter=True) == _jl8([line], prefilter=False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(TEXTS)
+def test_scan_finds_what_every_detector_finds(text: str) -> None:
+    assert list(sensitive.scan(text, EVERY)) == list(sensitive.detect(text, EVERY))

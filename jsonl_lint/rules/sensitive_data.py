@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from jsonl_lint import sensitive
@@ -200,15 +200,17 @@ def _enabled(ctx: FileContext) -> frozenset[str]:
     return _categories[1]
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
-    categories = sensitive.hinted(record.raw, _enabled(ctx))
-    if not categories:
-        return
+def check(record: Record, ctx: FileContext) -> Iterable[Problem]:
+    scan = sensitive.line_scan(record.raw, _enabled(ctx))
+    return _problems(record, ctx, scan) if scan else ()  # most records: no generator made
+
+
+def _problems(record: Record, ctx: FileContext, scan: sensitive.LineScan) -> Iterator[Problem]:
     for path, text in strings(record.value):
-        if len(text) < 7:
+        if len(text) < 7:  # the shortest finding: an address such as 1.2.3.4
             continue
         seen: set[tuple[str, str]] = set()
-        for finding in sensitive.scan(text, categories):
+        for finding in scan(text):
             if (finding.kind, finding.masked) in seen:
                 continue
             seen.add((finding.kind, finding.masked))
