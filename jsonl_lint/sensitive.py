@@ -586,30 +586,28 @@ def hinted(raw: bytes, categories: frozenset[str]) -> frozenset[str]:
 
 
 class LineScan:
-    """Scans the strings of one JSON line, each for what the line's needles let it hold."""
+    """What each string of one JSON line may hold, judged by the needles the line holds."""
 
     def __init__(self, needles: list[_Needle] | None, categories: frozenset[str]) -> None:
-        self.needles = needles  # None: the line escapes ASCII characters, so each string is searched for every needle
         self.categories = categories
+        self.every = needles is None  # the line escapes ASCII characters: each string is searched for every needle
+        self.plain = [(needle.text, needle.categories) for needle in needles or () if needle.text is not None]
+        self.folded = [(needle.folded, needle.categories) for needle in needles or () if needle.text is None]
 
-    def __call__(self, text: str) -> Iterator[Finding]:
-        present = _NONE
-        if self.needles is None:
-            present = _hints(text.encode("utf-8", "surrogatepass").translate(_FOLD))
-        else:
-            folded = None
-            for needle in self.needles:
-                if needle.categories <= present:
-                    continue
-                if needle.text is not None:
-                    hit = needle.text in text
-                else:
-                    folded = folded or text.encode("utf-8", "surrogatepass").translate(_FOLD)
-                    hit = needle.folded in folded
-                if hit:
-                    present = present | needle.categories
-        present = present & self.categories
-        return detect(text, present) if present else iter(())
+    def present(self, text: str) -> frozenset[str]:
+        """The categories ``text`` may hold (most strings of the line: none)."""
+        if self.every:
+            return self.categories & _hints(text.encode("utf-8", "surrogatepass").translate(_FOLD))
+        found = _NONE
+        for needle, categories in self.plain:
+            if needle in text:
+                found = found | categories
+        if self.folded:
+            folded = text.encode("utf-8", "surrogatepass").translate(_FOLD)
+            for needle_bytes, categories in self.folded:
+                if needle_bytes in folded:
+                    found = found | categories
+        return found & self.categories
 
 
 def line_scan(raw: bytes, categories: frozenset[str]) -> LineScan | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from jsonl_lint import sensitive
-from jsonl_lint.conversation import strings
-from jsonl_lint.jsonpos import format_path
+from jsonl_lint.jsonpos import JsonPath, format_path
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules
 
@@ -206,11 +205,9 @@ def check(record: Record, ctx: FileContext) -> Iterable[Problem]:
 
 
 def _problems(record: Record, ctx: FileContext, scan: sensitive.LineScan) -> Iterator[Problem]:
-    for path, text in strings(record.value):
-        if len(text) < 7:  # the shortest finding: an address such as 1.2.3.4
-            continue
+    for path, text, categories in _held(record.value, (), scan.present):
         seen: set[tuple[str, str]] = set()
-        for finding in scan(text):
+        for finding in sensitive.detect(text, categories):
             if (finding.kind, finding.masked) in seen:
                 continue
             seen.add((finding.kind, finding.masked))
@@ -218,6 +215,17 @@ def _problems(record: Record, ctx: FileContext, scan: sensitive.LineScan) -> Ite
             where = format_path(path) or "the record"
             message = f"{finding.kind} {finding.masked} in {where}: {_ADVICE[rule.code]}"
             yield ctx.at(rule, record, message, path)
+
+
+def _held(node: Any, path: JsonPath, present: Callable[[str], frozenset[str]]) -> Iterator[tuple[JsonPath, str, frozenset[str]]]:
+    """The strings in ``node`` that may hold something, in document order, with their paths and
+    what they may hold: a path is made only for them."""
+    for key, child in node.items() if isinstance(node, dict) else enumerate(node):
+        if isinstance(child, str):
+            if len(child) >= 7 and (categories := present(child)):  # 7: the shortest finding, an address such as 1.2.3.4
+                yield path + (key,), child, categories
+        elif isinstance(child, (dict, list)):
+            yield from _held(child, path + (key,), present)
 
 
 RULES = RecordRules(
