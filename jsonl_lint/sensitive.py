@@ -627,6 +627,15 @@ def line_scan(raw: bytes, categories: frozenset[str]) -> LineScan | None:
         else:
             return None  # most lines
         needles = [needle for needle in prefilter.single if needle.folded in raw and needle.categories & categories]
+    escape = any(needle.folded == _ESCAPE for needle in needles)
+    if escape and not _escapes_ascii(raw):  # only escapes such as \u2019, which hide nothing
+        needles, escape = [needle for needle in needles if needle.folded != _ESCAPE], False
     if not needles:
         return None
-    return LineScan(None if any(needle.folded == _ESCAPE for needle in needles) else needles, categories)
+    return LineScan(None if escape else needles, categories)
+
+
+def _escapes_ascii(raw: bytes) -> bool:
+    """Whether the line writes an ASCII character as \\u0000-\\u007f, which folding digits cannot tell
+    from an escape of any other character."""
+    return any(b"\\u00" + digit in raw for digit in (b"0", b"1", b"2", b"3", b"4", b"5", b"6", b"7"))

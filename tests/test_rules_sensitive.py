@@ -363,6 +363,14 @@ def test_the_prefilter_loses_nothing_on_each_shape(shape: str, escapes: list[boo
     assert _jl8([line], prefilter=True) == _jl8([line], prefilter=False)
 
 
+def test_escaping_any_one_character_hides_nothing() -> None:
+    for shape in SHAPES:
+        for char in sorted({c for c in shape if " " <= c < "\x7f"}):
+            text = "".join(f"\\u{ord(c):04x}" if c == char else json.dumps(c, ensure_ascii=False)[1:-1] for c in shape)
+            line = ('{"messages": [{"role": "user", "content": "' + text + '"}]}\n').encode()
+            assert _jl8([line], prefilter=True) == _jl8([line], prefilter=False), (shape, char)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(st.tuples(TEXTS, st.lists(st.booleans(), max_size=7)), min_size=1, max_size=3))
 def test_the_prefilter_loses_nothing_on_hostile_lines(contents: list[tuple[str, list[bool]]]) -> None:
