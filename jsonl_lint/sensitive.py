@@ -488,7 +488,7 @@ class _Needle(NamedTuple):
 
 class _Prefilter(NamedTuple):
     needles: list[_Needle]
-    single: tuple[_Needle, ...]  # the one-byte needles: `in` finds a byte fastest (memchr)
+    single: tuple[_Needle, ...]  # the one-byte needle, "@": `in` finds a byte fastest (memchr)
     # The longer needles, leftmost-first: the engine then searches with SIMD ("Teddy"), several
     # times faster than the automaton that reports every needle, and a gate needs only one.
     gate: Callable[[bytes], object]
@@ -620,19 +620,38 @@ def line_scan(raw: bytes, categories: frozenset[str]) -> LineScan | None:
     folded = raw.translate(_FOLD)
     if prefilter.gate(folded):  # a longer needle: which ones, overlapping
         needles = [needle for needle in _found(folded) if needle.categories & categories]
-    else:  # none: only the one-byte needles can be there
+    else:  # none: only the one-byte needles can be there, "@" (and the line escapes no ASCII character)
         for needle in prefilter.single:
             if needle.folded in raw:
                 break
         else:
             return None  # most lines
         needles = [needle for needle in prefilter.single if needle.folded in raw and needle.categories & categories]
+        if not _at_may_start(raw):  # "@decorator" and the like
+            return None
     escape = any(needle.folded == _ESCAPE for needle in needles)
     if escape and not _escapes_ascii(raw):  # only escapes such as \u2019, which hide nothing
         needles, escape = [needle for needle in needles if needle.folded != _ESCAPE], False
     if not needles:
         return None
     return LineScan(None if escape else needles, categories)
+
+
+_NOT_BEFORE_AT = frozenset(b" \t\n\r\x0b\x0c/?#@\"'<>")
+_AFTER_AT = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789[")
+
+
+def _at_may_start(raw: bytes) -> bool:
+    """Whether an "@" of the line, which escapes no ASCII character, has around it what an e-mail
+    address or a URL's password needs: a character before it that may end a local part or a
+    password (written as itself, or as an escape that ends in a letter, a digit or a backslash),
+    and a letter, a digit or "[" after it."""
+    at = raw.find(b"@")
+    while at != -1:
+        if at and raw[at - 1] not in _NOT_BEFORE_AT and raw[at + 1 : at + 2] and raw[at + 1] in _AFTER_AT:
+            return True
+        at = raw.find(b"@", at + 1)
+    return False
 
 
 def _escapes_ascii(raw: bytes) -> bool:
