@@ -70,7 +70,7 @@ REPEATED_ROLE: Features = 1 << 8  # the first list has two messages of one role 
 NO_USER: Features = 1 << 9  # the first list has no user message
 LAST_NOT_ASSISTANT: Features = 1 << 10  # the first list is empty or does not end with an assistant message
 TOOLS: Features = 1 << 11  # the record declares tools (a non-empty list)
-SPECIAL_MARK: Features = 1 << 12  # the line holds "|" (every special token does): set by the engine from the raw line
+SPECIAL_MARK: Features = 1 << 12  # the line holds "|", maybe escaped (every special token does): set by the engine from the raw line
 EVERY_RECORD: Features = 1 << 13  # set on every record: a rule that needs it always runs
 NO_RECORD: Features = 0  # a rule that needs nothing never runs (it can find nothing for this target)
 

@@ -36,6 +36,7 @@ from jsonl_lint.rules.base import (
     RunState,
 )
 from jsonl_lint.rules.file_format import FormatDecider
+from jsonl_lint.rules.special_tokens import may_hold_special
 from jsonl_lint.source import SHAPES, Source, lines_of, split_blocks
 from jsonl_lint.target import Target, resolve_target
 
@@ -125,7 +126,7 @@ class _LineChecker:
             features = summary(record.value, data_format).features | EVERY_RECORD
         except Exception:  # noqa: BLE001  # a record the summary cannot read: every rule says why, as without skipping
             return self.record_checks
-        if b"|" in record.raw:
+        if may_hold_special(record.raw):
             features |= SPECIAL_MARK
         checks = self.checks_by_features.get(features)
         if checks is None:  # a few combinations per file

@@ -83,6 +83,16 @@ SPECIAL_CASES = [
         '{"messages": [{"role": "user", "content": "\\u003c|fim_suffix|\\u003e"}, {"role": "assistant", "content": "ok"}]}',
         [("JL404", "messages[0].content")],
     ),
+    (
+        "the bars escaped as \\u007c",
+        '{"messages": [{"role": "user", "content": "a<\\u007cendoftext\\u007C>"}, {"role": "assistant", "content": "ok"}]}',
+        [("JL404", "messages[0].content")],
+    ),
+    (
+        "every character escaped",
+        '{"messages": [{"role": "user", "content": "\\u003c\\u007cim_end\\u007c\\u003e"}, {"role": "assistant", "content": "ok"}]}',
+        [("JL404", "messages[0].content")],
+    ),
     ("unknown token-like text is fine", messages_line({"role": "user", "content": "<|my_marker|> and a|b"}, A), []),
     ("angle brackets are fine", messages_line({"role": "user", "content": "if a <| b then"}, A), []),
 ]
