@@ -336,3 +336,23 @@ def test_tight_json_lines_convert_the_same_on_both_paths(
         path = Path(folder) / "in.jsonl"
         path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records) + b"".join(line + b"\n" for line in duplicates))
         assert_same_both_ways(monkeypatch, path, ConvertOptions(source=source))
+
+
+@pytest.mark.parametrize("number", [b"1e15", b"1E15", b"1.5e3", b"2e-3", b"1e1"])
+def test_a_short_float_does_not_hide_a_duplicate_key(number: bytes) -> None:
+    """orjson writes 1e15 as 1000000000000000.0: a line with such floats can be shorter than the
+    orjson JSON of its value and still hold a duplicate key."""
+    line = b'{"x":[' + b",".join([number] * 16) + b'],"k":1,"k":2}'
+    assert rows_module.duplicate_key(line, orjson.loads(line)) == 'duplicate key "k" in the row: a parser keeps only the last value'
+
+
+def test_a_chat_line_with_short_floats_and_a_duplicate_key_is_a_reject(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    schema = b'{"type":"object","properties":{"a":{"type":"number","maximum":1e15,"minimum":1e15}}}'
+    path.write_bytes(
+        b'{"messages":[{"role":"user","content":"secret","content":"hi"},{"role":"assistant","content":"yo"}],'
+        b'"tools":[{"type":"function","function":{"name":"f","parameters":' + schema + b"}}]}\n"
+    )
+    out, rejects, summary = converted(path, ConvertOptions(source="chat"))
+    assert (out, summary[1], summary[2]) == (b"", 0, 1)
+    assert b'duplicate key \\"content\\" in messages[0]' in rejects

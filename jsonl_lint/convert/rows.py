@@ -118,7 +118,10 @@ def duplicate_key(raw: bytes, value: Any) -> str | None:
     each one outside strings separates a key."""
     try:
         dumped = orjson.dumps(value)
-        if len(raw) < len(dumped) + DUPLICATE_SLACK or (raw.count(b":") == dumped.count(b":") and b"\\u003" not in raw):
+        # A float in exponent form (1e15) may be written by orjson longer (1000000000000000.0):
+        # the length test holds only when the value has none, which a "." would show.
+        tight = len(raw) < len(dumped) + DUPLICATE_SLACK and b"." not in dumped
+        if tight or (raw.count(b":") == dumped.count(b":") and b"\\u003" not in raw):
             return None
     except TypeError:  # nested deeper than orjson writes: look closely
         pass
