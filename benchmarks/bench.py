@@ -174,6 +174,7 @@ def main() -> None:
     parser.add_argument("--bad-lines", type=int, nargs="+", help="lines of the all-bad-lines files (default 200k and 1M)")
     parser.add_argument("--peers", type=Path, help="a virtual environment that has the peer tools (default: one made in the temp folder)")
     parser.add_argument("--quick", action="store_true", help="smaller files, fewer runs: every section in a few minutes")
+    parser.add_argument("--report-lines", type=int, help="lines for report vs check and stats (0: skip it; default 200k, --quick 20k)")
     args = parser.parse_args()
     global RUNS
     RUNS = 2 if args.quick else 3
@@ -224,6 +225,9 @@ def main() -> None:
         bench_memory(folder)
     bench_convert(folder, max(lines_list), figures)
     bench_stats(folder, 20_000, figures)
+    report_lines = args.report_lines if args.report_lines is not None else (20_000 if args.quick else 200_000)
+    if report_lines:
+        bench_report(folder, report_lines, figures)
     print("\nissue 12's figures (MB/s is input bytes over wall time; ratios to the floor of the same file, this run)")
     for name, value in figures.items():
         print(f"  {name:<40} {value}")
@@ -396,6 +400,22 @@ def bench_stats(folder: Path, lines: int, figures: dict[str, str]) -> None:
     except ImportError as missing:
         print(f"\n(HF and Mistral counting not measured: {missing}; pip install '.[hf,mistral]')")
     print_table(f"stats, chat, {lines:,} lines", baseline, results)
+
+
+def bench_report(folder: Path, lines: int, figures: dict[str, str]) -> None:
+    """`report` (check and stats in one read) next to `check` and `stats` alone on the same file;
+    issue 18's target: no slower than the slower of the two plus 20%."""
+    chat = dataset(folder, lines, "chat")
+    page = folder / "report.html"
+    check = measure("jsonl-lint check", lint("check", str(chat)), chat)
+    stats = measure("jsonl-lint stats", lint("stats", str(chat)), chat)
+    report = measure("jsonl-lint report", lint("report", str(chat), "-o", str(page)), chat)
+    print_table(f"report, chat, {lines:,} lines", check, [stats, report])
+    slower = max(check.seconds, stats.seconds)
+    versus = f"{report.seconds / slower:.2f}x the slower of check and stats (issue 18's target: at most 1.20x)"
+    print(f"  report: {versus}")
+    figures[f"report {lines // 1000}k lines"] = versus
+    page.unlink(missing_ok=True)
 
 
 CHATML = (
