@@ -81,16 +81,32 @@ class TokenCounter:
         self.name = encoding_name
         self.data_format = data_format
         self.cache: dict[str, int] = {}
+        self._encode: Any = None  # the encoding's own encode_ordinary, once loaded
 
     @property
     def encoding(self) -> Any:
         return encoding(self.name)  # loaded on first use: examples under the byte bound never need it
+
+    def _count(self, text: str) -> int:
+        """Tokens of a text shorter than :data:`tiktoken_text.LONG_TEXT_CHARS`: the hot path,
+        straight to tiktoken's core (as its ``encode_ordinary`` does, lone surrogates become U+FFFD)."""
+        encode = self._encode
+        if encode is None:
+            loaded = self.encoding
+            core = getattr(loaded, "_core_bpe", None)
+            encode = self._encode = core.encode_ordinary if core is not None else loaded.encode_ordinary
+        try:
+            return len(encode(text))
+        except UnicodeEncodeError:
+            return len(encode(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")))
 
     def text(self, text: str, repeated: bool = False, budget: int | None = None) -> int:
         return self.text_within(text, repeated, budget)[0]
 
     def text_within(self, text: str, repeated: bool = False, budget: int | None = None) -> tuple[int, bool]:
         if not repeated:
+            if len(text) < tiktoken_text.LONG_TEXT_CHARS:
+                return self._count(text), True
             return tiktoken_text.count_within(self.encoding, text, budget)
         found = self.cache.get(text)
         if found is None:
@@ -104,16 +120,33 @@ class TokenCounter:
 
     def message(self, message: dict[str, Any], budget: int | None = None) -> tuple[int, bool]:
         """(tokens of the message, whether all of it was counted: see :meth:`example`)."""
-        repeated = message["role"] in self.REPEATED_ROLES
-        total = TOKENS_PER_MESSAGE + (TOKENS_PER_NAME if "name" in message else 0)
+        role = message["role"]
+        repeated = role in self.REPEATED_ROLES
+        total = self.cache.get(role)  # a handful of strings, repeated on every message
+        if total is None:
+            total = self.text(role, repeated=True)
+        total += TOKENS_PER_MESSAGE
+        content = message.get("content")
+        if (
+            type(content) is str
+            and (len(message) == 2 or (len(message) == 3 and "weight" in message))
+            and budget is None
+            and not repeated
+            and len(content) < tiktoken_text.LONG_TEXT_CHARS
+        ):
+            return total + self._count(content), True  # the common message: a role and a short text
+        if "name" in message:
+            total += TOKENS_PER_NAME
         strings = message_strings(message)
-        total += self.text(next(strings), repeated=True)  # the role: a handful of strings, repeated on every message
+        next(strings)  # the role, counted above
         for text in strings:
             count, complete = self.text_within(text, repeated, None if budget is None else budget - total)
             total += count
             if not complete:
                 return total, False
-        return total + TOKENS_PER_IMAGE * bound.count_images([message]), True
+        if isinstance(content, list):
+            total += TOKENS_PER_IMAGE * bound.count_images([message])
+        return total, True
 
     def example(self, value: dict[str, Any], budget: int | None = None) -> ExampleCount:
         """Messages, all tokens, trained tokens and tokens per role of a schema-valid example.
