@@ -37,7 +37,7 @@ MAGIC = (
     (b"\x28\xb5\x2f\xfd", "zstd"),
 )
 SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd", ".zstd": "zstd"}
-MAGIC_BYTES = max(len(magic) for magic, _ in MAGIC)
+MAGIC_BYTES = 10  # the longest test: bzip2's magic, block size and first block magic
 _XZ_MEMORY_LIMIT = 256 << 20  # xz -9 needs 65 MiB; a header asking for more is hostile
 _READ_BYTES = 1 << 17  # compressed bytes read at a time
 
@@ -51,10 +51,17 @@ class DamagedInput(UsageError):
         self.shape = shape
 
 
+# "BZh" is text a line may start with: bzip2 also needs its block size digit, then the magic of
+# a first block (pi) or of the end of an empty stream (sqrt(pi)).
+_BZIP2_FOLLOWS = (b"1AY&SY", b"\x17rE8P\x90")
+
+
 def compression_of(head: bytes) -> str | None:
     """The compression whose magic number ``head`` starts with, if any."""
     for magic, kind in MAGIC:
         if head.startswith(magic):
+            if kind == "bzip2" and not (head[3:4].isdigit() and head[3:4] != b"0" and head[4:10] in _BZIP2_FOLLOWS):
+                return None
             return kind
     return None
 

@@ -30,6 +30,11 @@ def is_url(name: str) -> bool:
     return _URL.match(name) is not None
 
 
+def looks_like_parquet(head: bytes) -> bool:
+    """Parquet's magic followed by binary (a page header), not a text line that starts "PAR1"."""
+    return head.startswith(PARQUET_MAGIC) and len(head) > len(PARQUET_MAGIC) and not (32 <= head[4] < 127 or head[4] in b"\t\r\n")
+
+
 def is_parquet_name(name: str) -> bool:
     return name.lower().endswith(".parquet")
 
@@ -101,7 +106,7 @@ def _layer(raw: BinaryIO, head: bytes, name: str, display: str, size: int | None
     found, named = compression_of(head), compression_named(name) if name != "-" else compression_of(head)
     if named is not None and found is None and head:
         return _refused(raw, owned, size, named, f"not-{named}")
-    if found is None and head.startswith(PARQUET_MAGIC):
+    if found is None and looks_like_parquet(head):
         return _refused(raw, owned, size, None, "parquet")
     if found is None or named is None:
         return Opened(raw, size, owned=owned)

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Self
 import orjson
 
 from jsonl_lint import decompress
-from jsonl_lint.decompress import DamagedInput
+from jsonl_lint.decompress import DamagedInput, compression_of
 from jsonl_lint.openers import open_input
 from jsonl_lint.problems import UsageError
 
@@ -279,12 +279,8 @@ SHAPES = {
     "json-document": "this is one pretty-printed JSON document, not JSONL (one object per line): put it on one line with `jq -c . FILE`",
 }
 
-_MAGIC = (
-    (b"\x1f\x8b", "gzip"),
+_MAGIC = (  # besides the compressions, which decompress.compression_of knows
     (b"PK\x03\x04", "zip"),
-    (b"BZh", "bzip2"),
-    (b"\xfd7zXZ\x00", "xz"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
     (b"\x00\x00\xfe\xff", "utf-16"),
@@ -295,6 +291,9 @@ _SNIFF_LINES = 20
 def sniff(head: bytes, *, whole: bool = False) -> Sniffed:
     """The one place that looks at a file's start to say what it is. ``whole``: ``head`` is the
     whole file (so a document that parses whole is known for sure)."""
+    compressed = compression_of(head)
+    if compressed is not None:
+        return Sniffed(None, compressed)
     for magic, shape in _MAGIC:
         if head.startswith(magic):
             return Sniffed(None, shape)

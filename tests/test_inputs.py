@@ -176,7 +176,8 @@ def test_compressed_data_cut_short_is_one_problem_after_the_lines_before_it(tmp_
         ("t.jsonl", gzip.compress(GOOD + b"\n"), "gzip"),  # compressed under a plain name: not read
         ("t.ndjson", COMPRESS["zstd"][1](GOOD + b"\n"), "zstd"),
         ("t.jsonl.xz", lzma.compress(GOOD + b"\n")[:20] + b"garbage" * 20, "xz-corrupt"),
-        ("t.jsonl.bz2", b"BZh9" + b"\x00" * 50, "bzip2-corrupt"),
+        ("t.jsonl.bz2", b"BZh91AY&SY" + b"\x00" * 50, "bzip2-corrupt"),
+        ("t.jsonl.bz2", b"BZh9" + b"\x00" * 50, "not-bzip2"),
         ("t.jsonl.zst", b"\x28\xb5\x2f\xfd" + b"\xff" * 20, "zstd-corrupt"),
         ("t.jsonl.gz", gzip.compress(b"not json\n") + b"trailing garbage", "gzip-corrupt"),
     ],
@@ -293,3 +294,13 @@ def test_any_url_opens_or_is_one_usage_error(scheme: str, rest: str) -> None:
             list(opened.lines())
     except UsageError as error:
         assert str(error).startswith(f"{name}: ") and "\n" not in str(error).removeprefix(name)
+
+
+@pytest.mark.parametrize("start", [b"PAR1", b"BZh9", b"BZh", b"PAR1\t"])
+def test_a_text_line_that_starts_like_a_magic_number_is_only_a_bad_line(tmp_path: Path, start: bytes) -> None:
+    """A JSONL file whose first line happens to start like Parquet or bzip2 is read line by line:
+    its first line is invalid JSON, and every other line is still checked."""
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(start + b' "x"\n' + GOOD + b"\n" + b"{\n")
+    report = check_file(path, jobs=1, encoding=TEST_ENCODING, select=("JL0",))
+    assert [(p.line, p.code) for p in report.problems] == [(1, "JL004"), (3, "JL004")]
