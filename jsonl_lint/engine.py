@@ -75,6 +75,7 @@ class _LineChecker:
         pending: list[Problem] = []  # the current line's problems
         pending_line = 0
         found: list[Problem] = []  # one record's problems, before the switched-off ones are dropped
+        makers = self.fact_makers
         for item in read_records(lines, self.reporter.problem, first_line=first_line, counts=counts):
             line = item.line or 0
             if line != pending_line:
@@ -95,7 +96,7 @@ class _LineChecker:
                 found.append(_internal_error(self.reporter, item, error))
             # Dataset rules compare records by this key (equal records, equal keys); fact rules
             # get more of each valid record.
-            facts = tuple(_facts(make, item) for make in self.fact_makers) if valid and self.fact_makers else ()
+            facts = _all_facts(makers, item) if valid and makers else ()
             on_record(line, hash(item.canonical) if self.keys and item.canonical else None, facts, found)
             if found:  # most records have no problem
                 pending.extend([p for p in found if p.code in enabled])
@@ -153,6 +154,16 @@ def _flush(problems: list[Problem], out: Emit) -> None:
         problems.sort(key=Problem.sort_key)
     for problem in problems:
         out(problem)
+
+
+def _all_facts(makers: list[Callable[[Record], Any]], record: Record) -> Facts:
+    """Each fact rule's facts of a record (see :func:`_facts`), in one step when none fails."""
+    try:
+        return tuple([make(record) for make in makers])
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # noqa: BLE001  # a record some rule cannot read: each rule's facts alone
+        return tuple([_facts(make, record) for make in makers])
 
 
 def _facts(make: Callable[[Record], Any], record: Record) -> Any:

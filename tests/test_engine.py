@@ -84,3 +84,35 @@ def test_a_module_without_a_typed_declaration_is_refused(monkeypatch: pytest.Mon
     finally:
         monkeypatch.undo()
         rule_sets.cache_clear()
+
+
+def test_a_fact_rule_failing_on_a_record_leaves_the_other_rules_their_facts() -> None:
+    from typing import Any
+
+    from jsonl_lint.rules import conflicting_answers
+    from jsonl_lint.rules.base import DatasetContext, FactRules
+
+    seen: list[tuple[int, Any]] = []
+
+    class Recorder:
+        def __init__(self, ctx: DatasetContext) -> None:
+            pass
+
+        def observe(self, line: int, key: int | None, facts: Any) -> tuple[Problem, ...]:
+            seen.append((line, facts))
+            return ()
+
+        def finish(self) -> tuple[Problem, ...]:
+            return ()
+
+    def fragile(record: Any) -> str:
+        if "BOOM" in json.dumps(record.value):
+            raise ValueError("cannot")
+        return "ok"
+
+    extra = FactRules(rules=(conflicting_answers.CONFLICTING_ANSWERS,), start=Recorder, facts=fragile)
+    ask = {"role": "user", "content": "Capital?"}
+    lines = [json.dumps({"messages": [ask, {"role": "assistant", "content": answer}]}).encode() + b"\n" for answer in ("A", "BOOM")]
+    report = check_source(lines, resolve_target("t.jsonl", {"select": ("JL707",)}), path="t.jsonl", facts=[extra])
+    assert [(p.line, p.code) for p in report.problems] == [(2, "JL707")]  # the conflict is still found on the failing record
+    assert seen == [(1, "ok"), (2, None)]

@@ -236,3 +236,35 @@ def test_a_lone_surrogate_gets_a_rensa_signature() -> None:
     words = ["a", "\udc80", "b", "c"]
     assert minhash.rensa_signature(words) == minhash.rensa_signature(list(words))
     assert minhash.rensa_signature(words) != minhash.python_signature(words)
+
+
+CONTENT_TEXT = st.one_of(st.text(max_size=6), st.sampled_from(['{"a": 1}', ',{"', "]}", '\\",{"role', 'x,{"y']))
+CHAT_MESSAGE = st.one_of(
+    st.fixed_dictionaries({"role": st.sampled_from(["system", "user", "assistant"]), "content": CONTENT_TEXT}),
+    st.fixed_dictionaries({"role": st.just("assistant"), "content": CONTENT_TEXT, "weight": st.sampled_from([0, 1])}),
+    st.fixed_dictionaries(
+        {"role": st.just("assistant"), "content": st.lists(st.fixed_dictionaries({"type": st.just("text"), "text": CONTENT_TEXT}))}
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    messages=st.lists(CHAT_MESSAGE, min_size=2, max_size=5),
+    tools=st.one_of(st.none(), st.just([{"type": "function", "function": {"name": "f"}}])),
+)
+def test_conflict_keys_cut_from_the_line_equal_the_written_ones(messages: list[dict[str, object]], tools: object) -> None:
+    """JL707 cuts most records' prompt and answer keys from the record's canonical JSON; they
+    must be the keys it writes out for the other records (or equal prompts would be missed)."""
+    from jsonl_lint.reader import Record, canonical_json
+    from jsonl_lint.rules import conflicting_answers
+
+    value: dict[str, object] = {"messages": messages} if tools is None else {"messages": messages, "tools": tools}
+    facts = conflicting_answers.record_facts(Record(1, b"", value, canonical_json(value) or b""))
+    last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
+    if not last:
+        assert facts is None
+        return
+    answer = {k: v for k, v in messages[last].items() if k != "weight"}
+    prompt = conflicting_answers._canonical(messages[:last])[:-1]
+    assert facts == (hash(prompt), hash(conflicting_answers._canonical(answer)))

@@ -37,13 +37,21 @@ Passes:
 )
 
 
+def _canonical(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
 def _key(value: Any) -> int:
-    return hash(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+    return hash(_canonical(value))
+
+
+_MESSAGES_START = len(b'{"messages":')
 
 
 def record_facts(record: Record) -> tuple[int, int] | None:
     """(prompt key, answer key) of a record, or None when it has no prompt and answer. Computed
-    where the record is checked (worker processes included); equal for equal JSON."""
+    where the record is checked (worker processes included); equal for equal JSON. The prompt
+    key is of the prompt's canonical JSON without its closing bracket (see :func:`_cut`)."""
     value = record.value
     messages = value.get("messages")
     if isinstance(messages, list):
@@ -52,13 +60,33 @@ def record_facts(record: Record) -> tuple[int, int] | None:
         )
         if not last:  # no assistant message, or nothing before it
             return None
+        cut = _cut(record, messages, last)
+        if cut is not None:
+            return cut
         answer = {k: v for k, v in messages[last].items() if k != "weight"}  # the weight is not what is said
-        return _key(messages[:last]), _key(answer)
+        return hash(_canonical(messages[:last])[:-1]), _key(answer)
     if "prompt" in value and "completion" in value:
         return _key(value["prompt"]), _key(value["completion"])
     if "input" in value and "preferred_output" in value:
         return _key(value["input"]), _key(value["preferred_output"])
     return None
+
+
+def _cut(record: Record, messages: list[Any], last: int) -> tuple[int, int] | None:
+    """Both keys cut from the record's canonical JSON, ``{"messages":[m0,...,answer]}``, when it
+    holds only its messages and the answer is the last, of role and string content alone (most
+    chat records); None otherwise.
+
+    The answer then holds no object but itself, and no string holds ``{"`` unescaped, so the
+    last ``,{"`` of the line is where the answer starts.
+    """
+    canonical, answer = record.canonical, messages[last]
+    if last != len(messages) - 1 or len(record.value) != 1 or len(answer) != 2 or answer.get("content").__class__ is not str:
+        return None
+    start = canonical.rfind(b',{"')
+    if start <= _MESSAGES_START or not canonical.endswith(b"]}"):
+        return None
+    return hash(canonical[_MESSAGES_START:start]), hash(canonical[start + 1 : -2])
 
 
 class DatasetCheck:
