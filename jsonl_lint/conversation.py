@@ -71,7 +71,10 @@ NO_USER: Features = 1 << 9  # the first list has no user message
 LAST_NOT_ASSISTANT: Features = 1 << 10  # the first list is empty or does not end with an assistant message
 TOOLS: Features = 1 << 11  # the record declares tools (a non-empty list)
 SPECIAL_MARK: Features = 1 << 12  # the line holds "|", maybe escaped (every special token does): set by the engine from the raw line
-EVERY_RECORD: Features = 1 << 13  # set on every record: a rule that needs it always runs
+PLAIN_CHAT: Features = (
+    1 << 13
+)  # `{"messages": [...]}` alone, at least one, each a system, user or assistant role and a string content alone
+EVERY_RECORD: Features = 1 << 14  # set on every record: a rule that needs it always runs
 NO_RECORD: Features = 0  # a rule that needs nothing never runs (it can find nothing for this target)
 
 
@@ -114,6 +117,7 @@ class Summary(NamedTuple):
 
 
 _last: tuple[object, Summary] | None = None
+_PLAIN_ROLES = frozenset({"system", "user", "assistant"})
 
 
 def summary(value: dict[str, Any], data_format: str | None) -> Summary:
@@ -130,6 +134,7 @@ def summary(value: dict[str, Any], data_format: str | None) -> Summary:
     features = UNTRAINED
     assistants = 0
     roles: tuple[str, ...] = ()
+    plain_messages = 0
     for number, (_, messages) in enumerate(lists):
         if number == 0:
             roles = tuple([message["role"] for message in messages])
@@ -143,7 +148,10 @@ def summary(value: dict[str, Any], data_format: str | None) -> Summary:
             elif content is not None:
                 features |= PARTS | MAYBE_BLANK
             plain = len(message) == 2 and content is not None  # role and content: no call, no weight
-            if message["role"] == "assistant":
+            role = message["role"]
+            if plain and content.__class__ is str and role in _PLAIN_ROLES:
+                plain_messages += 1
+            if role == "assistant":
                 if number == 0:
                     assistants += 1
                     if plain or message.get("weight") != 0:
@@ -151,10 +159,12 @@ def summary(value: dict[str, Any], data_format: str | None) -> Summary:
                 if not plain and ("tool_calls" in message or "function_call" in message):
                     features |= CALLS
             else:
-                if message["role"] == "tool":
+                if role == "tool":
                     features |= TOOL_MESSAGES
                 if not plain and "weight" in message:
                     features |= STRAY_WEIGHT
+    if plain_messages and plain_messages == len(roles) and len(lists) == 1 and len(value) == 1 and "messages" in value:
+        features |= PLAIN_CHAT
     features |= _order_features(roles)
     holder = value.get("input") if data_format == "preference" else value
     tools = holder.get("tools") if holder.__class__ is dict else None

@@ -21,7 +21,7 @@ import orjson
 
 from jsonl_lint import explanation_cache, formats, line_ranges, parallel, schema_errors
 from jsonl_lint.config import Config
-from jsonl_lint.conversation import EVERY_RECORD, SPECIAL_MARK, Features, summary
+from jsonl_lint.conversation import EVERY_RECORD, PLAIN_CHAT, SPECIAL_MARK, Features, summary
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
 from jsonl_lint.reader import LineCounts, Record, read_records
 from jsonl_lint.rules import internal, layout, rule_sets, structure, syntax
@@ -67,6 +67,7 @@ class _LineChecker:
         self.rule_needs: list[tuple[Features, RecordCheck]] = []  # each of them with the features it looks for
         self.checks_by_features: dict[Features, list[RecordCheck]] = {}  # the rules that run on records of those features
         self.validator: Any = None
+        self.plain_chat = False  # whether the file's schema takes every plain chat record
         self.fact_makers: list[Callable[[Record], Any]] = []  # the facts of the fact rules that run
 
     def check_lines(self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: OnRecord, counts: LineCounts) -> None:
@@ -111,34 +112,36 @@ class _LineChecker:
         ctx = self.ctx
         if ctx is None:
             ctx = self._format_known()
-        if not self.validator.is_valid(record.value):
+        features = self._features(record, ctx.data_format)
+        # A plain chat record (see conversation.PLAIN_CHAT) is valid for the chat schema.
+        if not (features & PLAIN_CHAT and self.plain_chat) and not self.validator.is_valid(record.value):
             for issue in _explanation(ctx.data_format, record):
                 found.append(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
             return False
-        for record_check in self._checks_for(record, ctx.data_format):
+        checks = self.checks_by_features.get(features) if features else self.record_checks
+        if checks is None:  # a few combinations per file
+            checks = self.checks_by_features[features] = [check for needs, check in self.rule_needs if needs & features]
+        for record_check in checks:
             found.extend(record_check(record, ctx))
         return True
 
-    def _checks_for(self, record: Record, data_format: str) -> list[RecordCheck]:
-        """The record rules that can find something in this record (most records: few)."""
+    @staticmethod
+    def _features(record: Record, data_format: str) -> Features:
+        """The record's features (conversation.Features), 0 when not known: every rule runs."""
         if not _SKIP_BY_FEATURES:
-            return self.record_checks
+            return 0
         try:
             features = summary(record.value, data_format).features | EVERY_RECORD
-        except Exception:  # noqa: BLE001  # a record the summary cannot read: every rule says why, as without skipping
-            return self.record_checks
-        if may_hold_special(record.raw):
-            features |= SPECIAL_MARK
-        checks = self.checks_by_features.get(features)
-        if checks is None:  # a few combinations per file
-            checks = self.checks_by_features[features] = [check for needs, check in self.rule_needs if needs & features]
-        return checks
+        except Exception:  # noqa: BLE001  # a record the summary cannot read (invalid): the schema and every rule say why
+            return 0
+        return features | SPECIAL_MARK if may_hold_special(record.raw) else features
 
     def _format_known(self) -> FileContext:
         fmt = self.formats.data_format
         assert fmt is not None
         self.ctx = FileContext(path=self.path, target=self.target, data_format=fmt)
         self.validator = formats.fast_validator(fmt)
+        self.plain_chat = fmt == "chat"
         running = [
             rules
             for rules in rule_sets()

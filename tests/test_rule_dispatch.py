@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, TEST_ENCODING, lines_of
-from jsonl_lint import check_file, check_lines, engine
-from jsonl_lint.conversation import summary
+from jsonl_lint import check_file, check_lines, engine, formats
+from jsonl_lint.conversation import PLAIN_CHAT, summary
 
 PROFILES = ("openai", "mistral", "together", "fireworks", "hf")
 
@@ -132,7 +132,68 @@ def test_a_rule_that_finds_something_is_not_skipped() -> None:
 def test_summary_features_of_a_plain_record() -> None:
     value = {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}]}
     shape = summary(value, "chat")
-    assert shape.features == 0 and shape.trained and shape.assistants == 1 and shape.roles == ("system", "user", "assistant")
+    assert shape.features == PLAIN_CHAT and shape.trained and shape.assistants == 1 and shape.roles == ("system", "user", "assistant")
+
+
+PLAIN_MESSAGE = st.fixed_dictionaries({"role": st.sampled_from(["system", "user", "assistant"]), "content": st.text(max_size=20)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(messages=st.lists(PLAIN_MESSAGE, min_size=1, max_size=6))
+def test_a_plain_chat_record_is_valid_for_the_chat_schema(messages: list[dict[str, str]]) -> None:
+    """The engine does not validate plain chat records: the chat schema must take every one."""
+    value = {"messages": messages}
+    assert summary(value, "chat").features & PLAIN_CHAT
+    assert formats.fast_validator("chat").is_valid(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"messages": []},
+        {"messages": [{"role": "user", "content": "u"}], "tools": []},
+        {"messages": [{"role": "tool", "content": "u"}]},
+        {"messages": [{"role": "bot", "content": "u"}]},
+        {"messages": [{"role": "user", "content": 5}]},
+        {"messages": [{"role": "user", "content": None}]},
+        {"messages": [{"role": "user", "content": [{"type": "text", "text": "u"}]}]},
+        {"messages": [{"role": "user", "content": "u", "name": "n"}]},
+        {"messages": [{"role": "user", "content": "u"}, {"role": "assistant", "content": "a", "weight": 1}]},
+        {"messages": [{"role": "user", "content": "u"}, {"content": "a", "name": "n"}]},
+    ],
+)
+def test_other_records_are_not_plain(value: dict[str, Any]) -> None:
+    try:
+        features = summary(value, "chat").features
+    except KeyError:
+        return  # no role: not read as plain either
+    assert not features & PLAIN_CHAT
+
+
+# Nearly plain records, valid or not: the schema must still judge those that are not plain.
+NEAR_PLAIN = st.fixed_dictionaries(
+    {
+        "messages": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "role": st.sampled_from(["system", "user", "assistant", "tool", "bot"]),
+                    "content": st.one_of(TEXT, st.none(), st.integers(), st.just([])),
+                },
+                optional={"weight": st.sampled_from([0, 1, 2])},
+            ),
+            max_size=4,
+        )
+    },
+    optional={"extra": st.just(1), "tools": st.just([])},
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(records=st.lists(NEAR_PLAIN, min_size=1, max_size=6))
+def test_nearly_plain_files_report_the_same_with_rules_skipped(records: list[dict[str, Any]]) -> None:
+    lines = lines_of("".join(json.dumps(record) + "\n" for record in records))
+    fast, slow = both_ways(lines)
+    assert fast == slow
 
 
 CORPUS_FILES = sorted(CORPUS.glob("*/*.jsonl")) if CORPUS.is_dir() else []
