@@ -114,3 +114,17 @@ def test_unknown_profile() -> None:
 def test_plain_text_is_for_together_and_mistral_only() -> None:
     assert found('{"text": "a document"}', profile="mistral", select=STRUCTURE) == []
     assert found('{"text": "a document"}', select=STRUCTURE) == [(1, 1, "JL103")]
+
+
+def test_records_of_one_key_after_the_format_is_known() -> None:
+    """Records of the key of earlier ones pass the format test at once; records of another key do not."""
+    text = (
+        '{"text": "a"}\n{"text": "b"}\n' + '{"messages": [{"role": "user", "content": "x"}]}\n{"text": "c"}\n{"prompt": "p"}\n{"junk": 1}\n'
+    )
+    assert [(line, code) for line, _, code in found(text, model="babbage-002", select=STRUCTURE)] == [
+        (1, "JL103"),
+        (3, "JL102"),
+        (5, "JL102"),
+        (6, "JL101"),  # no format's keys: checked against the file's schema
+        (6, "JL101"),
+    ]

@@ -88,10 +88,13 @@ class FormatDecider:
     target: Target
     data_format: str | None = None  # known once decided
     decided_at: int | None = None  # the line it was decided at
+    single_key: str | None = None  # the key of a record of one key found of the file's format
 
     def record(self, value: dict[str, object], line: int, found: list[Problem]) -> bool:
         """Whether the record at ``line`` is of the file's format (deciding it if not yet known);
         the problems why not go to ``found``."""
+        if len(value) == 1 and self.single_key is not None and self.single_key in value:
+            return True  # most records: the one key of records already found of the file's format
         target, expected = self.target, self.data_format
         detected = formats.record_format(value, target.model.formats, target.data_format)
         if self.decided_at is None:
@@ -110,6 +113,8 @@ class FormatDecider:
             )
             found.append(self._problem(MIXED_FORMATS, line, message))
             return False
+        if len(value) == 1 and self.single_key is None:  # a record's format is a function of its keys
+            self.single_key = next(iter(value))
         return True
 
     def _decide(self, fmt: str, line: int, found: list[Problem]) -> None:
