@@ -55,14 +55,15 @@ def record_facts(record: Record) -> tuple[int, int] | None:
     value = record.value
     messages = value.get("messages")
     if isinstance(messages, list):
+        if messages and messages[-1].__class__ is dict and messages[-1].get("role") == "assistant":
+            cut = _cut(record, messages)
+            if cut is not None:
+                return cut
         last = next(
             (i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], dict) and messages[i].get("role") == "assistant"), None
         )
         if not last:  # no assistant message, or nothing before it
             return None
-        cut = _cut(record, messages, last)
-        if cut is not None:
-            return cut
         answer = {k: v for k, v in messages[last].items() if k != "weight"}  # the weight is not what is said
         return hash(_canonical(messages[:last])[:-1]), _key(answer)
     if "prompt" in value and "completion" in value:
@@ -72,21 +73,28 @@ def record_facts(record: Record) -> tuple[int, int] | None:
     return None
 
 
-def _cut(record: Record, messages: list[Any], last: int) -> tuple[int, int] | None:
-    """Both keys cut from the record's canonical JSON, ``{"messages":[m0,...,answer]}``, when it
-    holds only its messages and the answer is the last, of role and string content alone (most
-    chat records); None otherwise.
+_ANSWER_START = b',{"content":"'
+_ANSWER_END = b'","role":"assistant"}]}'
 
-    The answer then holds no object but itself, and no string holds ``{"`` unescaped, so the
-    last ``,{"`` of the line is where the answer starts.
+
+def _cut(record: Record, messages: list[Any]) -> tuple[int, int] | None:
+    """Both keys cut from the record's canonical JSON, ``{"messages":[m0,...,answer]}``, when it
+    holds only its messages, at least two, and the last, the answer, is of role assistant and
+    string content alone (most chat records); None otherwise.
+
+    The answer is then ``{"content":"...","role":"assistant"}``, at least as many bytes as its
+    text has characters, and holds no ``,{"`` (a quote inside a string is escaped), so the
+    last ``,{"`` before that many bytes from the end is where it starts.
     """
-    canonical, answer = record.canonical, messages[last]
-    if last != len(messages) - 1 or len(record.value) != 1 or len(answer) != 2 or answer.get("content").__class__ is not str:
+    canonical, answer = record.canonical, messages[-1]
+    text = answer.get("content")
+    if len(messages) < 2 or len(record.value) != 1 or len(answer) != 2 or text.__class__ is not str or not canonical.endswith(_ANSWER_END):
         return None
-    start = canonical.rfind(b',{"')
-    if start <= _MESSAGES_START or not canonical.endswith(b"]}"):
+    start = canonical.rfind(b',{"', _MESSAGES_START, len(canonical) - len(_ANSWER_END) - len(text) + 3)
+    if start <= _MESSAGES_START or not canonical.startswith(_ANSWER_START, start):
         return None
-    return hash(canonical[_MESSAGES_START:start]), hash(canonical[start + 1 : -2])
+    line = memoryview(canonical)  # hashed in place (a hash of a view is the hash of its bytes)
+    return hash(line[_MESSAGES_START:start]), hash(line[start + 1 : -2])
 
 
 class DatasetCheck:
