@@ -65,6 +65,8 @@ class DatasetCheck:
         if key is None:
             return ()  # too deeply nested to have a canonical form
         first = self.first_line.setdefault(key, line)
+        if first == line and self.training is None:
+            return ()  # most records: new, in a training file
         found: list[Problem] = []
         if first != line:
             found.append(self.ctx.problem(DUPLICATE, line, 1, f"duplicate of the example on line {first}"))
