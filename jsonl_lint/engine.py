@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -68,6 +69,7 @@ class _LineChecker:
         self.checks_by_features: dict[Features, list[RecordCheck]] = {}  # the rules that run on records of those features
         self.validator: Any = None
         self.plain_chat = False  # whether the file's schema takes every plain chat record
+        self.wanted: Features = 0  # the features some rule of this file looks for
         self.fact_makers: list[Callable[[Record], Any]] = []  # the facts of the fact rules that run
 
     def check_lines(self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: OnRecord, counts: LineCounts) -> None:
@@ -125,16 +127,19 @@ class _LineChecker:
             found.extend(record_check(record, ctx))
         return True
 
-    @staticmethod
-    def _features(record: Record, data_format: str) -> Features:
-        """The record's features (conversation.Features), 0 when not known: every rule runs."""
+    def _features(self, record: Record, data_format: str) -> Features:
+        """The record's features (conversation.Features) that some rule looks for, 0 when not
+        known: every rule runs. Without such a rule the summary is not made (it costs about as
+        much as validating the record)."""
         if not _SKIP_BY_FEATURES:
             return 0
-        try:
-            features = summary(record.value, data_format).features | EVERY_RECORD
-        except Exception:  # noqa: BLE001  # a record the summary cannot read (invalid): the schema and every rule say why
-            return 0
-        return features | SPECIAL_MARK if may_hold_special(record.raw) else features
+        features = EVERY_RECORD
+        if self.wanted & ~(EVERY_RECORD | SPECIAL_MARK):
+            try:
+                features |= summary(record.value, data_format).features
+            except Exception:  # noqa: BLE001  # a record the summary cannot read (invalid): the schema and every rule say why
+                return 0
+        return features | SPECIAL_MARK if self.wanted & SPECIAL_MARK and may_hold_special(record.raw) else features
 
     def _format_known(self) -> FileContext:
         fmt = self.formats.data_format
@@ -149,6 +154,7 @@ class _LineChecker:
         ]
         self.record_checks = [rules.check for rules in running]
         self.rule_needs = [(rules.needs(self.ctx), rules.check) for rules in running]
+        self.wanted = functools.reduce(operator.or_, (needs for needs, _ in self.rule_needs), 0)
         return self.ctx
 
 

@@ -98,10 +98,19 @@ PREFERENCE = st.fixed_dictionaries(
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(records=st.lists(RECORD, min_size=1, max_size=8), profile=st.sampled_from(PROFILES), max_tokens=st.sampled_from([None, 12]))
-def test_chat_files_report_the_same_with_rules_skipped(records: list[dict[str, Any]], profile: str, max_tokens: int | None) -> None:
+@given(
+    records=st.lists(RECORD, min_size=1, max_size=8),
+    profile=st.sampled_from((*PROFILES, "structural")),
+    max_tokens=st.sampled_from([None, 12]),
+    select=st.sampled_from([None, ("JL404",), ("JL0", "JL1"), ("JL2", "JL3")]),  # rules that need the summary, or not
+)
+def test_chat_files_report_the_same_with_rules_skipped(
+    records: list[dict[str, Any]], profile: str, max_tokens: int | None, select: tuple[str, ...] | None
+) -> None:
     lines = lines_of("".join(json.dumps(record) + "\n" for record in records))
     options: dict[str, Any] = {"profile": profile, "encoding": TEST_ENCODING}
+    if select is not None:
+        options["select"] = select
     if max_tokens is not None:
         options["max_tokens"] = max_tokens
     fast, slow = both_ways(lines, **options)
