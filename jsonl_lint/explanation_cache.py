@@ -101,7 +101,8 @@ class StringClasses:
             if keyword in ("enum", "const"):
                 self.named.update(_strings_in(value))
             elif keyword == "pattern" and isinstance(value, str):
-                self.patterns.append(re.compile(value))
+                if all(pattern.pattern != value for pattern in self.patterns):
+                    self.patterns.append(re.compile(value))
             elif keyword in ("minLength", "maxLength") and isinstance(value, int):
                 bisect.insort(self.bounds, value if keyword == "minLength" else value + 1)
             elif keyword in _SUBSCHEMA:
@@ -157,14 +158,20 @@ def _walk(value: Any, string: Callable[[str], Token], out: list[Token], depth: i
         out.append(_OBJECT)
         for key, item in value.items():
             out.append(key)
-            _walk(item, string, out, depth - 1)
+            if type(item) is str:  # most values: no call deeper
+                out.append(string(item))
+            else:
+                _walk(item, string, out, depth - 1)
         out.append(_END)
     elif kind is list:
         if depth <= 0 or len(out) + len(value) > MAX_TOKENS:
             raise _Unshaped
         out.append(_ARRAY)
         for item in value:
-            _walk(item, string, out, depth - 1)
+            if type(item) is str:
+                out.append(string(item))
+            else:
+                _walk(item, string, out, depth - 1)
         out.append(_END)
     elif kind is int:
         out.append(value)

@@ -6,6 +6,7 @@ so it favours being obviously right over being fast.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,17 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def format_path(path: Sequence[PathPart]) -> str:
     """``("messages", 2, "content")`` -> ``messages[2].content``; the root is ``""``."""
+    if type(path) is tuple and len(path) <= 8:  # the same few paths, a problem each: written once
+        return _formatted(path)
+    return _format(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(path: JsonPath) -> str:
+    return _format(path)
+
+
+def _format(path: Sequence[PathPart]) -> str:
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
