@@ -85,6 +85,18 @@ def _suffix(name: str) -> str:
     return next((suffix for suffix in SUFFIXES if lowered.endswith(suffix)), "")
 
 
+class ReadStream(io.RawIOBase):
+    """A raw stream made by its ``read(size)`` alone (``readinto`` copies what it gives)."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 class _Decompressor(Protocol):
     @property
     def eof(self) -> bool: ...
@@ -148,7 +160,7 @@ def _damage_errors(kind: str) -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-class Decompressed(io.RawIOBase):
+class Decompressed(ReadStream):
     """The content of a compressed ``raw`` stream. ``read(size)`` gives ``size`` bytes unless the
     data ends (or is damaged: then what came before, and :class:`DamagedInput` on the next read)."""
 
@@ -168,14 +180,6 @@ class Decompressed(io.RawIOBase):
         # One decompressing step per call (read1): a buffered read() that fails part way
         # through drops what it had read, and those are lines before the damage.
         self._step = getattr(self._reader, "read1", self._reader.read)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def read(self, size: int | None = -1) -> bytes:
         if self._damage is not None:

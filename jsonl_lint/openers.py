@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from jsonl_lint.decompress import MAGIC_BYTES, DamagedInput, Decompressed, as_binary_file, compression_named, compression_of
+from jsonl_lint.decompress import MAGIC_BYTES, DamagedInput, Decompressed, ReadStream, as_binary_file, compression_named, compression_of
 from jsonl_lint.problems import UsageError
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -213,22 +213,14 @@ def _peek(raw: BinaryIO, size: int) -> bytes | tuple[bytes, BinaryIO]:
         raw.seek(0)
         return head
     head = raw.read(size)
-    return head, as_binary_file(_Prepended(head, raw))
+    return head, as_binary_file(Prepended(head, raw))
 
 
-class _Prepended(io.RawIOBase):
-    """``head`` (already read from a pipe), then the rest of ``rest``."""
+class Prepended(ReadStream):
+    """``head`` (already read: from a pipe, or to detect a format), then the rest of ``rest``."""
 
     def __init__(self, head: bytes, rest: BinaryIO) -> None:
         self._head, self._rest = head, rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def read(self, size: int | None = -1) -> bytes:
         if self._head:

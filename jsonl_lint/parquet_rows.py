@@ -14,13 +14,12 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
-import io
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import orjson
 
-from jsonl_lint.decompress import DamagedInput
+from jsonl_lint.decompress import DamagedInput, ReadStream
 from jsonl_lint.problems import UsageError
 
 MAGIC = b"PAR1"
@@ -50,7 +49,7 @@ def row_line(row: dict[str, Any]) -> bytes:
     return orjson.dumps(_without_nulls(row), default=_json_default, option=orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS)
 
 
-class ParquetLines(io.RawIOBase):
+class ParquetLines(ReadStream):
     """The rows of a Parquet file as JSONL bytes. Opening a file that is not Parquet raises
     :class:`DamagedInput` with shape ``parquet-corrupt``; so does a row group that cannot be read
     (after the rows before it)."""
@@ -72,14 +71,6 @@ class ParquetLines(io.RawIOBase):
 
     def _damaged(self, error: BaseException) -> DamagedInput:
         return DamagedInput(self._name, "parquet-corrupt", f"this is not a Parquet file pyarrow can read ({error})")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def read(self, size: int | None = -1) -> bytes:
         wanted = size if size is not None and size >= 0 else 1 << 62

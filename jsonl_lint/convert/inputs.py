@@ -14,7 +14,7 @@ import stat
 import tempfile
 from typing import IO, Any, BinaryIO, Self
 
-from jsonl_lint.openers import open_input
+from jsonl_lint.openers import Prepended, open_input
 from jsonl_lint.problems import UsageError
 from jsonl_lint.source import SHAPES
 
@@ -41,25 +41,6 @@ class _Tee(io.RawIOBase):
                 self._copy.write(data)
             except OSError as error:
                 raise UsageError(f"a temporary copy of {self._name}: {error.strerror or error}") from None
-        buffer[: len(data)] = data
-        return len(data)
-
-
-class _Prepended(io.RawIOBase):
-    """``head`` (bytes already read, to detect the format), then the rest of ``rest``."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head, self._rest = head, rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._head:
-            size = min(len(buffer), len(self._head))
-            buffer[:size], self._head = self._head[:size], self._head[size:]
-            return size
-        data = self._rest.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
@@ -107,7 +88,7 @@ class Input:
         if self._again or self._copy is None:  # a regular file: read it again, from its start
             return self.again()
         self._again = True
-        return io.BufferedReader(_Prepended(self._head, self._reader), _BUFFER)
+        return io.BufferedReader(Prepended(self._head, self._reader), _BUFFER)
 
     def again(self) -> BinaryIO:
         """The whole input once more, from its start."""
