@@ -132,6 +132,13 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where byte ranges are checked: this machine's worker processes, or Ray tasks (RAY_ADDRESS: a cluster; needs jsonl-lint[ray]).",
+)
+@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(dir_okay=False),
@@ -154,6 +161,7 @@ def check(
     statistics: bool,
     exit_zero: bool,
     jobs: int | None,
+    engine: str,
     color: str,
     quiet: int,
     show_all: bool,
@@ -218,7 +226,12 @@ def check(
             if recorder is not None:
                 stack.callback(recorder.close)
                 emit = _both(recorder.problem, emit)
-            reports.extend(check_paths(files, flags=overrides, jobs=jobs, emit=emit, on_error=on_error))
+            ranges = None
+            if engine == "ray":
+                from jsonl_lint.ray import RayRanges  # here: Ray is an optional extra
+
+                ranges = RayRanges(jobs)
+            reports.extend(check_paths(files, flags=overrides, jobs=jobs, emit=emit, on_error=on_error, ranges=ranges))
         if known is not None:  # the summary and the exit code count what was reported: the new problems
             reports[:] = [dataclasses.replace(r, severities=dict(reported[r.path])) for r in reports]
         writer.finish(reports, failed=len(failures))

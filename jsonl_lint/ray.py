@@ -1,0 +1,107 @@
+"""The checker on a Ray cluster: each file's byte ranges checked as Ray tasks that read their own
+range, merged here in order by the same code as forked workers (the same report).
+
+    from jsonl_lint.ray import check_dataset
+    reports = check_dataset(["train.jsonl"], validation="valid.jsonl")
+
+Without ``RAY_ADDRESS`` a local Ray is started on this machine (``num_cpus``: the jobs setting);
+with it, the run joins that cluster. Tasks read plain files by path, so on a cluster every node
+must see the files at the same path (a shared file system). Needs the ``ray`` extra.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from jsonl_lint import engine, parallel
+from jsonl_lint.config import Config
+from jsonl_lint.problems import Problem, Report, UsageError
+from jsonl_lint.target import Target
+
+# What a task needs to rebuild the file's line checker: path, target, whether keys are made,
+# the fact makers, and the format state (format, the line it was decided at).
+CheckerSpec = tuple[str, Target, bool, tuple[Callable[..., Any], ...], str | None, int | None]
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise UsageError("--engine ray needs Ray: pip install 'jsonl-lint[ray]'") from None
+    return ray
+
+
+def _spec(checker: engine._LineChecker) -> CheckerSpec:
+    formats = checker.formats
+    return (checker.path, checker.target, checker.keys, tuple(checker.fact_makers), formats.data_format, formats.decided_at)
+
+
+def _check_range_task(spec: CheckerSpec, max_line_bytes: int, start: int, end: int, first_line: int) -> tuple[Any, ...]:
+    """In a Ray worker: the range checked by a checker rebuilt from ``spec``, and the format it knows after."""
+    path, target, keys, fact_makers, data_format, decided_at = spec
+    checker = engine._LineChecker(path, target, keys=keys)
+    checker.fact_makers = list(fact_makers)
+    checker.formats.data_format, checker.formats.decided_at = data_format, decided_at
+    batch, lines = engine.check_range(checker, max_line_bytes, start, end, first_line)
+    return batch, lines, checker.formats.data_format, checker.formats.decided_at
+
+
+class RayRanges:
+    """A :class:`~jsonl_lint.engine.RangeRunner` whose ranges are Ray tasks.
+
+    Dataset rules compare records by ``hash()`` of their canonical JSON, made in the workers:
+    every task runs with one hash seed, drawn for this run (a fixed one would let crafted data
+    collide), so keys from different workers and files compare.
+    """
+
+    def __init__(self, jobs: int | None = None) -> None:
+        ray = _ray()
+        if not ray.is_initialized():
+            if os.environ.get("RAY_ADDRESS"):
+                ray.init(logging_level="ERROR", log_to_driver=False)
+            else:
+                ray.init(num_cpus=jobs or parallel.default_jobs(), include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+        self._ray = ray
+        self._in_flight = 2 * max(1, int(ray.cluster_resources().get("CPU", 1)))
+        seed = str(secrets.randbelow(2**32 - 1) + 1)
+        self._task = ray.remote(_check_range_task).options(num_cpus=1, runtime_env={"env_vars": {"PYTHONHASHSEED": seed}})
+
+    def _learnt(self, checker: engine._LineChecker, result: tuple[Any, ...]) -> engine.RangeResult:
+        batch, lines, data_format, decided_at = result
+        checker.formats.data_format, checker.formats.decided_at = data_format, decided_at
+        return batch, lines
+
+    def first(self, checker: engine._LineChecker, max_line_bytes: int, span: tuple[int, int], first_line: int) -> engine.RangeResult:
+        return self._learnt(checker, self._ray.get(self._task.remote(_spec(checker), max_line_bytes, *span, first_line)))
+
+    def rest(self, checker: engine._LineChecker, max_line_bytes: int, spans: Sequence[tuple[int, int]]) -> Iterator[engine.RangeResult]:
+        spec = self._ray.put(_spec(checker))
+        pending: collections.deque[Any] = collections.deque()
+        for start, end in spans:
+            pending.append(self._task.remote(spec, max_line_bytes, start, end, engine.RANGE_FIRST_LINE))
+            if len(pending) >= self._in_flight:  # memory stays flat: a bounded number of results waits here
+                yield self._learnt(checker, self._ray.get(pending.popleft()))
+        while pending:
+            yield self._learnt(checker, self._ray.get(pending.popleft()))
+
+
+def check_dataset(
+    paths: Sequence[str | Path],
+    settings: Target | Config | None = None,
+    *,
+    flags: Mapping[str, Any] | None = None,
+    validation: str | None = None,
+    jobs: int | None = None,
+    emit: Callable[[Problem], None] | None = None,
+    on_error: Callable[[UsageError], None] | None = None,
+) -> list[Report]:
+    """:func:`jsonl_lint.engine.check_paths` with every file's ranges checked as Ray tasks (the
+    same reports). Files must be plain local files (not standard input, compressed or remote)."""
+    return engine.check_paths(
+        paths, settings, flags=flags, validation=validation, jobs=jobs, emit=emit, on_error=on_error, ranges=RayRanges(jobs)
+    )
