@@ -19,6 +19,7 @@ MB/s is input bytes over wall time.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -217,6 +218,7 @@ def main() -> None:
             print(f"  vs jsonl-lens (MB/s ratio): {versus}")
             figures[f"{at}: vs jsonl-lens"] = versus
     bench_compressed(folder, lines_list[0], figures)
+    bench_ray(folder, lines_list[0] if args.quick else 200_000, figures)
     bench_all_bad(folder, bad_lines, figures)
     if hygiene:
         bench_hygiene(folder, hygiene)
@@ -271,6 +273,21 @@ def bench_compressed(folder: Path, lines: int, figures: dict[str, str]) -> None:
         figures[f"check {name} vs plain ({lines // 1000}k)"] = (
             f"{result.mb_per_s:.1f} MB/s, {result.mb_per_s / plain.mb_per_s:.2f}x the plain file"
         )
+
+
+def bench_ray(folder: Path, lines: int, figures: dict[str, str]) -> None:
+    """``check --engine ray`` (a local Ray with two CPUs, its start included) next to ``--jobs 2``
+    on the same file; skipped when Ray is not installed (``pip install 'jsonl-lint[ray]'``)."""
+    if importlib.util.find_spec("ray") is None:
+        print("\n(--engine ray not measured: Ray is not installed)")
+        return
+    chat = dataset(folder, lines, "chat")
+    local = measure("jsonl-lint check --jobs 2", lint("check", "--jobs", "2", str(chat)), chat)
+    ray = measure("jsonl-lint check --engine ray --jobs 2", lint("check", "--engine", "ray", "--jobs", "2", str(chat)), chat)
+    print_table(f"Ray, chat, {lines:,} lines (ratio: to --jobs 2)", local, [ray])
+    figures[f"check --engine ray vs --jobs 2 ({lines // 1000}k)"] = (
+        f"{ray.mb_per_s:.1f} MB/s, {ray.mb_per_s / local.mb_per_s:.2f}x --jobs 2"
+    )
 
 
 # A file where every line has a problem, each kind a quarter of the lines: no assistant message
