@@ -1,7 +1,8 @@
 """Bytes in, one record at a time: line number, raw bytes and parsed object, or a problem.
 
 Streaming and constant memory: only the current line is held. Clean lines take the fast path
-(orjson, a duplicate-key test by counting); only a line that fails is looked at closely.
+(orjson, and an exact duplicate-key proof from :mod:`jsonl_lint.duplicate_keys`); only a line
+that fails is looked at closely.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any, NamedTuple, Protocol
 import orjson
 
 from jsonl_lint import jsonpos
+from jsonl_lint.duplicate_keys import escaped_colon_finder, written_as_dumped
 from jsonl_lint.problems import Problem, Rule
 from jsonl_lint.rules import layout, syntax
 from jsonl_lint.source import UTF8_BOM, LongLine
 
 __all__ = ["UTF8_BOM", "LineCounts", "ProblemSink", "Record", "canonical_json", "read_records", "strip_line_ending"]
 MAX_DEPTH = 1024  # orjson's limit, and deeper than any real record needs
+SORT_KEYS = orjson.OPT_SORT_KEYS
 
 
 class Record(NamedTuple):
@@ -70,6 +73,7 @@ def read_records(
     how many lines held something.
     """
     counts = counts if counts is not None else LineCounts()
+    dumps, escaped_colon = orjson.dumps, escaped_colon_finder()
     for number, raw in enumerate(lines, first_line):
         if number == 1 and raw.startswith(UTF8_BOM):
             raw = raw[len(UTF8_BOM) :]
@@ -106,8 +110,16 @@ def read_records(
             if found:
                 yield found
             continue
-        canonical = canonical_json(value)
-        if canonical is None or raw.count(b":") != canonical.count(b":") or b"\\u003" in raw:
+        try:
+            canonical: bytes | None = dumps(value, option=SORT_KEYS)
+        except TypeError:  # nested deeper than orjson writes: look closely
+            canonical = None
+        # Two exact proofs that no key was dropped (duplicate_keys): the line is orjson's JSON of
+        # its value (compact lines: at most one more dump), or it has its colons and no escaped one.
+        if canonical is None or not (
+            (len(raw) - len(canonical) <= 2 and (written_as_dumped(raw, canonical) or written_as_dumped(raw, dumps(value))))
+            or (raw.count(b":") == canonical.count(b":") and not escaped_colon(raw))
+        ):
             duplicates = jsonpos.duplicate_keys(strip_line_ending(raw).decode("utf-8"))
             for node in duplicates:
                 key = node.path[-1]
@@ -136,10 +148,8 @@ def canonical_json(value: Any) -> bytes | None:
     """The record as compact JSON with sorted keys, or None when orjson cannot write it back
     (nesting deeper than it writes, though not deeper than it reads).
 
-    It serves twice. Duplicate keys: every ':' in a line is a key separator or inside a string;
-    orjson writes every kept key and string back with the same colons and never escapes ':', so
-    equal counts prove that no key was dropped, unless the line spells a colon as an escape
-    (then look closely). Duplicate records: equal records have equal canonical forms.
+    It serves twice: the duplicate-key proofs compare the line with it
+    (:mod:`jsonl_lint.duplicate_keys`), and equal records have equal canonical forms.
     """
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)

@@ -10,6 +10,7 @@ from typing import Any, BinaryIO, NamedTuple
 import orjson
 
 from jsonl_lint import jsonpos
+from jsonl_lint.duplicate_keys import colons_all_kept, written_as_dumped
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,22 +107,20 @@ def system_prefix(system: str | None) -> list[dict[str, Any]]:
     return [{"role": "system", "content": system}] if system else []
 
 
-# A duplicate member costs a line at least a comma, a key (2 bytes or more), a colon and a value
-# beyond the shortest JSON of what the parser kept, which orjson writes.
+# A line within this many bytes of orjson's JSON of its value is compared with it; the tests set
+# it below zero to take the other proof on every line.
 DUPLICATE_SLACK = 5
 
 
 def duplicate_key(raw: bytes, value: Any) -> str | None:
     """The first key that appears twice in one object of the line (a parser keeps only its last
-    value), or None. A line written as tightly as orjson writes it (less than
-    :data:`DUPLICATE_SLACK` bytes longer) has none; on others, counting ':' settles clean lines:
-    each one outside strings separates a key."""
+    value), or None. Clean lines are settled by the reader's exact proofs
+    (:mod:`jsonl_lint.duplicate_keys`): the line is orjson's JSON of its value (a float spelled
+    otherwise, 1e15 for 1000000000000000.0, fails it: no length is trusted), or it has as many
+    colons and escapes none."""
     try:
         dumped = orjson.dumps(value)
-        # A float in exponent form (1e15) may be written by orjson longer (1000000000000000.0):
-        # the length test holds only when the value has none, which a "." would show.
-        tight = len(raw) < len(dumped) + DUPLICATE_SLACK and b"." not in dumped
-        if tight or (raw.count(b":") == dumped.count(b":") and b"\\u003" not in raw):
+        if (len(raw) < len(dumped) + DUPLICATE_SLACK and written_as_dumped(raw, dumped)) or colons_all_kept(raw, dumped):
             return None
     except TypeError:  # nested deeper than orjson writes: look closely
         pass
