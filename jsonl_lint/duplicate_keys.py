@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["colons_all_kept", "written_as_dumped"]
+__all__ = ["LINE_ENDINGS", "colons_all_kept", "written_as_dumped"]
 
-_LINE_ENDINGS = (b"\n", b"", b"\r\n")
+LINE_ENDINGS = (b"\n", b"", b"\r\n")
 
 
 def written_as_dumped(raw: bytes, dumped: bytes) -> bool:
     """Whether ``raw`` is ``dumped`` and a line ending."""
-    return len(raw) - len(dumped) <= 2 and raw.startswith(dumped) and raw[len(dumped) :] in _LINE_ENDINGS
+    return raw[len(dumped) :] in LINE_ENDINGS and raw.startswith(dumped)
 
 
 def colons_all_kept(raw: bytes, dumped: bytes) -> bool:

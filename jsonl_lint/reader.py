@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, Protocol
 import orjson
 
 from jsonl_lint import jsonpos
-from jsonl_lint.duplicate_keys import escaped_colon_finder, written_as_dumped
+from jsonl_lint.duplicate_keys import LINE_ENDINGS, escaped_colon_finder
 from jsonl_lint.problems import Problem, Rule
 from jsonl_lint.rules import layout, syntax
 from jsonl_lint.source import UTF8_BOM, LongLine
@@ -115,9 +115,14 @@ def read_records(
         except TypeError:  # nested deeper than orjson writes: look closely
             canonical = None
         # Two exact proofs that no key was dropped (duplicate_keys): the line is orjson's JSON of
-        # its value (compact lines: at most one more dump), or it has its colons and no escaped one.
+        # its value (written_as_dumped; compact lines: at most one more dump, both being as long),
+        # or it has its colons and no escaped one.
         if canonical is None or not (
-            (len(raw) - len(canonical) <= 2 and (written_as_dumped(raw, canonical) or written_as_dumped(raw, dumps(value))))
+            (
+                len(raw) - len(canonical) <= 2
+                and raw[len(canonical) :] in LINE_ENDINGS
+                and (raw.startswith(canonical) or raw.startswith(dumps(value)))  # noqa: PIE810 (dumped again only if needed)
+            )
             or (raw.count(b":") == canonical.count(b":") and not escaped_colon(raw))
         ):
             duplicates = jsonpos.duplicate_keys(strip_line_ending(raw).decode("utf-8"))

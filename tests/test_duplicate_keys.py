@@ -125,7 +125,7 @@ def test_convert_rejects_exactly_the_lines_with_a_duplicate_key(raw: bytes) -> N
 
 def closely(monkeypatch: pytest.MonkeyPatch) -> None:
     """Both proofs off: the reader looks closely at every line."""
-    monkeypatch.setattr(reader, "written_as_dumped", lambda raw, dumped: False)
+    monkeypatch.setattr(reader, "LINE_ENDINGS", ())
     monkeypatch.setattr(reader, "escaped_colon_finder", lambda: lambda raw: [(0, 0, 0)])
 
 
