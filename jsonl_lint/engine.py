@@ -25,6 +25,7 @@ from jsonl_lint.config import Config
 from jsonl_lint.conversation import EVERY_RECORD, PLAIN_CHAT, SPECIAL_MARK, Features, summary
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
 from jsonl_lint.reader import LineCounts, Record, read_records
+from jsonl_lint.record_key import record_key
 from jsonl_lint.rules import internal, layout, rule_sets, structure, syntax
 from jsonl_lint.rules.base import (
     DatasetCheck,
@@ -79,6 +80,7 @@ class _LineChecker:
         pending_line = 0
         found: list[Problem] = []  # one record's problems, before the switched-off ones are dropped
         makers = self.fact_makers
+        check, keys = self.check, self.keys
         for item in read_records(lines, self.reporter.problem, first_line=first_line, counts=counts):
             line = item.line or 0
             if line != pending_line:
@@ -92,15 +94,15 @@ class _LineChecker:
                 continue
             valid = False
             try:
-                valid = self.check(item, found)
+                valid = check(item, found)
             except (UsageError, KeyboardInterrupt, SystemExit, GeneratorExit):
                 raise  # about the run (e.g. a missing encoding), not this record
             except BaseException as error:  # noqa: BLE001  # native code panics (pyo3) derive from BaseException
                 found.append(_internal_error(self.reporter, item, error))
-            # Dataset rules compare records by this key (equal records, equal keys); fact rules
+            # Dataset rules compare records by their key (equal records, equal keys); fact rules
             # get more of each valid record.
             facts = _all_facts(makers, item) if valid and makers else ()
-            on_record(line, hash(item.canonical) if self.keys and item.canonical else None, facts, found)
+            on_record(line, record_key(item) if keys else None, facts, found)
             if found:  # most records have no problem
                 pending.extend([p for p in found if p.code in enabled])
                 found.clear()
@@ -277,6 +279,8 @@ class _FileRun:
             rules for rules in rule_sets() if dataset_rules and isinstance(rules, FactRules) and any(map(target.enabled, rules.rules))
         ] + list(facts)
         self.fact_checks: list[FactCheck] = [rules.start(context) for rules in fact_rules]
+        self._observers = [check.observe for check in self.dataset_checks]  # bound once: called for every record
+        self._fact_observers = [check.observe for check in self.fact_checks]
         self.lines = _LineChecker(path, target, keys=bool(self.dataset_checks or fact_rules))
         self.lines.fact_makers = [rules.facts for rules in fact_rules]
 
@@ -286,10 +290,14 @@ class _FileRun:
 
     def _observe(self, line: int, key: int | None, facts: Facts, found: list[Problem]) -> None:
         self.records += 1
-        for dataset_check in self.dataset_checks:
-            found.extend(dataset_check.observe(line, key))
-        for fact_check, fact in zip(self.fact_checks, facts):
-            found.extend(fact_check.observe(line, key, fact))
+        for observe in self._observers:
+            problems = observe(line, key)
+            if problems:  # most records: an empty tuple
+                found.extend(problems)
+        for observe_facts, fact in zip(self._fact_observers, facts):
+            problems = observe_facts(line, key, fact)
+            if problems:
+                found.extend(problems)
 
     def run(self, lines: Iterable[bytes] | Source) -> Report:
         at_end: list[Problem] = []  # problems about the whole file, after its last line
