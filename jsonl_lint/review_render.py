@@ -10,7 +10,7 @@ from typing import TextIO
 from jsonl_lint.problems import Severity
 from jsonl_lint.report.markdown_format import cell
 from jsonl_lint.review import Review
-from jsonl_lint.stats import DEFAULT_EPOCHS, PERCENTILES, Distribution, Estimate, FileStats
+from jsonl_lint.stats import DEFAULT_EPOCHS, PERCENTILES, Distribution, Estimate, FileStats, StatsReport
 from jsonl_lint.stats_render import counted, dollars, histogram
 
 BINS = 12
@@ -57,6 +57,12 @@ def _epochs_rule(e: Estimate, examples: int) -> str:
 
 def _distributions(stats: FileStats) -> list[tuple[str, Distribution]]:
     return [("messages per example", stats.messages), ("tokens per example", stats.tokens), ("trained tokens per example", stats.trained)]
+
+
+def _files(review: Review) -> list[tuple[str, FileStats]]:
+    """(role, statistics) of each counted file: the training files, then the validation file."""
+    training = [("training", f) for run in review.runs for f in run.training]
+    return training + [("validation", run.validation) for run in review.runs if run.validation is not None]
 
 
 def _charts(stats: FileStats) -> list[tuple[str, str, tuple[int, ...], bool]]:
@@ -225,9 +231,26 @@ def _html_file(stats: FileStats, role: str, limit: int | None) -> list[str]:
     return parts
 
 
+def _run_title(run: StatsReport) -> str:
+    return f"{run.estimate.model} ({', '.join(f.path for f in run.training)})"
+
+
 def _html_cost(review: Review) -> list[str]:
-    stats = review.stats
-    assert stats is not None
+    parts = ['<section id="cost"><h2>Cost</h2>']
+    several = len(review.runs) > 1
+    if several:
+        parts.append(f"<p>The files have {len(review.runs)} target models: a cost for each.</p>")
+    for run in review.runs:
+        if several:
+            parts.append(f'<div class="run" data-model="{_e(run.estimate.model)}"><h3>{_e(_run_title(run))}</h3>')
+        parts += _html_run_cost(run)
+        if several:
+            parts.append("</div>")
+    parts.append("</section>")
+    return parts
+
+
+def _html_run_cost(stats: StatsReport) -> list[str]:
     e = stats.estimate
     examples = sum(f.examples for f in stats.training)
     price = (
@@ -237,7 +260,7 @@ def _html_cost(review: Review) -> list[str]:
     )
     cost = "unknown" if e.cost_usd is None else dollars(e.cost_usd)
     parts = [
-        '<section id="cost"><h2>Cost</h2><table>',
+        "<table>",
         f'<tr><th>price</th><td class="text" data-key="price_per_million_usd" data-value="{_e(e.price_per_million or "")}">{_e(price)}</td></tr>',
         f"<tr><th>training examples</th>{_num('examples', examples)}</tr>",
         f'<tr><th>epochs</th><td class="text" data-key="epochs" data-value="{e.epochs}">{_e(_epochs_rule(e, examples))}</td></tr>',
@@ -255,7 +278,6 @@ def _html_cost(review: Review) -> list[str]:
         if e.counting
         else "<p>Token counts are the tokenizer's own; prices change.</p>"
     )
-    parts.append("</section>")
     return parts
 
 
@@ -268,16 +290,12 @@ def render_html(review: Review, out: TextIO) -> None:
     parts += _html_header(review)
     parts += _html_findings(review)
     parts.append('<section id="shape"><h2>Shape</h2>')
-    if review.stats is None:
+    if not review.runs:
         parts.append(f"<p>No statistics: {_e(review.stats_error)}</p>")
-    else:
-        limit = review.stats.estimate.limit
-        for stats in review.stats.training:
-            parts += _html_file(stats, "training", limit)
-        if review.stats.validation is not None:
-            parts += _html_file(review.stats.validation, "validation", limit)
+    for role, stats in _files(review):
+        parts += _html_file(stats, role, review.limits.get(stats.path))
     parts.append("</section>")
-    if review.stats is not None:
+    if review.runs:
         parts += _html_cost(review)
     parts.append("</body></html>")
     out.write("\n".join(parts) + "\n")
@@ -354,40 +372,45 @@ def render_markdown(review: Review, out: TextIO) -> None:
     lines = [f"# jsonl-lint report: {'✅ passed' if review.passed else '❌ failed'}", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {cell(v)} |" for k, v in _header_rows(review)]
     lines += ["", review.findings.markdown.rstrip("\n"), "", "## Shape", ""]
-    if review.stats is None:
+    if not review.runs:
         lines += [f"No statistics: {cell(review.stats_error or '')}", ""]
-    else:
-        stats = review.stats
-        limit = stats.estimate.limit
-        for file_stats in stats.training:
-            lines += _markdown_file(file_stats, "training", limit)
-        if stats.validation is not None:
-            lines += _markdown_file(stats.validation, "validation", limit)
-        e = stats.estimate
-        examples = sum(f.examples for f in stats.training)
-        price = (
-            "unknown for this model"
-            if e.price_per_million is None
-            else f"${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})"
-        )
-        lines += [
-            "## Cost",
-            "",
-            "| | |",
-            "|---|---|",
-            f"| price | {price} |",
-            f"| training examples | {examples:,} |",
-            f"| epochs | {_epochs_rule(e, examples)} |",
-            f"| billed tokens (epochs × tokens per example, each capped at the limit) | {e.billed_tokens:,} |",
-            f"| estimated cost | {'unknown' if e.cost_usd is None else dollars(e.cost_usd)} |",
-        ]
-        if stats.validation is not None:
-            lines.append(f"| validation ({cell(stats.validation.path)}): not billed | {_validation_text(stats.validation)} |")
-        lines += [
-            "",
-            f"Token counts {e.counting}; prices change." if e.counting else "Token counts are the tokenizer's own; prices change.",
-        ]
+    for role, file_stats in _files(review):
+        lines += _markdown_file(file_stats, role, review.limits.get(file_stats.path))
+    if review.runs:
+        lines += ["## Cost", ""]
+        if len(review.runs) > 1:
+            lines += [f"The files have {len(review.runs)} target models: a cost for each.", ""]
+    for number, run in enumerate(review.runs):
+        if len(review.runs) > 1:
+            lines += [""] * bool(number) + [f"### {cell(_run_title(run))}", ""]
+        lines += _markdown_run_cost(run)
     out.write("\n".join(lines) + "\n")
+
+
+def _markdown_run_cost(stats: StatsReport) -> list[str]:
+    e = stats.estimate
+    examples = sum(f.examples for f in stats.training)
+    price = (
+        "unknown for this model"
+        if e.price_per_million is None
+        else f"${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})"
+    )
+    lines = [
+        "| | |",
+        "|---|---|",
+        f"| price | {price} |",
+        f"| training examples | {examples:,} |",
+        f"| epochs | {_epochs_rule(e, examples)} |",
+        f"| billed tokens (epochs × tokens per example, each capped at the limit) | {e.billed_tokens:,} |",
+        f"| estimated cost | {'unknown' if e.cost_usd is None else dollars(e.cost_usd)} |",
+    ]
+    if stats.validation is not None:
+        lines.append(f"| validation ({cell(stats.validation.path)}): not billed | {_validation_text(stats.validation)} |")
+    return [
+        *lines,
+        "",
+        f"Token counts {e.counting}; prices change." if e.counting else "Token counts are the tokenizer's own; prices change.",
+    ]
 
 
 RENDERERS: dict[str, Callable[[Review, TextIO], None]] = {"html": render_html, "markdown": render_markdown}

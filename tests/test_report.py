@@ -88,6 +88,8 @@ class Page(html.parser.HTMLParser):
             self.scope = a.get("id") or ""
         if tag == "div" and a.get("data-role"):
             self.scope = f"{a['data-role']}:{a['data-path']}"
+        if tag == "div" and a.get("data-model"):  # one cost of several (a model each)
+            self.scope = f"cost:{a['data-model']}"
         if a.get("id") == "verdict":
             self.verdict = a.get("data-value") or ""
         if tag == "td" and a.get("data-key"):
