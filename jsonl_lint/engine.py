@@ -71,6 +71,8 @@ class _LineChecker:
         self.validator: Any = None
         self.plain_chat = False  # whether the file's schema takes every plain chat record
         self.wanted: Features = 0  # the features some rule of this file looks for
+        self.summarize = False  # whether some rule looks for features of the summary
+        self.mark_special = False  # whether some rule looks for SPECIAL_MARK
         self.fact_makers: list[Callable[[Record], Any]] = []  # the facts of the fact rules that run
 
     def check_lines(self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: OnRecord, counts: LineCounts) -> None:
@@ -111,14 +113,23 @@ class _LineChecker:
 
     def check(self, record: Record, found: list[Problem]) -> bool:
         """Check one record; True when it is valid for its format (its record rules ran)."""
-        if not self.formats.record(record.value, record.line, found):
+        value = record.value
+        if not self.formats.record(value, record.line, found):
             return False
-        ctx = self.ctx
-        if ctx is None:
-            ctx = self._format_known()
-        features = self._features(record, ctx.data_format)
+        ctx = self.ctx or self._format_known()
+        # The record's features (conversation.Features) that some rule looks for, 0 when not
+        # known: every rule runs. Without such a rule the summary is not made (it costs about as
+        # much as validating the record).
+        features = EVERY_RECORD if _SKIP_BY_FEATURES else 0
+        if features and self.summarize:
+            try:
+                features |= summary(value, ctx.data_format).features
+            except Exception:  # noqa: BLE001  # a record the summary cannot read (invalid): the schema and every rule say why
+                features = 0
+        if features and self.mark_special and may_hold_special(record.raw):
+            features |= SPECIAL_MARK
         # A plain chat record (see conversation.PLAIN_CHAT) is valid for the chat schema.
-        if not (features & PLAIN_CHAT and self.plain_chat) and not self.validator.is_valid(record.value):
+        if not (features & PLAIN_CHAT and self.plain_chat) and not self.validator.is_valid(value):
             for issue in _explanation(ctx.data_format, record):
                 found.append(ctx.at(structure.SCHEMA, record, issue.message, issue.path, at_key=issue.at_key))
             return False
@@ -128,20 +139,6 @@ class _LineChecker:
         for record_check in checks:
             found.extend(record_check(record, ctx))
         return True
-
-    def _features(self, record: Record, data_format: str) -> Features:
-        """The record's features (conversation.Features) that some rule looks for, 0 when not
-        known: every rule runs. Without such a rule the summary is not made (it costs about as
-        much as validating the record)."""
-        if not _SKIP_BY_FEATURES:
-            return 0
-        features = EVERY_RECORD
-        if self.wanted & ~(EVERY_RECORD | SPECIAL_MARK):
-            try:
-                features |= summary(record.value, data_format).features
-            except Exception:  # noqa: BLE001  # a record the summary cannot read (invalid): the schema and every rule say why
-                return 0
-        return features | SPECIAL_MARK if self.wanted & SPECIAL_MARK and may_hold_special(record.raw) else features
 
     def _format_known(self) -> FileContext:
         fmt = self.formats.data_format
@@ -157,6 +154,8 @@ class _LineChecker:
         self.record_checks = [rules.check for rules in running]
         self.rule_needs = [(rules.needs(self.ctx), rules.check) for rules in running]
         self.wanted = functools.reduce(operator.or_, (needs for needs, _ in self.rule_needs), 0)
+        self.summarize = bool(self.wanted & ~(EVERY_RECORD | SPECIAL_MARK))
+        self.mark_special = bool(self.wanted & SPECIAL_MARK)
         return self.ctx
 
 

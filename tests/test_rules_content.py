@@ -8,6 +8,7 @@ import json
 import pytest
 
 from conftest import messages_line, problems
+from jsonl_lint.rules import special_tokens
 
 A = {"role": "assistant", "content": "A cat."}
 VISION = {"model": "gpt-4o-2024-08-06"}
@@ -101,6 +102,32 @@ SPECIAL_CASES = [
 @pytest.mark.parametrize(("name", "line", "expected"), SPECIAL_CASES, ids=[c[0] for c in SPECIAL_CASES])
 def test_special_tokens(name: str, line: str, expected: list[tuple[str, str]]) -> None:
     assert [(p.code, p.json_path) for p in problems(line, select=("JL404",))] == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "may_hold"),
+    [
+        (b'{"a": "x|y"}', True),
+        (b'{"a": "x\\u007cy"}', True),
+        (b'{"a": "x\\u007Cy"}', True),
+        (b'{"a": "\\u0041\\n\\u003c x"}', False),  # other escapes, backslashes: nothing of a special token
+        (b'{"a": "u007c \\\\ 007C"}', False),
+    ],
+)
+def test_the_special_token_mark_finds_bars_as_is_or_escaped(raw: bytes, may_hold: bool) -> None:
+    assert special_tokens.may_hold_special(raw) is may_hold
+
+
+def test_the_special_token_mark_survives_a_native_panic(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Panic(BaseException):  # what pyo3 raises
+        pass
+
+    def panicking(raw: bytes) -> list[tuple[int, int, int]]:
+        raise Panic
+
+    monkeypatch.setattr(special_tokens, "_find_escaped_bar", panicking)
+    assert special_tokens.may_hold_special(b'{"a": "x\\u007cy"}') is True
+    assert special_tokens.may_hold_special(b'{"a": "xy"}') is False
 
 
 def test_special_token_message_names_the_tokens() -> None:

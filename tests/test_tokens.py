@@ -77,6 +77,16 @@ def test_max_tokens_override_and_no_token_check() -> None:
     assert problems(line, select=("JL501",), max_tokens=10, token_check=False) == []
 
 
+def test_each_file_is_held_to_its_own_limit() -> None:
+    """The rule looks its limit and tokenizer up once per file: files checked one after another
+    in one process each keep theirs."""
+    line = messages_line(U, A)  # 14 tokens
+    for _ in range(2):
+        assert [p.code for p in problems(line, select=("JL501",), max_tokens=13, encoding=TEST_ENCODING)] == ["JL501"]
+        assert problems(line, select=("JL501",), max_tokens=14, encoding=TEST_ENCODING) == []
+        assert problems(line, select=("JL501",), max_tokens=13, token_check=False) == []
+
+
 def test_completion_and_text_formats_are_counted() -> None:
     n = lambda text: len(tokens.encoding(TEST_ENCODING).encode_ordinary(text))
     assert tokens.count_tokens({"prompt": "a b", "completion": " c"}, "completion", TEST_ENCODING) == n("a b") + n(" c") == 5

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from jsonl_lint import tokens
@@ -14,6 +14,7 @@ from jsonl_lint.tokens import registry
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
     from jsonl_lint.rules.base import FileContext
+    from jsonl_lint.tokens.base import Counter
 
 TOO_MANY_TOKENS = Rule(
     code="JL501",
@@ -46,16 +47,30 @@ Passes:
 )
 
 
-def check(record: Record, ctx: FileContext) -> Iterator[Problem]:
+_plan: tuple[object, int, Counter | None] = (None, 0, None)  # the last file context, its limit and counter (None: no check)
+
+
+def _plan_of(ctx: FileContext) -> tuple[object, int, Counter | None]:
+    """What the rule needs of a file's target, looked up once per file (not per record)."""
+    global _plan
     limit = ctx.model.max_tokens
-    if limit is None or not ctx.target.token_check:
-        return
-    counter = registry.counter_for(ctx.model, ctx.data_format)
+    counter = registry.counter_for(ctx.model, ctx.data_format) if limit is not None and ctx.target.token_check else None
+    _plan = (ctx, limit or 0, counter)
+    return _plan
+
+
+def check(record: Record, ctx: FileContext) -> Iterable[Problem]:
+    plan = _plan if _plan[0] is ctx else _plan_of(ctx)
+    _, limit, counter = plan
     if counter is None:
-        return
+        return ()
     bound = counter.upper_bound(record.raw, record.value, limit)
     if bound is not None and bound <= limit:
-        return
+        return ()  # most records: no generator made
+    return _counted(record, ctx, counter, limit)
+
+
+def _counted(record: Record, ctx: FileContext, counter: Counter, limit: int) -> Iterator[Problem]:
     try:
         # Counting stops once over the limit: a huge line costs no more than the limit's worth.
         count = tokens.guarded(counter, record.value, budget=limit)
