@@ -382,10 +382,12 @@ class _FileRun:
         if shift:
             problems = [p if p.line is None else replace(p, line=p.line + shift) for p in problems]
         enabled = self.target.severities
+        found: list[Problem] = []  # the dataset rules' problems on the batch's records, in record order
+        observe = self._observe
         for line, key, facts in keys:
-            found: list[Problem] = []
-            self._observe(line + shift, key, facts, found)
-            problems.extend(p for p in found if p.code in enabled)
+            observe(line + shift, key, facts, found)
+        if found:  # most batches: none
+            problems.extend([p for p in found if p.code in enabled])
         _flush(problems, self.emit)
 
 

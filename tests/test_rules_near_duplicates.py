@@ -268,3 +268,40 @@ def test_conflict_keys_cut_from_the_line_equal_the_written_ones(messages: list[d
     answer = {k: v for k, v in messages[last].items() if k != "weight"}
     prompt = conflicting_answers._canonical(messages[:last])[:-1]
     assert facts == (hash(prompt), hash(conflicting_answers._canonical(answer)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    messages=st.lists(CHAT_MESSAGE, min_size=1, max_size=5),
+    extra=st.dictionaries(st.sampled_from(["tools", "id", "a", "metadata", "parallel_tool_calls", "z"]), CONTENT_TEXT, max_size=3),
+)
+def test_conflict_keys_cut_after_other_keys_equal_the_written_ones(messages: list[dict[str, object]], extra: dict[str, object]) -> None:
+    """Records with other keys than `messages` (before or after it in sorted order), answers with
+    a weight or parts: the keys cut from the line, or written out, are the written ones."""
+    from jsonl_lint.reader import Record, canonical_json
+    from jsonl_lint.rules import conflicting_answers
+
+    value: dict[str, object] = {**extra, "messages": messages}
+    facts = conflicting_answers.record_facts(Record(1, b"", value, canonical_json(value) or b""))
+    last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
+    if not last:
+        assert facts is None
+        return
+    answer = {k: v for k, v in messages[last].items() if k != "weight"}
+    prompt = conflicting_answers._canonical(messages[:last])[:-1]
+    assert facts == (hash(prompt), hash(conflicting_answers._canonical(answer)))
+
+
+def test_conflict_keys_are_cut_from_records_with_tools_or_a_weighted_answer() -> None:
+    from jsonl_lint.reader import Record, canonical_json
+    from jsonl_lint.rules import conflicting_answers
+
+    user, answer = {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}
+    prompt, written = hash(conflicting_answers._canonical([user])[:-1]), hash(conflicting_answers._canonical(answer))
+    cut = [{"messages": [user, answer], "tools": []}, {"messages": [user, {**answer, "weight": 1}]}]
+    not_cut = [{"id": 1, "messages": [user, answer]}, {"messages": [user, answer, user]}, {"messages": [answer]}]
+    for value in cut + not_cut:
+        record = Record(1, b"", value, canonical_json(value) or b"")
+        assert (conflicting_answers._cut_last(record, value["messages"]) is not None) == (value in cut), value
+    for value in cut:
+        assert conflicting_answers.record_facts(Record(1, b"", value, canonical_json(value) or b"")) == (prompt, written)

@@ -55,6 +55,8 @@ def record_facts(record: Record) -> tuple[int, int] | None:
     messages = value.get("messages")
     if isinstance(messages, list):
         cut = chat_keys(record)
+        if cut is None:
+            cut = _cut_last(record, messages)
         if cut is not None:
             return cut
         last = next(
@@ -69,6 +71,31 @@ def record_facts(record: Record) -> tuple[int, int] | None:
     if "input" in value and "preferred_output" in value:
         return _key(value["input"]), _key(value["preferred_output"])
     return None
+
+
+_MESSAGES_KEY = b'{"messages":'
+
+
+def _cut_last(record: Record, messages: list[Any]) -> tuple[int, int] | None:
+    """Both keys cut from the record's canonical JSON when its last message, the answer, is of
+    role assistant and `messages` is the record's first key (the others, such as `tools`, sort
+    after it): ``{"messages":[m0,...,answer],...}``. The answer and the other keys are written
+    again (short beside the prompt), which tells where the answer starts; None otherwise."""
+    canonical, value, answer = record.canonical, record.value, messages[-1] if messages else None
+    if len(messages) < 2 or answer.__class__ is not dict or answer.get("role") != "assistant" or not canonical.startswith(_MESSAGES_KEY):
+        return None
+    end = len(canonical) - 1  # where the messages end: the record's closing brace, or the comma before its next key
+    if len(value) > 1:
+        rest = _canonical({key: item for key, item in value.items() if key != "messages"})
+        end = len(canonical) - len(rest)
+        if canonical[end] != ord(",") or not canonical.endswith(rest[1:]):
+            return None
+    written = _canonical(answer)
+    start = end - 1 - len(written)  # where the answer starts, after a comma
+    if start <= len(_MESSAGES_KEY) + 1 or canonical[start - 1] != ord(",") or not canonical.startswith(written, start):
+        return None
+    prompt = hash(memoryview(canonical)[len(_MESSAGES_KEY) : start - 1])
+    return prompt, (_key({k: v for k, v in answer.items() if k != "weight"}) if "weight" in answer else hash(written))
 
 
 class DatasetCheck:
