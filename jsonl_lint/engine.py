@@ -393,7 +393,7 @@ class _FileRun:
 
 def _rangeable(source: Source, path: str) -> bool:
     """Whether workers can read the source's bytes themselves: a plain local file."""
-    return source.compression is None and source.size is not None and source.is_seekable and source.name == path and "://" not in path
+    return line_ranges.is_local_file(source, path)
 
 
 def check_source(

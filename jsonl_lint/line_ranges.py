@@ -22,10 +22,19 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from jsonl_lint.problems import UsageError
 
+if TYPE_CHECKING:
+    from jsonl_lint.source import Source
+
 _SCAN_BYTES = 64 << 10  # one read while looking for a range's first line
+
+
+def is_local_file(source: Source, path: str) -> bool:
+    """Whether workers can read ``source``'s ranges by its path: a plain (not compressed) local file."""
+    return source.compression is None and source.size is not None and source.is_seekable and source.name == path and "://" not in path
 
 
 def spans(size: int, range_bytes: int, start: int = 0) -> Iterator[tuple[int, int]]:

@@ -1,8 +1,9 @@
 """Work on parts of a file in forked worker processes, results in input order.
 
-The checker sends byte ranges (each worker reads its own, see :mod:`jsonl_lint.line_ranges`);
-``stats`` sends blocks of lines (conversion does not: its work per byte is too light to pay for
-the pipes). At most two items per worker are in flight, so memory stays flat whatever the file
+The checker and ``stats`` send byte ranges of files (each worker reads its own, see
+:mod:`jsonl_lint.line_ranges`), and blocks of lines of what only this process can read (standard
+input, compressed or remote inputs); conversion does not: its work per byte is too light to pay
+for the pipes. At most two items per worker are in flight, so memory stays flat whatever the file
 size. Workers are forked: they inherit the parent's state (compiled validators, the work
 function, the hash seed), so nothing but the items and results crosses the pipe.
 """

@@ -2,9 +2,11 @@
 truncation, OpenAI's default epochs, billed tokens and an estimated cost.
 
 Counting is exact (the model's own tiktoken encoding, the overheads of :mod:`jsonl_lint.tokens`)
-and is the slow part, so blocks of the file go to worker processes, whose results merge into
-exactly what one process would find; strings that repeat (system prompts, tool definitions)
-are tokenized once per worker.
+and is the slow part, so a file's byte ranges go to worker processes that read their own range
+(blocks of lines read here, through pipes, for standard input and compressed or remote inputs),
+and their counts merge in order into exactly what one process would find; strings that repeat
+(system prompts, tool definitions) are tokenized once per worker. :class:`CountRunner` says where
+the work runs (forked workers here, Ray tasks in :mod:`jsonl_lint.ray`).
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ import functools
 import math
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from jsonl_lint import formats, parallel, tokens
+from jsonl_lint import formats, line_ranges, parallel, tokens
 from jsonl_lint.config import Config
 from jsonl_lint.problems import UsageError
 from jsonl_lint.profiles import ModelSpec
 from jsonl_lint.reader import LineCounts, Record, read_records
-from jsonl_lint.source import DEFAULT_MAX_LINE_BYTES, SHAPES, Source, lines_of
+from jsonl_lint.source import DEFAULT_MAX_LINE_BYTES, SHAPES, Block, Source, lines_of, split_blocks
 from jsonl_lint.target import Target, resolve_target
 from jsonl_lint.tokens import registry
 
@@ -72,12 +75,14 @@ class Counts:
         for role, count in roles:
             self.roles[role] = self.roles.get(role, 0) + count
 
-    def merge(self, other: Counts) -> None:
+    def merge(self, other: Counts, shift: int = 0) -> None:
+        """``other``'s examples after these, their line numbers ``shift`` lines on (a range
+        numbers its lines from its own start)."""
         self.examples += other.examples
         self.messages.extend(other.messages)
         self.tokens.extend(other.tokens)
         self.trained.extend(other.trained)
-        self.lines.extend(other.lines)
+        self.lines.extend(array("l", [line + shift for line in other.lines]) if shift else other.lines)
         self.skipped += other.skipped
         for role, count in other.roles.items():
             self.roles[role] = self.roles.get(role, 0) + count
@@ -197,6 +202,60 @@ def tokenizer_for(model: ModelSpec) -> str:
     return tokenizer
 
 
+RANGE_FIRST_LINE = 2  # a range counted elsewhere numbers its lines from here (as the checker's: only line 1 may hold a BOM)
+RangeCounts = tuple[Counts, int]  # a range's counts, and how many lines it holds
+
+
+@dataclass(frozen=True, slots=True)
+class RangeJob:
+    """What a worker needs to count a range of a file (sent to Ray tasks; small)."""
+
+    path: str
+    tokenizer: str
+    data_format: str
+    max_line_bytes: int
+
+
+def count_range(job: RangeJob, start: int, end: int) -> RangeCounts:
+    """The examples among the lines that start in ``[start, end)`` of the job's file, read here
+    (by a worker for itself), numbered from :data:`RANGE_FIRST_LINE`; and how many lines there are."""
+    counts = Counts()
+    with line_ranges.open_range(job.path, start, end) as reader:
+        for first_line, block in split_blocks(reader.read, first_line=RANGE_FIRST_LINE, max_line_bytes=job.max_line_bytes):
+            counts.merge(_count_block(job.tokenizer, job.data_format, first_line, lines_of(block)))
+        return counts, reader.lines
+
+
+class CountRunner(Protocol):
+    """Where a file's examples are counted once its format is known: ``ranges`` for a file its
+    workers read by path (each range numbered from :data:`RANGE_FIRST_LINE`), ``blocks`` for
+    blocks read here; results in input order."""
+
+    def reads(self, source: Source, path: str) -> bool:
+        """Whether the workers read ``source``'s byte ranges themselves."""
+        ...
+
+    def ranges(self, job: RangeJob, spans: Sequence[tuple[int, int]]) -> Iterator[RangeCounts]: ...
+
+    def blocks(self, tokenizer: str, data_format: str, batches: Iterable[Block]) -> Iterator[Counts]: ...
+
+
+class ForkedCounts:
+    """Forked worker processes of this machine (they inherit the loaded tokenizer)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def reads(self, source: Source, path: str) -> bool:
+        return self.jobs > 1 and line_ranges.is_local_file(source, path)
+
+    def ranges(self, job: RangeJob, spans: Sequence[tuple[int, int]]) -> Iterator[RangeCounts]:
+        return parallel.map_in_order(functools.partial(count_range, job), spans, self.jobs)
+
+    def blocks(self, tokenizer: str, data_format: str, batches: Iterable[Block]) -> Iterator[Counts]:
+        return parallel.map_blocks(functools.partial(_count_block, tokenizer, data_format), batches, self.jobs)
+
+
 def file_stats(
     path: str,
     model: ModelSpec,
@@ -204,31 +263,94 @@ def file_stats(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    counter: CountRunner | None = None,
 ) -> FileStats:
+    """A file's statistics; ``counter``: where its examples are counted (default: forked
+    workers for a large file)."""
     tokenizer = tokenizer_for(model)
     with Source.open(path, max_line_bytes=max_line_bytes) as source:  # a longer line is skipped, not held
         sniffed = source.sniff()
         if sniffed.shape is not None:
             raise UsageError(f"{path}: {SHAPES[sniffed.shape]}")
-        large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
-        workers = (jobs or parallel.default_jobs()) if large else 1
-        counts = Counts()
-        batches = source.blocks()
-        data_format = None
-        for first_line, block in batches:  # read here until the format is known
-            data_format = _block_format(first_line, block, model)
-            if data_format is not None:
-                counts.merge(_count_block(tokenizer, data_format, first_line, lines_of(block)))
-                break
-            counts.skipped += _content_lines(first_line, block)  # none is an example
-        if data_format is None:
-            raise UsageError(f"{path}: no example in a known format")
-        work = functools.partial(_count_block, tokenizer, data_format)
-        for part in parallel.map_blocks(work, batches, workers):
-            counts.merge(part)
-            if progress is not None:
-                progress(source.position)
+        if counter is None:
+            large = source.size is not None and source.size >= parallel.PARALLEL_MIN_BYTES
+            counter = ForkedCounts((jobs or parallel.default_jobs()) if large else 1)
+        if counter.reads(source, path):
+            data_format, counts = _count_ranges(path, source.size or 0, tokenizer, model, max_line_bytes, counter, progress)
+        else:
+            data_format, counts = _count_blocks(path, source, tokenizer, model, counter, progress)
     return summarize(path, data_format, counts, model.max_tokens)
+
+
+class _FormatFinder:
+    """Counts of blocks in order, here, until the file's format is known (the format of its first
+    example of a known format; the lines of earlier blocks are skipped)."""
+
+    def __init__(self, tokenizer: str, model: ModelSpec) -> None:
+        self.tokenizer = tokenizer
+        self.model = model
+        self.data_format: str | None = None
+
+    def count(self, first_line: int, block: bytes) -> Counts:
+        if self.data_format is None:
+            self.data_format = _block_format(first_line, block, self.model)
+            if self.data_format is None:
+                return Counts(skipped=_content_lines(first_line, block))  # none is an example
+        return _count_block(self.tokenizer, self.data_format, first_line, lines_of(block))
+
+
+def _count_blocks(
+    path: str, source: Source, tokenizer: str, model: ModelSpec, counter: CountRunner, progress: Callable[[int], None] | None
+) -> tuple[str, Counts]:
+    """Blocks read here: the first ones counted here until the format is known, the others by ``counter``."""
+    counts = Counts()
+    finder = _FormatFinder(tokenizer, model)
+    batches = source.blocks()
+    for first_line, block in batches:
+        counts.merge(finder.count(first_line, block))
+        if finder.data_format is not None:
+            break
+    if finder.data_format is None:
+        raise UsageError(f"{path}: no example in a known format")
+    for part in counter.blocks(tokenizer, finder.data_format, batches):
+        counts.merge(part)
+        if progress is not None:
+            progress(source.position)
+    return finder.data_format, counts
+
+
+def _count_ranges(
+    path: str,
+    size: int,
+    tokenizer: str,
+    model: ModelSpec,
+    max_line_bytes: int,
+    counter: CountRunner,
+    progress: Callable[[int], None] | None,
+) -> tuple[str, Counts]:
+    """The file's byte ranges in order: the first ones here until the format is known, the others
+    by ``counter``'s workers, each reading its own range; their lines renumbered here."""
+    counts = Counts()
+    finder = _FormatFinder(tokenizer, model)
+    spans = line_ranges.spans(size, parallel.RANGE_BYTES)
+    lines_before = 0
+    for start, end in spans:
+        with line_ranges.open_range(path, start, end) as reader:
+            for first_line, block in split_blocks(reader.read, first_line=lines_before + 1, max_line_bytes=max_line_bytes):
+                counts.merge(finder.count(first_line, block))
+        lines_before += reader.lines
+        if finder.data_format is not None:
+            break
+    if finder.data_format is None:
+        raise UsageError(f"{path}: no example in a known format")
+    rest = list(spans)
+    job = RangeJob(path, tokenizer, finder.data_format, max_line_bytes)
+    for (_, end), (part, lines) in zip(rest, counter.ranges(job, rest)):
+        counts.merge(part, lines_before + 1 - RANGE_FIRST_LINE)
+        lines_before += lines
+        if progress is not None:
+            progress(end)
+    return finder.data_format, counts
 
 
 def summarize(path: str, data_format: str | None, counts: Counts, limit: int | None) -> FileStats:
@@ -265,16 +387,19 @@ def compute(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     target: Target | None = None,
+    counter: CountRunner | None = None,
 ) -> StatsReport:
     """Statistics of ``paths`` for ``target`` (the CLI resolves it with the files' config), or
-    for the profile, model, encoding and limit given here."""
+    for the profile, model, encoding and limit given here. ``counter``: where the examples are
+    counted (default: forked workers for large files)."""
     if target is None:
         flags = {"profile": profile, "model": model, "encoding": encoding, "tokenizer": tokenizer, "max_tokens": max_tokens}
         target = resolve_target(paths[0] if paths else "-", flags, config=Config())
     spec = target.model
     longest = target.max_line_bytes
-    training = tuple(file_stats(path, spec, jobs=jobs, progress=progress, max_line_bytes=longest) for path in paths)
-    checked = file_stats(validation, spec, jobs=jobs, progress=progress, max_line_bytes=longest) if validation else None
+    each = functools.partial(file_stats, model=spec, jobs=jobs, progress=progress, max_line_bytes=longest, counter=counter)
+    training = tuple(each(path) for path in paths)
+    checked = each(validation) if validation else None
     return report_of(training, checked, target, epochs)
 
 
