@@ -412,9 +412,16 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 @click.option("--format", "output_format", type=click.Choice(STATS_FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large files (default: every core).")
-def stats(files: tuple[str, ...], output_format: str, output_file: str | None, **options: Any) -> int:
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where examples are counted: this machine's worker processes, or Ray tasks (RAY_ADDRESS: a cluster; needs jsonl-lint[ray]).",
+)
+def stats(files: tuple[str, ...], output_format: str, output_file: str | None, engine: str, **options: Any) -> int:
     """Token statistics, default epochs, billed tokens and estimated cost of FILES ("-" for standard input)."""
-    from jsonl_lint.stats import Progress, compute
+    from jsonl_lint.stats import CountRunner, Progress, compute
     from jsonl_lint.stats_render import RENDERERS as STATS_RENDERERS
     from jsonl_lint.tokens import EncodingUnavailable
 
@@ -425,8 +432,13 @@ def stats(files: tuple[str, ...], output_format: str, output_file: str | None, *
     refuse_overwriting([output_file], [options["validation"]])
     total = sum(os.path.getsize(f) for f in (*files, options["validation"] or "") if f and os.path.exists(f))
     progress = Progress(total)
+    counter: CountRunner | None = None
+    if engine == "ray":
+        from jsonl_lint.ray import RayCounts  # here: Ray is an optional extra
+
+        counter = RayCounts(options["jobs"])
     try:
-        report = compute(list(files), progress=progress, target=target, **options)
+        report = compute(list(files), progress=progress, target=target, counter=counter, **options)
     except EncodingUnavailable as error:
         # stats is all about counting: skipping the count (check's --no-token-check) is no way out here
         cause = str(error).split(". On a machine without internet", 1)[0]

@@ -168,6 +168,11 @@ def _count_block(tokenizer: str, data_format: str, first_line: int, lines: Itera
     return counts
 
 
+def count_block(tokenizer: str, data_format: str, first_line: int, block: bytes) -> Counts:
+    """The examples of a block of whole lines (numbered from ``first_line``), for a worker given it."""
+    return _count_block(tokenizer, data_format, first_line, lines_of(block))
+
+
 def _content_lines(first_line: int, block: bytes) -> int:
     seen = LineCounts()
     for _ in read_records(lines_of(block), _no_problem, first_line=first_line, counts=seen):

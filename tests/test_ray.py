@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_parallel import edge_file, record
+from test_stats_ranges import stats_file
 
+from conftest import TEST_ENCODING
 from jsonl_lint import parallel
 from jsonl_lint.cli import main
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    """A local Ray with 2 CPUs whose workers find the tests' tiktoken encoding (tests/ on their path)."""
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+    saved = {name: os.environ.get(name) for name in ("RAY_ADDRESS", "PYTHONPATH")}
+    os.environ.pop("RAY_ADDRESS", None)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), saved["PYTHONPATH"]]))
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def test_without_ray_the_engine_is_one_line_error(
@@ -25,10 +50,8 @@ def test_without_ray_the_engine_is_one_line_error(
 
 @pytest.mark.slow
 def test_ray_prints_what_the_local_checker_prints(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], local_ray: None
 ) -> None:
-    pytest.importorskip("ray", reason="the ray extra is not installed")
-    monkeypatch.delenv("RAY_ADDRESS", raising=False)
     monkeypatch.setattr(parallel, "RANGE_BYTES", 700)
     train, other, valid = tmp_path / "train.jsonl", tmp_path / "other.jsonl", tmp_path / "valid.jsonl"
     edge_file(train, bom=True, final_newline=False)  # problems and duplicates at range edges
@@ -42,3 +65,24 @@ def test_ray_prints_what_the_local_checker_prints(
     assert printed[0] == printed[1]
     for code in ("JL703", "JL704", "JL011"):  # duplicates (within and across files), validation leak, a long line
         assert f" {code} " in printed[0]
+
+
+@pytest.mark.slow
+def test_ray_stats_print_what_local_stats_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], local_ray: None
+) -> None:
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 1000)  # ranges cut examples over the limit, skipped lines, a long line
+    train, valid = tmp_path / "train.jsonl", tmp_path / "valid.jsonl"
+    stats_file(train)
+    valid.write_text("".join(json.dumps(record(i)) + "\n" for i in range(30)))
+    (tmp_path / "pyproject.toml").write_text("[tool.jsonl-lint]\nmax-line-bytes = 2000\n")
+    printed = []
+    for engine in ("local", "ray"):
+        for output in ("text", "json"):
+            argv = ["stats", "--engine", engine, "--jobs", "1" if engine == "local" else "2", "--encoding", TEST_ENCODING]
+            assert main([*argv, "--max-tokens", "55", "--format", output, "--validation", str(valid), str(train)]) == 0
+            printed.append(capsys.readouterr().out)
+    assert printed[:2] == printed[2:]
+    figures = json.loads(printed[1])
+    assert (figures["examples"], figures["files"][0]["skipped_lines"]) == (397, 5)
+    assert 0 < figures["files"][0]["examples_over_limit"] < 397

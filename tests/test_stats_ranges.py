@@ -73,7 +73,7 @@ def test_any_file_in_any_ranges_gives_the_stats_of_one_process(
         assert compute([str(data)], jobs=2, target=target) == serial
 
 
-def _stats_file(path: Path) -> None:
+def stats_file(path: Path) -> None:
     """Examples over the limit (named by line), skipped lines, a CRLF line, a line over the
     line limit and a BOM: every figure that crosses a range edge."""
     lines = ['{"unknown": 1}'] * 3 + [chat(i) for i in range(400)]
@@ -92,7 +92,7 @@ def test_ranges_print_what_one_process_prints(
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "RANGE_BYTES", range_bytes)
     data = tmp_path / "train.jsonl"
-    _stats_file(data)
+    stats_file(data)
     (tmp_path / "pyproject.toml").write_text("[tool.jsonl-lint]\nmax-line-bytes = 2000\n")  # the long line is skipped
     spans: list[object] = []
     in_order = parallel.map_in_order
