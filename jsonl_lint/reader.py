@@ -118,14 +118,20 @@ def read_records(
         # Two exact proofs that no key was dropped (duplicate_keys): the line is orjson's JSON of
         # its value (written_as_dumped; compact lines: at most one more dump, both being as long),
         # or it has its colons and no escaped one.
-        if canonical is None or not (
-            (
-                len(raw) - len(canonical) <= 2
-                and raw[len(canonical) :] in LINE_ENDINGS
-                and (raw.startswith(canonical) or raw.startswith(dumps(value)))  # noqa: PIE810 (dumped again only if needed)
+        try:
+            kept = canonical is not None and (
+                (
+                    len(raw) - len(canonical) <= 2
+                    and raw[len(canonical) :] in LINE_ENDINGS
+                    and (raw.startswith(canonical) or raw.startswith(dumps(value)))  # noqa: PIE810 (dumped again only if needed)
+                )
+                or (raw.count(b":") == canonical.count(b":") and not escaped_colon(raw))
             )
-            or (raw.count(b":") == canonical.count(b":") and not escaped_colon(raw))
-        ):
+        except BaseException as error:  # a panic in the native search must not end the check: look closely
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
+            kept = False
+        if not kept:
             duplicates = jsonpos.duplicate_keys(strip_line_ending(raw).decode("utf-8"))
             for node in duplicates:
                 key = node.path[-1]

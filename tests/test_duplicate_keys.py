@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jsonl_lint import check_lines, reader
+from jsonl_lint import check_lines, duplicate_keys, reader
 from jsonl_lint.convert import rows
 from jsonl_lint.duplicate_keys import colons_all_kept, escaped_colon_finder, written_as_dumped
 
@@ -174,3 +174,18 @@ def test_a_compact_line_is_its_own_proof() -> None:
 def test_the_escape_search_finds_either_case() -> None:
     find = escaped_colon_finder()
     assert find(b'"\\u003a"') and find(b'"\\u003A"') and not find(b'"\\u0040: \\\\n \\u00e9"')
+
+
+def test_a_native_panic_in_the_escape_search_means_looking_closely(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Panic(BaseException):  # what pyo3 raises
+        pass
+
+    def panicking(raw: bytes) -> list[tuple[int, int, int]]:
+        raise Panic
+
+    monkeypatch.setattr(reader, "escaped_colon_finder", lambda: panicking)
+    monkeypatch.setattr(duplicate_keys, "_finder", panicking)
+    line = b'{"a": 1, "a": 2, "s": "\\u003a"}'
+    assert not colons_all_kept(line, orjson.dumps(orjson.loads(line)))
+    assert rows.duplicate_key(line, orjson.loads(line)) is not None
+    assert [p[:2] for p in duplicate_problems(line + b"\n" + b'{"b": 1}\n')] == [(1, 10)]
