@@ -229,6 +229,12 @@ class RangeRunner(Protocol):
 
     def rest(self, checker: _LineChecker, max_line_bytes: int, spans: Sequence[tuple[int, int]]) -> Iterator[RangeResult]: ...
 
+    # An input no worker can read for itself (compressed, remote, a pipe): blocks read here and
+    # sent, the first one at a time as ``first`` does, the others with what they taught.
+    def first_block(self, checker: _LineChecker, first_line: int, block: bytes) -> Batch: ...
+
+    def rest_blocks(self, checker: _LineChecker, blocks: Iterable[tuple[int, bytes]]) -> Iterator[Batch]: ...
+
 
 class ForkedRanges:
     """The first ranges in this process, the others in ``jobs`` forked workers (they inherit the checker)."""
@@ -241,6 +247,12 @@ class ForkedRanges:
 
     def rest(self, checker: _LineChecker, max_line_bytes: int, spans: Sequence[tuple[int, int]]) -> Iterator[RangeResult]:
         return parallel.map_in_order(functools.partial(check_range, checker, max_line_bytes), spans, self.jobs)
+
+    def first_block(self, checker: _LineChecker, first_line: int, block: bytes) -> Batch:
+        return _check_batch(checker, first_line, lines_of(block))
+
+    def rest_blocks(self, checker: _LineChecker, blocks: Iterable[tuple[int, bytes]]) -> Iterator[Batch]:
+        return parallel.map_blocks(functools.partial(_check_batch, checker), blocks, self.jobs)
 
 
 class _FileRun:
@@ -336,7 +348,8 @@ class _FileRun:
             self._run_ranges(runner, source.size or 0, source.max_line_bytes)
             ends_with_newline = line_ranges.ends_with_newline(source.name)
         elif self.ranges is not None:
-            raise UsageError(f"{self.path}: not a regular file; byte ranges are read from files")
+            self._run_blocks_in(self.ranges, source, at_end)
+            ends_with_newline = source.ends_with_newline
         else:
             self._run_blocks(source, at_end)
             ends_with_newline = source.ends_with_newline
@@ -355,6 +368,21 @@ class _FileRun:
         work = functools.partial(_check_batch, self.lines)
         for result in parallel.map_blocks(work, batches, self.jobs):
             self._merge(result)
+        self._damaged_at_end(source, at_end)
+
+    def _run_blocks_in(self, runner: RangeRunner, source: Source, at_end: list[Problem]) -> None:
+        """Blocks of the source read here and checked where ``runner`` checks ranges (Ray tasks),
+        even the first ones: every record's key is then made with the runner's hash seed."""
+        batches = source.blocks(stop_at_damage=True)
+        for first_line, block in batches:
+            self._merge(runner.first_block(self.lines, first_line, block))
+            if self.lines.formats.data_format is not None:
+                break
+        for batch in runner.rest_blocks(self.lines, batches):
+            self._merge(batch)
+        self._damaged_at_end(source, at_end)
+
+    def _damaged_at_end(self, source: Source, at_end: list[Problem]) -> None:
         if source.damaged is not None:  # compressed data cut short or corrupt: the lines before it were checked
             self.counts.content += 1
             at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[source.damaged]))

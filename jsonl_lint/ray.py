@@ -8,7 +8,8 @@ same report, byte for byte).
 
 Without ``RAY_ADDRESS`` a local Ray is started on this machine (``num_cpus``: the jobs setting);
 with it, the run joins that cluster. Tasks read plain files by path, so on a cluster every node
-must see the files at the same path (a shared file system). Needs the ``ray`` extra.
+must see the files at the same path (a shared file system); other inputs (compressed, fsspec
+URLs, standard input) are read here and sent to the tasks in blocks. Needs the ``ray`` extra.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from jsonl_lint import engine, line_ranges, parallel, stats
 from jsonl_lint.config import Config
 from jsonl_lint.problems import Problem, Report, UsageError
-from jsonl_lint.source import Block, Source
+from jsonl_lint.source import Block, Source, lines_of
 from jsonl_lint.target import Target, resolve_target
 
 # What a task needs to rebuild the file's line checker: path, target, whether keys are made,
@@ -68,20 +69,39 @@ def _spec(checker: engine._LineChecker) -> CheckerSpec:
     return (checker.path, checker.target, checker.keys, tuple(checker.fact_makers), formats.data_format, formats.decided_at)
 
 
-def _check_range_task(spec: CheckerSpec, max_line_bytes: int, start: int, end: int, first_line: int) -> tuple[Any, ...]:
-    """In a Ray worker: the range checked by a checker rebuilt from ``spec``, and the format it knows after."""
+def _checker(spec: CheckerSpec) -> engine._LineChecker:
     path, target, keys, fact_makers, data_format, decided_at = spec
     checker = engine._LineChecker(path, target, keys=keys)
     checker.fact_makers = list(fact_makers)
     checker.formats.data_format, checker.formats.decided_at = data_format, decided_at
+    return checker
+
+
+def _check_range_task(spec: CheckerSpec, max_line_bytes: int, start: int, end: int, first_line: int) -> tuple[Any, ...]:
+    """In a Ray worker: the range checked by a checker rebuilt from ``spec``, and the format it knows after."""
+    checker = _checker(spec)
     batch, lines = engine.check_range(checker, max_line_bytes, start, end, first_line)
     return batch, lines, checker.formats.data_format, checker.formats.decided_at
+
+
+def _held(block: bytes) -> tuple[bytes]:
+    """A block as a task's argument: in a tuple, which Ray pickles (a bare bytes it sends as plain
+    bytes, and a :class:`~jsonl_lint.source.LongLine` would arrive as an empty line)."""
+    return (block,)
+
+
+def _check_block_task(spec: CheckerSpec, first_line: int, held: tuple[bytes]) -> tuple[Any, ...]:
+    """In a Ray worker: a block read by the driver (an input no task can open: compressed, a
+    pipe, an fsspec file system of the driver's process), checked as :func:`_check_range_task` does."""
+    checker = _checker(spec)
+    batch = engine._check_batch(checker, first_line, lines_of(held[0]))
+    return batch, checker.formats.data_format, checker.formats.decided_at
 
 
 class RayRanges:
     """A :class:`~jsonl_lint.engine.RangeRunner` whose ranges are Ray tasks.
 
-    Dataset rules compare records by ``hash()`` of their canonical JSON, made in the workers:
+    Dataset rules compare records by keys made with ``hash()`` (see :mod:`jsonl_lint.record_key`) in the workers:
     every task runs with one hash seed, drawn for this run (a fixed one would let crafted data
     collide), so keys from different workers and files compare.
     """
@@ -90,7 +110,9 @@ class RayRanges:
         ray = _ray(jobs)
         self._ray = ray
         seed = str(secrets.randbelow(2**32 - 1) + 1)
-        self._task = ray.remote(_check_range_task).options(num_cpus=1, runtime_env={"env_vars": {"PYTHONHASHSEED": seed}})
+        options = {"num_cpus": 1, "runtime_env": {"env_vars": {"PYTHONHASHSEED": seed}}}
+        self._task = ray.remote(_check_range_task).options(**options)
+        self._block_task = ray.remote(_check_block_task).options(**options)
 
     def _learnt(self, checker: engine._LineChecker, result: tuple[Any, ...]) -> engine.RangeResult:
         batch, lines, data_format, decided_at = result
@@ -106,9 +128,24 @@ class RayRanges:
         for result in _in_order(self._ray, submitted):
             yield self._learnt(checker, result)
 
+    def _learnt_block(self, checker: engine._LineChecker, result: tuple[Any, ...]) -> engine.Batch:
+        batch, data_format, decided_at = result
+        checker.formats.data_format, checker.formats.decided_at = data_format, decided_at
+        return batch  # type: ignore[no-any-return]
 
-def _count_block_task(tokenizer: str, data_format: str, first_line: int, block: bytes) -> stats.Counts:
-    return stats.count_block(tokenizer, data_format, first_line, block)
+    def first_block(self, checker: engine._LineChecker, first_line: int, block: bytes) -> engine.Batch:
+        return self._learnt_block(checker, self._ray.get(self._block_task.remote(_spec(checker), first_line, _held(block))))
+
+    def rest_blocks(self, checker: engine._LineChecker, blocks: Iterable[tuple[int, bytes]]) -> Iterator[engine.Batch]:
+        ray = self._ray
+        spec = ray.put(_spec(checker))
+        submitted = (self._block_task.remote(spec, first, ray.put(_held(block))) for first, block in blocks)
+        for result in _in_order(ray, submitted):
+            yield self._learnt_block(checker, result)
+
+
+def _count_block_task(tokenizer: str, data_format: str, first_line: int, held: tuple[bytes]) -> stats.Counts:
+    return stats.count_block(tokenizer, data_format, first_line, held[0])
 
 
 class RayCounts:
@@ -129,7 +166,7 @@ class RayCounts:
 
     def blocks(self, tokenizer: str, data_format: str, batches: Iterable[Block]) -> Iterator[stats.Counts]:
         ray = self._ray
-        return _in_order(ray, (self._block.remote(tokenizer, data_format, first, ray.put(block)) for first, block in batches))
+        return _in_order(ray, (self._block.remote(tokenizer, data_format, first, ray.put(_held(block))) for first, block in batches))
 
 
 def check_dataset(

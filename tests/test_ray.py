@@ -13,7 +13,7 @@ from test_parallel import edge_file, record
 from test_stats_ranges import stats_file
 
 from conftest import TEST_ENCODING
-from jsonl_lint import parallel
+from jsonl_lint import parallel, source
 from jsonl_lint.cli import main
 
 TESTS = Path(__file__).resolve().parent
@@ -86,3 +86,45 @@ def test_ray_stats_print_what_local_stats_print(
     figures = json.loads(printed[1])
     assert (figures["examples"], figures["files"][0]["skipped_lines"]) == (397, 5)
     assert 0 < figures["files"][0]["examples_over_limit"] < 397
+
+
+@pytest.mark.slow
+def test_ray_reads_inputs_no_task_can_open_as_the_local_checker_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], local_ray: None
+) -> None:
+    """Compressed and fsspec inputs (file://, and memory://, which lives only in this process)
+    are read here in small blocks and checked as Ray tasks: the plain file's report and stats."""
+    import gzip
+
+    fsspec = pytest.importorskip("fsspec", reason="the remote extra is not installed")
+    monkeypatch.setattr(source, "BLOCK_BYTES", 700)  # many blocks, duplicates across them
+    plain = tmp_path / "train.jsonl"
+    edge_file(plain, bom=False, final_newline=True)
+    data = plain.read_bytes()
+    packed = tmp_path / "train.jsonl.gz"
+    packed.write_bytes(gzip.compress(data))
+    with fsspec.open("memory://ray-test/train.jsonl", "wb") as out:
+        out.write(data)
+
+    def printed(path: str, command: str, *options: str) -> str:
+        assert main([command, "--engine", "ray", "--jobs", "2", *options, path]) in (0, 1)
+        return capsys.readouterr().out.replace(path, "FILE")
+
+    main(["check", "--jobs", "1", "--max-line-bytes", "4000", "--format", "json", str(plain)])
+    local = capsys.readouterr().out.replace(str(plain), "FILE")
+    assert '"JL703"' in local and '"JL011"' in local  # duplicates across blocks, a long line
+    for path in (str(packed), plain.as_uri()):
+        assert printed(path, "check", "--max-line-bytes", "4000", "--format", "json") == local
+    (tmp_path / "pyproject.toml").write_text("[tool.jsonl-lint]\nmax-line-bytes = 4000\n")  # stats takes it from there
+    main(["stats", "--jobs", "1", "--encoding", TEST_ENCODING, "--format", "json", str(plain)])
+    local_stats = capsys.readouterr().out.replace(str(plain), "FILE")
+    assert '"examples": 117' in local_stats
+    assert printed(str(packed), "stats", "--encoding", TEST_ENCODING, "--format", "json") == local_stats
+
+    from jsonl_lint.ray import check_dataset
+
+    def found(path: str) -> list[tuple[object, ...]]:
+        (report,) = check_dataset([path], flags={"max_line_bytes": 4000})
+        return [(p.line, p.column, p.code, p.message) for p in report.problems]
+
+    assert found("memory://ray-test/train.jsonl") == found(str(plain))
