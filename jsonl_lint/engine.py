@@ -229,6 +229,10 @@ class RangeRunner(Protocol):
 
     def rest(self, checker: _LineChecker, max_line_bytes: int, spans: Sequence[tuple[int, int]]) -> Iterator[RangeResult]: ...
 
+    def reads(self, source: Source, path: str) -> bool:
+        """Whether the runner's workers can read the source's ranges themselves (by ``path``)."""
+        ...
+
     # An input no worker can read for itself (compressed, remote, a pipe): blocks read here and
     # sent, the first one at a time as ``first`` does, the others with what they taught.
     def first_block(self, checker: _LineChecker, first_line: int, block: bytes) -> Batch: ...
@@ -247,6 +251,9 @@ class ForkedRanges:
 
     def rest(self, checker: _LineChecker, max_line_bytes: int, spans: Sequence[tuple[int, int]]) -> Iterator[RangeResult]:
         return parallel.map_in_order(functools.partial(check_range, checker, max_line_bytes), spans, self.jobs)
+
+    def reads(self, source: Source, path: str) -> bool:
+        return line_ranges.is_local_file(source, path)
 
     def first_block(self, checker: _LineChecker, first_line: int, block: bytes) -> Batch:
         return _check_batch(checker, first_line, lines_of(block))
@@ -344,7 +351,7 @@ class _FileRun:
             at_end.append(self.reporter.problem(layout.NOT_JSONL, None, None, SHAPES[sniffed.shape]))
             return
         runner = self.ranges or (ForkedRanges(self.jobs) if self.jobs > 1 else None)
-        if runner is not None and _rangeable(source, self.path):
+        if runner is not None and runner.reads(source, self.path):
             self._run_ranges(runner, source.size or 0, source.max_line_bytes)
             ends_with_newline = line_ranges.ends_with_newline(source.name)
         elif self.ranges is not None:
@@ -417,11 +424,6 @@ class _FileRun:
         if found:  # most batches: none
             problems.extend([p for p in found if p.code in enabled])
         _flush(problems, self.emit)
-
-
-def _rangeable(source: Source, path: str) -> bool:
-    """Whether workers can read the source's bytes themselves: a plain local file."""
-    return line_ranges.is_local_file(source, path)
 
 
 def check_source(

@@ -20,9 +20,10 @@ the range, and nothing is mapped (a worker's resident size stays what it holds).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, BinaryIO
 
 from jsonl_lint.problems import UsageError
 
@@ -34,7 +35,17 @@ _SCAN_BYTES = 64 << 10  # one read while looking for a range's first line
 
 def is_local_file(source: Source, path: str) -> bool:
     """Whether workers can read ``source``'s ranges by its path: a plain (not compressed) local file."""
-    return source.compression is None and source.size is not None and source.is_seekable and source.name == path and "://" not in path
+    return _plain(source, path) and source.is_seekable and "://" not in path
+
+
+def is_shared_url(source: Source, path: str) -> bool:
+    """Whether another process (a Ray task on any node) can read ``source``'s ranges through
+    fsspec: a plain URL of known size in a shared store (``memory://`` lives in this process only)."""
+    return _plain(source, path) and "://" in path and not path.startswith("memory://")
+
+
+def _plain(source: Source, path: str) -> bool:
+    return source.compression is None and source.size is not None and source.name == path
 
 
 def spans(size: int, range_bytes: int, start: int = 0) -> Iterator[tuple[int, int]]:
@@ -51,10 +62,10 @@ class RangeReader:
     caller can number the next range's lines once this one is read.
     """
 
-    def __init__(self, fd: int, start: int, end: int, *, name: str = "") -> None:
+    def __init__(self, pread: Callable[[int, int], bytes], start: int, end: int, *, name: str = "") -> None:
         self.name = name
         self.lines = 0
-        self._fd = fd
+        self._read_at = pread
         self._end = end
         self._last = b""
         self._position = self._first_line_at(start)
@@ -75,7 +86,7 @@ class RangeReader:
 
     def _pread(self, size: int, offset: int) -> bytes:
         try:
-            return os.pread(self._fd, size, offset)
+            return self._read_at(size, offset)
         except OSError as error:
             raise UsageError(f"{self.name}: {error.strerror or error}") from None
 
@@ -102,12 +113,28 @@ class RangeReader:
 
 @contextlib.contextmanager
 def open_range(path: str, start: int, end: int) -> Iterator[RangeReader]:
-    """The file at ``path`` opened for reading one range (UsageError ``"PATH: reason"`` if it cannot)."""
+    """The file at ``path`` (or an fsspec URL) opened for reading one range (UsageError
+    ``"PATH: reason"`` if it cannot)."""
+    if "://" in path:
+        with _open_url(path) as file:
+            yield RangeReader(functools.partial(_read_at, file), start, end, name=path)
+        return
     fd = _open(path)
     try:
-        yield RangeReader(fd, start, end, name=path)
+        yield RangeReader(functools.partial(os.pread, fd), start, end, name=path)
     finally:
         os.close(fd)
+
+
+def _open_url(path: str) -> BinaryIO:
+    from jsonl_lint.openers import open_url  # fsspec only where a URL is read
+
+    return open_url(path)
+
+
+def _read_at(file: BinaryIO, size: int, offset: int) -> bytes:
+    file.seek(offset)
+    return file.read(size)
 
 
 def _open(path: str) -> int:
@@ -119,6 +146,10 @@ def _open(path: str) -> int:
 
 def ends_with_newline(path: str) -> bool:
     """Whether the file's last byte is a newline (an empty file counts as ending with one)."""
+    if "://" in path:
+        with _open_url(path) as file:
+            size = file.seek(0, os.SEEK_END)
+            return size == 0 or _read_at(file, 1, size - 1) == b"\n"
     fd = _open(path)
     try:
         size = os.fstat(fd).st_size

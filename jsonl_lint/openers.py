@@ -141,6 +141,11 @@ def _open_bytes(name: str) -> tuple[BinaryIO, int | None, bool]:
     return stream, info.st_size if stat.S_ISREG(info.st_mode) else None, True
 
 
+def open_url(name: str) -> BinaryIO:
+    """The bytes of the file at URL ``name``, as they are stored (UsageError if it cannot be opened)."""
+    return _open_url(name)[0]
+
+
 def _open_url(name: str) -> tuple[BinaryIO, int | None, bool]:
     try:
         import fsspec

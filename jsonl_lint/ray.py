@@ -133,6 +133,9 @@ class RayRanges:
         checker.formats.data_format, checker.formats.decided_at = data_format, decided_at
         return batch  # type: ignore[no-any-return]
 
+    def reads(self, source: Source, path: str) -> bool:
+        return line_ranges.is_local_file(source, path) or line_ranges.is_shared_url(source, path)
+
     def first_block(self, checker: engine._LineChecker, first_line: int, block: bytes) -> engine.Batch:
         return self._learnt_block(checker, self._ray.get(self._block_task.remote(_spec(checker), first_line, _held(block))))
 
@@ -159,7 +162,7 @@ class RayCounts:
         self._block = ray.remote(_count_block_task).options(num_cpus=1)
 
     def reads(self, source: Source, path: str) -> bool:
-        return line_ranges.is_local_file(source, path)
+        return line_ranges.is_local_file(source, path) or line_ranges.is_shared_url(source, path)
 
     def ranges(self, job: stats.RangeJob, spans: Sequence[tuple[int, int]]) -> Iterator[stats.RangeCounts]:
         return _in_order(self._ray, (self._range.remote(job, start, end) for start, end in spans))

@@ -14,11 +14,12 @@ from jsonl_lint.problems import UsageError
 from jsonl_lint.source import LongLine, lines_of, split_blocks
 
 
-def read_ranges(path: Path, range_bytes: int, read_bytes: int) -> list[tuple[bytes, int]]:
-    """Each range's bytes (read ``read_bytes`` at a time) and its line count."""
+def read_ranges(path: Path, range_bytes: int, read_bytes: int, *, url: bool = False) -> list[tuple[bytes, int]]:
+    """Each range's bytes (read ``read_bytes`` at a time) and its line count; by its file:// URL
+    (read through fsspec, as a Ray task reads a shared store's file) with ``url``."""
     found = []
     for start, end in line_ranges.spans(path.stat().st_size, range_bytes):
-        with line_ranges.open_range(str(path), start, end) as reader:
+        with line_ranges.open_range(path.as_uri() if url else str(path), start, end) as reader:
             pieces = []
             while piece := reader.read(read_bytes):
                 pieces.append(piece)
@@ -26,16 +27,21 @@ def read_ranges(path: Path, range_bytes: int, read_bytes: int) -> list[tuple[byt
     return found
 
 
+@pytest.mark.parametrize("url", [False, True])
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(st.sampled_from([b"a", b"bb", b"\n", b"\r\n", b"{}", b"\xef\xbb\xbf", b"x" * 9, b"\n\n"]), max_size=40).map(b"".join),
     st.integers(1, 20),
     st.integers(1, 8),
 )
-def test_ranges_hold_every_line_once(tmp_path_factory: pytest.TempPathFactory, data: bytes, range_bytes: int, read_bytes: int) -> None:
+def test_ranges_hold_every_line_once(
+    tmp_path_factory: pytest.TempPathFactory, url: bool, data: bytes, range_bytes: int, read_bytes: int
+) -> None:
+    if url:
+        pytest.importorskip("fsspec", reason="the remote extra is not installed")
     path = tmp_path_factory.mktemp("ranges") / "data.jsonl"
     path.write_bytes(data)
-    ranges = read_ranges(path, range_bytes, read_bytes)
+    ranges = read_ranges(path, range_bytes, read_bytes, url=url)
     assert b"".join(chunk for chunk, _ in ranges) == data
     lines = list(io.BytesIO(data))
     assert sum(count for _, count in ranges) == len(lines)
@@ -69,6 +75,7 @@ def test_ends_with_newline(tmp_path: Path) -> None:
     for data, expected in ((b"", True), (b"{}\n", True), (b"{}", False), (b"{}\r\n", True)):
         path.write_bytes(data)
         assert line_ranges.ends_with_newline(str(path)) is expected
+        assert line_ranges.ends_with_newline(path.as_uri()) is expected
 
 
 def test_a_file_that_cannot_be_opened_is_a_usage_error(tmp_path: Path) -> None:

@@ -92,12 +92,14 @@ def test_ray_stats_print_what_local_stats_print(
 def test_ray_reads_inputs_no_task_can_open_as_the_local_checker_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], local_ray: None
 ) -> None:
-    """Compressed and fsspec inputs (file://, and memory://, which lives only in this process)
-    are read here in small blocks and checked as Ray tasks: the plain file's report and stats."""
+    """A compressed input and memory:// (which lives only in this process) are read here in
+    small blocks checked as Ray tasks; a file:// URL's ranges are read by the tasks through
+    fsspec: each gives the plain file's report and stats."""
     import gzip
 
     fsspec = pytest.importorskip("fsspec", reason="the remote extra is not installed")
     monkeypatch.setattr(source, "BLOCK_BYTES", 700)  # many blocks, duplicates across them
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 700)  # and many ranges
     plain = tmp_path / "train.jsonl"
     edge_file(plain, bom=False, final_newline=True)
     data = plain.read_bytes()
@@ -119,7 +121,8 @@ def test_ray_reads_inputs_no_task_can_open_as_the_local_checker_does(
     main(["stats", "--jobs", "1", "--encoding", TEST_ENCODING, "--format", "json", str(plain)])
     local_stats = capsys.readouterr().out.replace(str(plain), "FILE")
     assert '"examples": 117' in local_stats
-    assert printed(str(packed), "stats", "--encoding", TEST_ENCODING, "--format", "json") == local_stats
+    for path in (str(packed), plain.as_uri()):
+        assert printed(path, "stats", "--encoding", TEST_ENCODING, "--format", "json") == local_stats
 
     from jsonl_lint.ray import check_dataset
 
