@@ -15,7 +15,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -88,6 +88,20 @@ class _Commands(click.Group):
             raise UsageError(f"standard output: cannot write: {error.strerror or error}") from None
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _engine_option(where: str) -> Callable[[F], F]:
+    """``--engine`` of the commands that can run on Ray; ``where``: what runs there."""
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help=f"{where}: this machine's worker processes, or Ray tasks (RAY_ADDRESS: a cluster; needs jsonl-lint[ray]).",
+    )
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="jsonl-lint", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -131,13 +145,7 @@ def cli() -> None:
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (2 still means a usage or I/O error).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for several or large files (default: every core).")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="Where byte ranges are checked: this machine's worker processes, or Ray tasks (RAY_ADDRESS: a cluster; needs jsonl-lint[ray]).",
-)
+@_engine_option("Where byte ranges are checked")
 @click.option(
     "--baseline",
     "baseline_path",
@@ -412,13 +420,7 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
 @click.option("--format", "output_format", type=click.Choice(STATS_FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large files (default: every core).")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="Where examples are counted: this machine's worker processes, or Ray tasks (RAY_ADDRESS: a cluster; needs jsonl-lint[ray]).",
-)
+@_engine_option("Where examples are counted")
 def stats(files: tuple[str, ...], output_format: str, output_file: str | None, engine: str, **options: Any) -> int:
     """Token statistics, default epochs, billed tokens and estimated cost of FILES ("-" for standard input)."""
     from jsonl_lint.stats import CountRunner, Progress, compute

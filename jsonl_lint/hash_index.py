@@ -72,18 +72,8 @@ class HashIndex:
                 yield key, line
 
     def _grow(self) -> None:
-        old_keys, old_lines = self._keys, self._lines
-        capacity = 2 * (self._mask + 1)
-        self._keys = keys = array("q", bytes(8 * capacity))
-        self._lines = lines = array("q", bytes(8 * capacity))
-        self._mask = mask = capacity - 1
-        for key, line in zip(old_keys, old_lines):
-            if key:
-                slot = key & mask
-                while keys[slot]:
-                    slot = (slot + 1) & mask
-                keys[slot] = key
-                lines[slot] = line
+        self._keys, self._lines = _doubled(self._keys, self._lines)
+        self._mask = 2 * self._mask + 1
 
 
 class HashPairIndex:
@@ -147,18 +137,22 @@ class HashPairIndex:
                 yield key, line, value
 
     def _grow(self) -> None:
-        old = zip(self._keys, self._lines, self._values)
-        capacity = 2 * (self._mask + 1)
-        keys = array("q", bytes(8 * capacity))
-        lines = array("q", bytes(8 * capacity))
-        values = array("q", bytes(8 * capacity))
-        mask = capacity - 1
-        for key, line, value in old:
-            if key:
-                slot = key & mask
-                while keys[slot]:
-                    slot = (slot + 1) & mask
-                keys[slot] = key
-                lines[slot] = line
-                values[slot] = value
-        self._keys, self._lines, self._values, self._mask = keys, lines, values, mask
+        self._keys, self._lines, self._values = _doubled(self._keys, self._lines, self._values)
+        self._mask = 2 * self._mask + 1
+
+
+def _doubled(keys: array[int], *columns: array[int]) -> tuple[array[int], ...]:
+    """The table of ``keys`` and the ``columns`` kept with them, rehashed into twice the slots."""
+    capacity = 2 * len(keys)
+    mask = capacity - 1
+    new_keys = array("q", bytes(8 * capacity))
+    new_columns = [array("q", bytes(8 * capacity)) for _ in columns]
+    for slot_then, key in enumerate(keys):
+        if key:
+            slot = key & mask
+            while new_keys[slot]:
+                slot = (slot + 1) & mask
+            new_keys[slot] = key
+            for old, new in zip(columns, new_columns):
+                new[slot] = old[slot_then]
+    return (new_keys, *new_columns)

@@ -250,14 +250,17 @@ def _html_cost(review: Review) -> list[str]:
     return parts
 
 
+def _price(stats: StatsReport) -> str:
+    e = stats.estimate
+    if e.price_per_million is None:
+        return "unknown for this model"
+    return f"${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})"
+
+
 def _html_run_cost(stats: StatsReport) -> list[str]:
     e = stats.estimate
     examples = sum(f.examples for f in stats.training)
-    price = (
-        "unknown for this model"
-        if e.price_per_million is None
-        else f"${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})"
-    )
+    price = _price(stats)
     cost = "unknown" if e.cost_usd is None else dollars(e.cost_usd)
     parts = [
         "<table>",
@@ -390,11 +393,7 @@ def render_markdown(review: Review, out: TextIO) -> None:
 def _markdown_run_cost(stats: StatsReport) -> list[str]:
     e = stats.estimate
     examples = sum(f.examples for f in stats.training)
-    price = (
-        "unknown for this model"
-        if e.price_per_million is None
-        else f"${e.price_per_million:g} per 1M training tokens (prices of {e.price_date})"
-    )
+    price = _price(stats)
     lines = [
         "| | |",
         "|---|---|",
