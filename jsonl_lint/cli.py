@@ -373,7 +373,10 @@ def _allowed_losses(text: str | None) -> tuple[str, ...]:
 @click.option("--conversation-column", help="long tables: the column that groups rows into conversations.")
 @click.option("--role-column", help="long tables: the column of each message's role.")
 @click.option("--content-column", help="long tables: the column of each message's text.")
-def convert(input_path: str, output_path: str, rejects: str | None, columns: str | None, allow_loss: str | None, **options: Any) -> int:
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for a large file (default: every core).")
+def convert(
+    input_path: str, output_path: str, rejects: str | None, columns: str | None, allow_loss: str | None, jobs: int | None, **options: Any
+) -> int:
     """Convert INPUT (legacy prompt-completion, CSV/TSV/XLSX, ShareGPT, Alpaca, older chat) to chat JSONL.
 
     Nothing is dropped silently: every row that cannot be converted is listed with its line and
@@ -393,7 +396,9 @@ def convert(input_path: str, output_path: str, rejects: str | None, columns: str
     def warn(row: Flagged) -> None:
         click.echo(f"{name}:{row.line}: warning: {row.message}", err=True)
 
-    summary = convert_file(input_path, output_path, rejects_path=rejects, options=ConvertOptions(**options), on_reject=report, on_flag=warn)
+    summary = convert_file(
+        input_path, output_path, rejects_path=rejects, options=ConvertOptions(**options), on_reject=report, on_flag=warn, jobs=jobs
+    )
     where = "standard output" if output_path == "-" else output_path
     message = f"converted {summary.converted} row{'s' if summary.converted != 1 else ''} ({summary.source}) to {where}"
     if options["to"] != "openai":

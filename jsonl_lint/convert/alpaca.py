@@ -5,18 +5,10 @@ are not carried, and the summary counts them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from jsonl_lint.convert.inputs import Input
-from jsonl_lint.convert.rows import (
-    ConvertOptions,
-    DroppedKeys,
-    Notes,
-    Row,
-    Unusable,
-    convert_records,
-)
+from jsonl_lint.convert.records import records_converter, records_job
+from jsonl_lint.convert.rows import ConvertOptions, DroppedKeys, Notes, Unusable
 
 CARRIED = ("instruction", "input", "output", "system", "history")
 
@@ -50,7 +42,24 @@ def to_chat(value: Any, dropped: DroppedKeys) -> dict[str, Any]:
     return {"messages": messages}
 
 
-def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
-    dropped = DroppedKeys(CARRIED)
-    yield from convert_records(source.stream(), lambda value: to_chat(value, dropped))
-    dropped.describe(notes)
+class AlpacaRecords:
+    """Alpaca records, counting the keys not carried."""
+
+    def __init__(self, options: ConvertOptions, part: bool = False) -> None:
+        self.dropped = DroppedKeys(CARRIED, None if part else DroppedKeys.LIMIT)
+
+    def to_chat(self, value: Any) -> dict[str, Any]:
+        return to_chat(value, self.dropped)
+
+    def state(self) -> DroppedKeys:
+        return self.dropped
+
+    def merge(self, state: DroppedKeys) -> None:
+        self.dropped.merge(state)
+
+    def describe(self, notes: Notes) -> None:
+        self.dropped.describe(notes)
+
+
+convert = records_converter(AlpacaRecords)
+ranges = records_job(AlpacaRecords)

@@ -9,17 +9,10 @@ is rejected.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from jsonl_lint.convert.inputs import Input
-from jsonl_lint.convert.rows import (
-    ConvertOptions,
-    Notes,
-    Row,
-    Unusable,
-    convert_records,
-)
+from jsonl_lint.convert.records import records_converter, records_job
+from jsonl_lint.convert.rows import ConvertOptions, Notes, Unusable
 
 
 def sniff(suffix: str, first: Any) -> bool:
@@ -77,10 +70,13 @@ def normalise(value: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
-    counts = {"wrapped": 0, "normalised": 0}
+class ChatRecords:
+    """Chat records, counting the arrays wrapped and the records moved to tools."""
 
-    def to_chat(value: Any) -> dict[str, Any]:
+    def __init__(self, options: ConvertOptions, part: bool = False) -> None:
+        self.counts = {"wrapped": 0, "normalised": 0}
+
+    def to_chat(self, value: Any) -> dict[str, Any]:
         wrapped = isinstance(value, list)
         if wrapped:
             if not all(isinstance(m, dict) and "role" in m for m in value):
@@ -89,12 +85,24 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
         if "messages" not in value:
             raise Unusable('no "messages" key')
         record = normalise(value)
-        counts["wrapped"] += wrapped
-        counts["normalised"] += record != value
+        self.counts["wrapped"] += wrapped
+        self.counts["normalised"] += record != value
         return record
 
-    yield from convert_records(source.stream(), to_chat)
-    if counts["wrapped"]:
-        notes.add(f'{counts["wrapped"]} bare message arrays wrapped as {{"messages": [...]}}')
-    if counts["normalised"]:
-        notes.add(f"{counts['normalised']} records moved from functions/function_call to tools/tool_calls")
+    def state(self) -> dict[str, int]:
+        return self.counts
+
+    def merge(self, state: dict[str, int]) -> None:
+        for what, count in state.items():
+            self.counts[what] += count
+
+    def describe(self, notes: Notes) -> None:
+        counts = self.counts
+        if counts["wrapped"]:
+            notes.add(f'{counts["wrapped"]} bare message arrays wrapped as {{"messages": [...]}}')
+        if counts["normalised"]:
+            notes.add(f"{counts['normalised']} records moved from functions/function_call to tools/tool_calls")
+
+
+convert = records_converter(ChatRecords)
+ranges = records_job(ChatRecords)

@@ -33,9 +33,11 @@ from jsonl_lint.convert.escapes import Escapes, has_escaped_newlines, unescape
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import (
     Blank,
+    Converted,
     ConvertOptions,
     Flagged,
     Notes,
+    RangeJob,
     Rejected,
     Restart,
     Row,
@@ -87,7 +89,8 @@ def record_parts(system: list[dict[str, Any]]) -> tuple[bytes, bytes, bytes, byt
 
 def _convert_block(conventions: Conventions, options: ConvertOptions, exact: bool, first_line: int, lines: Iterable[bytes]) -> Block:
     """A block of lines converted in one tight loop: the records serialised into one
-    :class:`Written`, then the rejections and warnings in line order; what the block lacked,
+    :class:`Written`, then the rejections and warnings in line order (for a ``--to`` target
+    other than OpenAI: every row in line order, each record a :class:`Converted`); what the block lacked,
     the tally of its rows' conventions, and the rows with escaped newlines. Most of the time of a
     conversion is here, so it makes no object per row that it does not write: each record is
     joined from its two texts, each serialised by orjson, and constant bytes.
@@ -102,6 +105,8 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
     system_text = options.system or ""
     system_backslash = "\\" in system_text
     assistant_only = options.empty_prompt != "reject"
+    # another target takes its records one by one, each with its line (it may reject one)
+    in_order = options.to != "openai"
     user_head, assistant_head, middle, closing = record_parts(system)
     # the shortest JSON of a line's two members is 25 bytes and its two texts (with their quotes)
     slack = 25 + DUPLICATE_SLACK
@@ -217,7 +222,10 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
                 texts = [*system, {"role": "user", "content": user}] if user else [*system]
                 messages = [*texts, {"role": "assistant", "content": reply}]
                 data = dumps({"messages": [{**m, "content": unescape(m["content"])} for m in messages]})
-        records.append(data)
+        if in_order:
+            others.append(Converted(number, loads(data), raw))
+        else:
+            records.append(data)
     if separator_hits and not exact:
         separator_counts[separator] = separator_counts.get(separator, 0) + separator_hits
     if stop_hits and not exact:
@@ -266,6 +274,61 @@ def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Ro
             yield from rows
     describe(final, options, notes, f"all {whole.stops.total} usable rows", lacking)
     escapes.describe(notes, options.unescape)
+
+
+def ranges(source: Input, options: ConvertOptions) -> RangeJob | None:
+    """The job that converts the file range by range with the conventions its first block
+    shows, as :func:`convert` does (and again with the whole file's, when they differ)."""
+    head = next(parallel.blocks(source.stream()), None)
+    if head is None:
+        return None
+    first = _convert_block(Conventions("", "", False), options, True, head[0], lines_of(head[1]))[2]
+    return CompletionJob(resolve(first.conventions(), options), options)
+
+
+class CompletionJob:
+    """Every range converted with ``conventions``; the whole file's tallied meanwhile."""
+
+    def __init__(self, conventions: Conventions, options: ConvertOptions, first_pass: Tally | None = None) -> None:
+        self.conventions, self.options = conventions, options
+        self.first_pass = first_pass  # the tally of the first pass, when this is the second
+        self.whole, self.lacking, self.escapes = Tally(), Lacking(), Escapes()
+
+    def part(self) -> _CompletionPart:
+        return _CompletionPart(functools.partial(_convert_block, self.conventions, self.options, False))
+
+    def merge(self, state: tuple[Lacking, Tally, Escapes], shift: int) -> None:
+        missing, tally, escaped = state
+        if self.first_pass is None:
+            self.whole.merge(tally)
+        missing.separator = [line + shift for line in missing.separator]
+        missing.stop = [line + shift for line in missing.stop]
+        self.lacking.add(missing)
+        self.escapes.merge(Escapes(escaped.count, [line + shift for line in escaped.lines]))
+
+    def finish(self, notes: Notes) -> RangeJob | None:
+        whole = self.first_pass or self.whole
+        final = resolve(whole.conventions(), self.options)
+        if self.first_pass is None and final != self.conventions:
+            notes.add("converted twice: the first rows do not share the conventions of the whole file")
+            return CompletionJob(final, self.options, self.whole)
+        describe(final, self.options, notes, f"all {whole.stops.total} usable rows", self.lacking)
+        self.escapes.describe(notes, self.options.unescape)
+        return None
+
+
+class _CompletionPart:
+    def __init__(self, convert_block: Any) -> None:
+        self._convert_block = convert_block
+        self._state: tuple[Lacking, Tally, Escapes] = (Lacking(), Tally(), Escapes())
+
+    def rows(self, lines: Iterable[bytes], first_line: int) -> Iterator[Row]:
+        rows, *state = self._convert_block(first_line, lines)
+        self._state = (state[0], state[1], state[2])
+        return iter(rows)
+
+    def state(self) -> tuple[Lacking, Tally, Escapes]:
+        return self._state
 
 
 def _unusable(value: Any) -> str | None:

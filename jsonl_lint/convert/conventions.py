@@ -87,15 +87,28 @@ class Tails:
         if len(tail) > self.width:
             tail = tail[-self.width :]
         self.counts[tail] = self.counts.get(tail, 0) + times
-        if len(self.counts) > _MAX_KINDS:  # keep the ends only: shorter tails are still counted right
-            self.width = max(1, self.width // 2)
+        if len(self.counts) > _MAX_KINDS:
+            self._fold(self.width // 2)
+
+    def _fold(self, width: int) -> None:
+        """Keep the ends only (shorter tails are still counted right), at ``width`` or narrower:
+        the widest of the halvings of :data:`MAX_TAIL` at which the tails seen are few enough.
+        That width depends on the tails alone, not on their order or on how they were split
+        into parts and merged (a file's byte ranges tally what one pass over it would)."""
+        while True:
+            self.width = max(1, width)
             folded: dict[str, int] = {}
             for key, count in self.counts.items():
                 key = key[-self.width :]
                 folded[key] = folded.get(key, 0) + count
             self.counts = folded
+            if len(folded) <= _MAX_KINDS or self.width == 1:
+                return
+            width = self.width // 2
 
     def merge(self, other: Tails) -> None:
+        if other.width < self.width:
+            self._fold(other.width)
         for tail, count in other.counts.items():
             self.add(tail, count)
         self.total += other.total - sum(other.counts.values())

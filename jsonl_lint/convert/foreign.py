@@ -7,13 +7,15 @@ A record a target cannot hold is rejected with its line and the reason; the loss
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
 
 from jsonl_lint.convert.inputs import Input
-from jsonl_lint.convert.rows import Converted, ConvertOptions, Notes, Rejected, Row, Unusable, Written, convert_records, text_of
+from jsonl_lint.convert.records import records_converter, records_job
+from jsonl_lint.convert.rows import Converted, ConvertOptions, Notes, RangeJob, Rejected, Row, Unusable, Written, text_of
 from jsonl_lint.convert.targets import LOSSES, Conversion, Unconvertible, targets
 
 # Source formats read from another trainer's records, with the jsonl-lint format that validates
@@ -38,43 +40,72 @@ def never(suffix: str, first: Any) -> bool:
     return False
 
 
+class ForeignRecords:
+    """Records of another trainer's format (or TRL's) into OpenAI's shape, counting what the
+    conversion changed."""
+
+    def __init__(self, name: str, options: ConvertOptions, part: bool = False) -> None:
+        self.target = targets()[name]
+        self.conversion = Conversion()
+        self.schema_formats = [f for f in self.target.data_formats if f != "chat"] if name != "hf" else []
+
+    def to_chat(self, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise Unusable("not a JSON object")
+        target = self.target
+        if self.schema_formats and not any(_valid(fmt, value) for fmt in self.schema_formats):
+            raise Unusable(f"not a valid {target.title} record (`jsonl-lint check` says why)")
+        try:
+            return target.to_openai(value, self.conversion)
+        except Unconvertible as why:
+            raise Unusable(str(why)) from None
+        except RecursionError:
+            raise Unusable("nested too deeply to convert") from None
+        except (AttributeError, KeyError, TypeError, ValueError):  # no schema (TRL): a shape we do not read
+            raise Unusable(f"not a {target.title} record this converter reads") from None
+
+    def state(self) -> dict[str, int]:
+        return self.conversion.counts
+
+    def merge(self, state: dict[str, int]) -> None:
+        self.conversion.merge(state)
+
+    def describe(self, notes: Notes) -> None:
+        describe(self.conversion, notes)
+
+
 def reader(name: str) -> Callable[[Input, ConvertOptions, Notes], Iterator[Row]]:
     """The source converter of target ``name``: its records into OpenAI's shape."""
-
-    def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
-        target = targets()[name]
-        conversion = Conversion()
-        schema_formats = [f for f in target.data_formats if f != "chat"] if name != "hf" else []
-
-        def to_openai(value: Any) -> dict[str, Any]:
-            if not isinstance(value, dict):
-                raise Unusable("not a JSON object")
-            if schema_formats and not any(_valid(fmt, value) for fmt in schema_formats):
-                raise Unusable(f"not a valid {target.title} record (`jsonl-lint check` says why)")
-            try:
-                return target.to_openai(value, conversion)
-            except Unconvertible as why:
-                raise Unusable(str(why)) from None
-            except RecursionError:
-                raise Unusable("nested too deeply to convert") from None
-            except (AttributeError, KeyError, TypeError, ValueError):  # no schema (TRL): a shape we do not read
-                raise Unusable(f"not a {target.title} record this converter reads") from None
-
-        yield from convert_records(source.stream(), to_openai)
-        describe(conversion, notes)
-
-    return convert
+    return records_converter(functools.partial(ForeignRecords, name))
 
 
-def passthrough(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
+def reader_ranges(name: str) -> Callable[[Input, ConvertOptions], RangeJob | None]:
+    return records_job(functools.partial(ForeignRecords, name))
+
+
+class PreferenceRecords:
     """OpenAI preference records, kept as they are (to be written for another target)."""
 
-    def same(value: Any) -> dict[str, Any]:
+    def __init__(self, options: ConvertOptions, part: bool = False) -> None:
+        pass
+
+    def to_chat(self, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict) or "preferred_output" not in value:
             raise Unusable("not a preference record")
         return value
 
-    yield from convert_records(source.stream(), same)
+    def state(self) -> None:
+        return None
+
+    def merge(self, state: None) -> None:
+        pass
+
+    def describe(self, notes: Notes) -> None:
+        pass
+
+
+passthrough = records_converter(PreferenceRecords)
+passthrough_ranges = records_job(PreferenceRecords)
 
 
 def _valid(fmt: str, value: dict[str, Any]) -> bool:

@@ -67,11 +67,22 @@ class Input:
             raise UsageError(f"{path}: {SHAPES[opened.shape]}")
         self._file: BinaryIO = opened.stream
         self._start = _start_of_regular_file(self._file)
+        self._plain = opened.kind is None and path != "-" and "://" not in path
         self._copy: IO[bytes] | None = None if self._start is not None else tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self._reader = io.BufferedReader(_Tee(self._file, self._copy, self.name), _BUFFER)
         self._head = b""
         self._again = False
         self._drained = False
+
+    def file_size(self) -> int | None:
+        """The size of the file, when it is a plain local file whose bytes are its lines (not
+        compressed, remote or a pipe): one that other processes can read ranges of by its path."""
+        if not self._plain or self._start != 0:
+            return None
+        try:
+            return os.fstat(self._file.fileno()).st_size
+        except (OSError, ValueError, io.UnsupportedOperation):
+            return None
 
     def head(self, lines: int = 20, size: int = 2 << 20) -> bytes:
         """The first ``lines`` lines, or fewer past ``size`` bytes (to tell the format)."""

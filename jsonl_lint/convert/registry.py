@@ -11,7 +11,7 @@ from typing import Any
 from jsonl_lint import source
 from jsonl_lint.convert import alpaca, chat, completion, foreign, sharegpt, table
 from jsonl_lint.convert.inputs import Input
-from jsonl_lint.convert.rows import ConvertOptions, Notes, Row
+from jsonl_lint.convert.rows import ConvertOptions, Notes, RangeJob, Row
 from jsonl_lint.decompress import without_compression_suffix
 from jsonl_lint.problems import UsageError
 
@@ -20,30 +20,56 @@ from jsonl_lint.problems import UsageError
 class Converter:
     """``sniff(suffix, first)``: whether a file with this extension (lower case, with its dot)
     whose first JSON value is ``first`` (None when it has none) is in this format;
-    ``convert(input, options, notes)``: a row for each input row, in order."""
+    ``convert(input, options, notes)``: a row for each input row, in order; ``ranges(input,
+    options)``: the job that converts a file range by range, in worker processes, into what
+    ``convert`` makes of it (None: this file, or this format, is converted in one pass)."""
 
     description: str
     sniff: Callable[[str, Any], bool]
     convert: Callable[[Input, ConvertOptions, Notes], Iterator[Row]]
+    ranges: Callable[[Input, ConvertOptions], RangeJob | None] | None = None
 
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")  # told by their extension alone
 
 # Sniffed in this order: the first that claims a file converts it.
 REGISTRY: dict[str, Converter] = {
-    "gemini": Converter("Vertex AI Gemini JSONL (contents, systemInstruction)", foreign.sniff_gemini, foreign.reader("gemini")),
-    "bedrock": Converter("Amazon Bedrock Nova JSONL (bedrock-conversation-2024)", foreign.sniff_bedrock, foreign.reader("bedrock")),
+    "gemini": Converter(
+        "Vertex AI Gemini JSONL (contents, systemInstruction)",
+        foreign.sniff_gemini,
+        foreign.reader("gemini"),
+        foreign.reader_ranges("gemini"),
+    ),
+    "bedrock": Converter(
+        "Amazon Bedrock Nova JSONL (bedrock-conversation-2024)",
+        foreign.sniff_bedrock,
+        foreign.reader("bedrock"),
+        foreign.reader_ranges("bedrock"),
+    ),
     "bedrock-claude": Converter(
-        "Amazon Bedrock Claude 3 Haiku JSONL (system, messages); only with --from", foreign.never, foreign.reader("bedrock-claude")
+        "Amazon Bedrock Claude 3 Haiku JSONL (system, messages); only with --from",
+        foreign.never,
+        foreign.reader("bedrock-claude"),
+        foreign.reader_ranges("bedrock-claude"),
     ),
-    "hf": Converter("Hugging Face TRL JSONL (object tool arguments, no call ids); only with --from", foreign.never, foreign.reader("hf")),
+    "hf": Converter(
+        "Hugging Face TRL JSONL (object tool arguments, no call ids); only with --from",
+        foreign.never,
+        foreign.reader("hf"),
+        foreign.reader_ranges("hf"),
+    ),
     "preference": Converter(
-        "OpenAI preference JSONL (input, preferred_output, non_preferred_output)", foreign.sniff_preference, foreign.passthrough
+        "OpenAI preference JSONL (input, preferred_output, non_preferred_output)",
+        foreign.sniff_preference,
+        foreign.passthrough,
+        foreign.passthrough_ranges,
     ),
-    "chat": Converter("chat JSONL: legacy functions to tools, bare message arrays wrapped", chat.sniff, chat.convert),
-    "sharegpt": Converter('ShareGPT JSONL ({"conversations": [{"from", "value"}]})', sharegpt.sniff, sharegpt.convert),
-    "alpaca": Converter("Alpaca JSONL (instruction, input, output)", alpaca.sniff, alpaca.convert),
-    "completion": Converter("legacy prompt-completion JSONL (babbage-002, davinci-002)", completion.sniff, completion.convert),
+    "chat": Converter("chat JSONL: legacy functions to tools, bare message arrays wrapped", chat.sniff, chat.convert, chat.ranges),
+    "sharegpt": Converter('ShareGPT JSONL ({"conversations": [{"from", "value"}]})', sharegpt.sniff, sharegpt.convert, sharegpt.ranges),
+    "alpaca": Converter("Alpaca JSONL (instruction, input, output)", alpaca.sniff, alpaca.convert, alpaca.ranges),
+    "completion": Converter(
+        "legacy prompt-completion JSONL (babbage-002, davinci-002)", completion.sniff, completion.convert, completion.ranges
+    ),
     "csv": Converter("a comma-separated table", table.sniff_csv, table.convert_csv),
     "tsv": Converter("a tab-separated table", table.sniff_tsv, table.convert_tsv),
     "xlsx": Converter("an Excel workbook's first sheet (needs the xlsx extra)", table.sniff_xlsx, table.convert_xlsx),

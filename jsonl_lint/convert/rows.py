@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
 import orjson
 
@@ -81,6 +81,36 @@ class Restart(NamedTuple):
 Row = Converted | Rejected | Blank | Flagged | Written | Restart
 
 
+class RangePart(Protocol):
+    """One byte range of a conversion, converted where the range is read (a forked worker)."""
+
+    def rows(self, lines: Iterable[bytes], first_line: int) -> Iterator[Row]:
+        """The rows of the range's lines, numbered from ``first_line``."""
+        ...
+
+    def state(self) -> Any:
+        """What the rows taught (counts, the lines that lack a convention ...), for
+        :meth:`RangeJob.merge`: pickled, so plain data."""
+        ...
+
+
+class RangeJob(Protocol):
+    """A conversion that goes range by range: what needs the whole file is decided before any
+    range is converted (and the job holds it: forked workers inherit it); each range converted
+    by a :meth:`part` of its own, whose state is merged back here in the ranges' order."""
+
+    def part(self) -> RangePart: ...
+
+    def merge(self, state: Any, shift: int) -> None:
+        """A range's state; its line numbers ``shift`` lines on."""
+        ...
+
+    def finish(self, notes: Notes) -> RangeJob | None:
+        """The summary's notes, once every range is merged; or the job that converts every range
+        again (the conventions of the whole file were not those of its start: a :class:`Restart`)."""
+        ...
+
+
 @dataclass(slots=True)
 class Notes:
     """What a converter detected or did, for the summary (separators stripped, columns used ...)."""
@@ -132,8 +162,9 @@ def duplicate_key(raw: bytes, value: Any) -> str | None:
 
 
 def jsonl_objects(stream: Iterable[bytes] | BinaryIO, first_line: int = 1) -> Iterator[tuple[int, Any, bytes] | Rejected | Blank]:
-    """(line, value, raw line) for each JSON object (or array) line; a :class:`Rejected` for any
-    other non-blank line (or one with a duplicate key); a :class:`Blank` for a blank line."""
+    """(line, value, raw line) for each JSON object (or array) line, numbered from
+    ``first_line``; a :class:`Rejected` for any other non-blank line (or one with a duplicate
+    key); a :class:`Blank` for a blank line. Only line 1 may start with a byte order mark."""
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     for number, raw in enumerate(stream, first_line):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -156,9 +187,9 @@ def jsonl_objects(stream: Iterable[bytes] | BinaryIO, first_line: int = 1) -> It
             yield number, value, raw  # an object, or an array (the chat converter wraps those)
 
 
-def convert_records(stream: BinaryIO, to_chat: Callable[[Any], dict[str, Any]]) -> Iterator[Row]:
+def convert_records(stream: Iterable[bytes] | BinaryIO, to_chat: Callable[[Any], dict[str, Any]], first_line: int = 1) -> Iterator[Row]:
     """One row per JSON line: ``to_chat(value)``, or a rejection with the :class:`Unusable` reason."""
-    for item in jsonl_objects(stream):
+    for item in jsonl_objects(stream, first_line):
         if isinstance(item, (Rejected, Blank)):
             yield item
             continue
@@ -171,12 +202,15 @@ def convert_records(stream: BinaryIO, to_chat: Callable[[Any], dict[str, Any]]) 
 
 class DroppedKeys:
     """Top-level keys a converter does not carry (an ``id`` ...): counted per key for the summary,
-    never dropped silently. At most :attr:`LIMIT` names are kept (the data chooses them)."""
+    never dropped silently. At most :attr:`LIMIT` names are kept (the data chooses them): the
+    first ones found. A byte range's keys (``limit`` None) are all kept, so that merging them
+    in order names and counts what one pass over the file would."""
 
     LIMIT = 20
 
-    def __init__(self, carried: Iterable[str]) -> None:
+    def __init__(self, carried: Iterable[str], limit: int | None = LIMIT) -> None:
         self.carried = frozenset(carried)
+        self.limit = limit
         self.counts: dict[str, int] = {}
         self.other = 0
 
@@ -184,10 +218,19 @@ class DroppedKeys:
         for key in value:
             if key in self.carried:
                 continue
-            if key in self.counts or len(self.counts) < self.LIMIT:
-                self.counts[key] = self.counts.get(key, 0) + 1
-            else:
-                self.other += 1
+            self.count(key, 1)
+
+    def count(self, key: str, times: int) -> None:
+        if key in self.counts or self.limit is None or len(self.counts) < self.limit:
+            self.counts[key] = self.counts.get(key, 0) + times
+        else:
+            self.other += times
+
+    def merge(self, other: DroppedKeys) -> None:
+        """The keys of the rows after these (``other``'s, all kept: see the class)."""
+        for key, times in other.counts.items():
+            self.count(key, times)
+        self.other += other.other
 
     def describe(self, notes: Notes) -> None:
         for key, count in self.counts.items():

@@ -12,18 +12,10 @@ row; other top-level keys (an ``id`` ...) are counted in the summary.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-from jsonl_lint.convert.inputs import Input
-from jsonl_lint.convert.rows import (
-    ConvertOptions,
-    DroppedKeys,
-    Notes,
-    Row,
-    Unusable,
-    convert_records,
-)
+from jsonl_lint.convert.records import records_converter, records_job
+from jsonl_lint.convert.rows import ConvertOptions, DroppedKeys, Notes, Unusable
 
 CARRIED = ("conversations", "system", "tools")
 MEDIA = ("images", "videos", "audios", "image", "video", "audio")
@@ -99,15 +91,28 @@ def sniff(suffix: str, first: Any) -> bool:
     return isinstance(first, dict) and "conversations" in first
 
 
-def convert(source: Input, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
-    dropped = DroppedKeys(CARRIED)
+class ShareGPTRecords:
+    """ShareGPT records, counting the keys not carried."""
 
-    def to_chat(value: Any) -> dict[str, Any]:
+    def __init__(self, options: ConvertOptions, part: bool = False) -> None:
+        self.dropped = DroppedKeys(CARRIED, None if part else DroppedKeys.LIMIT)
+
+    def to_chat(self, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise Unusable("not a JSON object")
         record = convert_value(value)
-        dropped.add(value)
+        self.dropped.add(value)
         return record
 
-    yield from convert_records(source.stream(), to_chat)
-    dropped.describe(notes)
+    def state(self) -> DroppedKeys:
+        return self.dropped
+
+    def merge(self, state: DroppedKeys) -> None:
+        self.dropped.merge(state)
+
+    def describe(self, notes: Notes) -> None:
+        self.dropped.describe(notes)
+
+
+convert = records_converter(ShareGPTRecords)
+ranges = records_job(ShareGPTRecords)

@@ -1,90 +1,32 @@
 """The one writer of ``convert``: records to the output (atomically), rejections and warnings
-spooled and reported at the end, ``--system`` added, every write checked."""
+spooled and reported at the end, every write checked; rows converted here, or range by range
+in worker processes for a large file."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import IO, Any
 
 import orjson
 
+from jsonl_lint import parallel
 from jsonl_lint.atomic import atomic_write
-from jsonl_lint.convert.escapes import (
-    Escapes,
-    record_has_escaped_newlines,
-    unescape_record,
-)
+from jsonl_lint.convert import ranges
 from jsonl_lint.convert.foreign import Retarget, describe
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.registry import REGISTRY, detect_source
-from jsonl_lint.convert.rows import (
-    Blank,
-    Converted,
-    ConvertOptions,
-    Flagged,
-    Notes,
-    Rejected,
-    Restart,
-    Row,
-    Written,
-    system_prefix,
-    text_of,
-)
+from jsonl_lint.convert.rows import ConvertOptions, Flagged, Notes, Rejected
+from jsonl_lint.convert.sink import Checked, ConversionSummary, RowWriter, Spool, fail_write
 from jsonl_lint.problems import UsageError
 
-_NAMED_BLANKS = 10  # blank lines named in the summary; more are counted
-
-
-@dataclass(slots=True)
-class ConversionSummary:
-    source: str
-    converted: int = 0
-    rejected: int = 0
-    flagged: int = 0
-    blank_lines: list[int] = field(default_factory=list)  # the first few, to name them
-    blanks: int = 0
-    notes: list[str] = field(default_factory=list)
-
-
-def _target(path: str) -> str:
-    return "standard output" if path == "-" else path
-
-
-class _Checked:
-    """Writes to ``out``; a failed write is a :class:`UsageError` that names the target."""
-
-    def __init__(self, out: IO[bytes], path: str) -> None:
-        self._out, self._path = out, path
-
-    def write(self, data: bytes) -> None:
-        try:
-            self._out.write(data)
-        except OSError as error:
-            _fail_write(self._path, error)
-
-    def rewind(self) -> None:
-        try:
-            self._out.seek(0)
-            self._out.truncate()
-        except OSError as error:
-            _fail_write(self._path, error)
-
-
-def _fail_write(path: str, error: OSError) -> None:
-    if path == "-":  # nothing more can reach standard output: no second error when Python exits
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    raise UsageError(f"{_target(path)}: cannot write: {error.strerror or error}") from None
+__all__ = ["ConversionSummary", "convert_file", "refuse_overwrites"]
 
 
 @contextlib.contextmanager
-def _output(path: str) -> Iterator[_Checked]:
+def _output(path: str) -> Iterator[Checked]:
     """The output, written completely or not at all: a file atomically (its temporary file is
     removed on any error); standard output from a temporary file once complete, so that a
     conversion can start over (:class:`Restart`) whatever the output."""
@@ -92,24 +34,24 @@ def _output(path: str) -> Iterator[_Checked]:
     try:
         if path == "-":
             with tempfile.TemporaryFile() as spool:
-                yield _Checked(spool, "a temporary file")
+                yield Checked(spool, "a temporary file")
                 in_body = False
                 spool.seek(0)
-                out = _Checked(sys.stdout.buffer, path)
+                out = Checked(sys.stdout.buffer, path)
                 while block := spool.read(1 << 20):
                     out.write(block)
                 try:
                     sys.stdout.buffer.flush()
                 except OSError as error:
-                    _fail_write(path, error)
+                    fail_write(path, error)
         else:
             with atomic_write(path) as out_file:
-                yield _Checked(out_file, path)
+                yield Checked(out_file, path)
                 in_body = False
     except OSError as error:
         if in_body:
             raise
-        _fail_write(path, error)
+        fail_write(path, error)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -130,101 +72,6 @@ def refuse_overwrites(input_path: str, output_path: str, rejects_path: str | Non
         raise UsageError("--rejects - and -o - would mix rejects into the output; name a file for one of them")
 
 
-def _with_system(row: Converted, system: list[dict[str, Any]]) -> Converted | Rejected:
-    messages = row.record.get("messages")
-    if not isinstance(messages, list) or not messages or not isinstance(messages[0], dict):
-        return Rejected(row.line, text_of(row), '--system cannot be added: "messages" is not a list of messages')
-    if messages[0].get("role") == "system":
-        return row
-    return Converted(row.line, {**row.record, "messages": [*system, *messages]}, row.text)
-
-
-def _reject_line(row: Rejected) -> bytes:
-    """The rejects file's line for ``row``: its text as it was; bytes that are not UTF-8 are
-    given back exactly, in base64 (the text then shows them as U+FFFD)."""
-    try:
-        return orjson.dumps({"line": row.line, "text": row.text, "reason": row.reason})
-    except TypeError:
-        original = row.text.encode("utf-8", errors="surrogateescape")
-        text = original.decode("utf-8", errors="replace")
-        return orjson.dumps({"line": row.line, "text": text, "base64": base64.b64encode(original).decode(), "reason": row.reason})
-
-
-def _write_lines(out: _Checked, lines: list[bytes]) -> None:
-    """Write and empty ``lines``, one a line (a trailing empty item makes the final newline)."""
-    lines.append(b"")
-    out.write(b"\n".join(lines))
-    lines.clear()
-
-
-def _write_rows(
-    rows: Iterator[Row],
-    out: _Checked,
-    spool: _Checked,
-    summary: ConversionSummary,
-    options: ConvertOptions,
-    retarget: Retarget | None,
-    escapes: Escapes,
-) -> None:
-    system = system_prefix(options.system)
-    if retarget is not None:
-        rows = Retarget.expanded(rows)
-    pending: list[bytes] = []  # written in blocks: one write per row costs more than the row
-    dumps = orjson.dumps
-    for row in rows:
-        if isinstance(row, Written):  # a block of records, serialised (and --system added) already
-            if pending:
-                _write_lines(out, pending)
-            out.write(row.data)
-            summary.converted += row.records
-            continue
-        if isinstance(row, Converted):
-            if system:
-                row = _with_system(row, system)
-            if retarget is not None and isinstance(row, Converted):
-                row = retarget.row(row)
-            if isinstance(row, Converted):
-                try:
-                    data = dumps(row.record)
-                    # a backslash in the row's text, and a backslash and n in the JSON written
-                    text = row.text
-                    if (
-                        ("\\" in text if type(text) is str else b"\\" in text)
-                        and b"\\\\n" in data
-                        and record_has_escaped_newlines(row.record)
-                    ):
-                        escapes.add(row.line)
-                        if options.unescape:
-                            data = dumps(unescape_record(row.record))
-                except TypeError as error:  # nested deeper than JSON writers go, or not UTF-8
-                    row = Rejected(row.line, text_of(row), f"cannot be written as JSON: {error}")
-                else:
-                    pending.append(data)
-                    summary.converted += 1
-                    if len(pending) >= 1024:
-                        _write_lines(out, pending)
-                    continue
-        if isinstance(row, Rejected):
-            summary.rejected += 1
-            spool.write(b"R" + _reject_line(row) + b"\n")
-        elif isinstance(row, Flagged):
-            summary.flagged += 1
-            spool.write(b"W" + dumps({"line": row.line, "message": row.message}) + b"\n")
-        elif isinstance(row, Blank):
-            summary.blanks += 1
-            if len(summary.blank_lines) < _NAMED_BLANKS:
-                summary.blank_lines.append(row.line)
-        elif isinstance(row, Restart):  # never for standard output: the converter knows
-            pending.clear()
-            escapes.count, escapes.lines = 0, []
-            out.rewind()
-            spool.rewind()
-            summary.converted = summary.rejected = summary.flagged = summary.blanks = 0
-            summary.blank_lines.clear()
-    if pending:
-        _write_lines(out, pending)
-
-
 def convert_file(
     input_path: str,
     output_path: str,
@@ -233,26 +80,34 @@ def convert_file(
     options: ConvertOptions | None = None,
     on_reject: Callable[[Rejected], None] | None = None,
     on_flag: Callable[[Flagged], None] | None = None,
+    jobs: int | None = None,
 ) -> ConversionSummary:
     """Convert ``input_path`` ("-": standard input) to chat JSONL at ``output_path`` ("-":
     standard output). The output appears only complete. Rejected rows are spooled, then written
     to ``rejects_path`` (JSONL: line, text, reason; only when a row was rejected) and passed to
     ``on_reject`` at the end, as the rows converted but flagged are to ``on_flag``: a conversion
-    that starts over (:class:`Restart`) reports each of them once."""
+    that starts over (:class:`Restart`) reports each of them once. A large local file is
+    converted in ``jobs`` worker processes (None: one per core), into the same bytes."""
     options = options or ConvertOptions()
     refuse_overwrites(input_path, output_path, rejects_path)
+    jobs = parallel.default_jobs() if jobs is None else jobs
     with Input(input_path) as source:
         name = options.source or detect_source(input_path, source.head())
         notes = Notes()
         summary = ConversionSummary(source=name)
-        rows = REGISTRY[name].convert(source, options, notes)
         retarget = Retarget(options) if options.to != "openai" else None
-        escapes = Escapes()
+        size = source.file_size()
+        make_job = REGISTRY[name].ranges
+        job = make_job(source, options) if make_job is not None and ranges.wanted(jobs, size) else None
         with tempfile.TemporaryFile() as spool_file:
-            spool = _Checked(spool_file, "a temporary file")
+            spool = Checked(spool_file, "a temporary file")
             with _output(output_path) as out:
-                _write_rows(rows, out, spool, summary, options, retarget, escapes)
-            escapes.describe(notes, options.unescape)
+                writer = RowWriter(out, Spool(spool), summary, options, retarget)
+                if job is not None and size is not None:
+                    ranges.convert(job, input_path, size, jobs, writer, notes)
+                else:
+                    writer.write(REGISTRY[name].convert(source, options, notes))
+            writer.escapes.describe(notes, options.unescape)
             spool_file.seek(0)
             if rejects_path and summary.rejected:
                 with _output(rejects_path) as rejects:

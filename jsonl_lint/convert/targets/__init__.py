@@ -52,6 +52,11 @@ class Conversion:
             raise Unconvertible(f"{reason} (--allow-loss {loss} drops it)", path)
         self.note(LOSSES[loss])
 
+    def merge(self, counts: dict[str, int]) -> None:
+        """Counts of the rows after these (a later byte range's), in the order they were found."""
+        for what, count in counts.items():
+            self.counts[what] = self.counts.get(what, 0) + count
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Target:
