@@ -66,6 +66,17 @@ def compression_of(head: bytes) -> str | None:
     return None
 
 
+def is_cut_in_magic(head: bytes, kind: str) -> bool:
+    """``head`` is the whole of a file cut short within the magic test of ``kind`` (shorter
+    than the test, and all of it what ``kind`` starts with): a truncated file, not a misnamed one."""
+    magic = next(magic for magic, named in MAGIC if named == kind)
+    if kind == "bzip2":
+        block_size, follows = head[3:4], head[4:10]
+        whole_magic = head[:3] == magic[: len(head)] and block_size in (b"", *(b"%d" % n for n in range(1, 10)))
+        return 0 < len(head) < MAGIC_BYTES and whole_magic and any(start.startswith(follows) for start in _BZIP2_FOLLOWS)
+    return 0 < len(head) < len(magic) and magic.startswith(head)
+
+
 def compression_named(name: str) -> str | None:
     """The compression a file's name claims (``train.jsonl.gz``: gzip)."""
     lowered = name.lower()

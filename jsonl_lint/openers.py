@@ -18,7 +18,16 @@ import sys
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from jsonl_lint.decompress import MAGIC_BYTES, DamagedInput, Decompressed, ReadStream, as_binary_file, compression_named, compression_of
+from jsonl_lint.decompress import (
+    MAGIC_BYTES,
+    DamagedInput,
+    Decompressed,
+    ReadStream,
+    as_binary_file,
+    compression_named,
+    compression_of,
+    is_cut_in_magic,
+)
 from jsonl_lint.problems import UsageError
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -105,7 +114,7 @@ def _layer(raw: BinaryIO, head: bytes, name: str, display: str, size: int | None
     # a trainer that takes the file by its name would refuse it too.
     found, named = compression_of(head), compression_named(name) if name != "-" else compression_of(head)
     if named is not None and found is None and head:
-        return _refused(raw, owned, size, named, f"not-{named}")
+        return _refused(raw, owned, size, named, f"{named}-cut-short" if is_cut_in_magic(head, named) else f"not-{named}")
     if found is None and looks_like_parquet(head):
         return _refused(raw, owned, size, None, "parquet")
     if found is None or named is None:

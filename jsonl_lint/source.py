@@ -131,6 +131,7 @@ class Source:
         self._last = b""
         self._read_bytes = 0
         self._ended = False  # damage met while reading the head: nothing more is read
+        self._whole = False  # the head is the whole input
         self._shape: str | None = None  # the input as a whole is not JSONL (set by open)
         self._consumed: Callable[[], int | None] | None = None
         self._raw: BinaryIO | None = None
@@ -205,11 +206,18 @@ class Source:
         if self._started:
             raise RuntimeError("head() after reading began")
         if self._head is None:
-            self._head = b""
+            head = b""
             try:
-                self._head = self._read(BLOCK_BYTES)
-            except _Damaged:  # at the first byte (a read gives the bytes before damage, then fails)
+                while len(head) < BLOCK_BYTES:  # until full or at the end (a short read may be damage)
+                    more = self._read(BLOCK_BYTES - len(head))
+                    if not more:
+                        self._whole = True
+                        break
+                    head += more
+            except _Damaged:  # a read gives the bytes before damage, the next one fails
                 self._ended = True
+                head = head[: head.rfind(b"\n") + 1]  # the line the damage cut stays unread
+            self._head = head
         return self._head
 
     def blocks(self, *, stop_at_damage: bool = False) -> Iterator[Block]:
@@ -237,9 +245,12 @@ class Source:
         if self._shape is not None:
             return Sniffed(None, self._shape)
         head = self.head()
-        if self.damaged is not None and not head:
-            return Sniffed(None, self.damaged)
-        return sniff(head, whole=len(head) < BLOCK_BYTES)
+        if self.damaged is None:
+            return sniff(head, whole=self._whole)
+        # The head ends at damage: what it starts like is no file shape to name (a cut line can
+        # look like the start of a JSON document), and a document cut short is no fix for jq.
+        sniffed = sniff(head)
+        return sniffed if head and sniffed.shape not in _DOCUMENT_SHAPES else Sniffed(None, self.damaged)
 
     @property
     def ends_with_newline(self) -> bool:
@@ -286,6 +297,7 @@ _MAGIC = (  # besides the compressions, which decompress.compression_of knows
     (b"\x00\x00\xfe\xff", "utf-16"),
 )
 _SNIFF_LINES = 20
+_DOCUMENT_SHAPES = ("json-array", "json-document")
 
 
 def sniff(head: bytes, *, whole: bool = False) -> Sniffed:
