@@ -276,8 +276,8 @@ def bench_compressed(folder: Path, lines: int, figures: dict[str, str]) -> None:
 
 
 def bench_ray(folder: Path, lines: int, figures: dict[str, str]) -> None:
-    """``check --engine ray`` (a local Ray with two CPUs, its start included) next to ``--jobs 2``
-    on the same file; skipped when Ray is not installed (``pip install 'jsonl-lint[ray]'``)."""
+    """``check`` and ``stats`` with ``--engine ray`` (a local Ray with two CPUs, its start
+    included) next to ``--jobs 2`` on the same file; skipped when Ray is not installed (``pip install 'jsonl-lint[ray]'``)."""
     if importlib.util.find_spec("ray") is None:
         print("\n(--engine ray not measured: Ray is not installed)")
         return
@@ -286,6 +286,12 @@ def bench_ray(folder: Path, lines: int, figures: dict[str, str]) -> None:
     ray = measure("jsonl-lint check --engine ray --jobs 2", lint("check", "--engine", "ray", "--jobs", "2", str(chat)), chat)
     print_table(f"Ray, chat, {lines:,} lines (ratio: to --jobs 2)", local, [ray])
     figures[f"check --engine ray vs --jobs 2 ({lines // 1000}k)"] = (
+        f"{ray.mb_per_s:.1f} MB/s, {ray.mb_per_s / local.mb_per_s:.2f}x --jobs 2"
+    )
+    local = measure("jsonl-lint stats --jobs 2", lint("stats", "--jobs", "2", str(chat)), chat)
+    ray = measure("jsonl-lint stats --engine ray --jobs 2", lint("stats", "--engine", "ray", "--jobs", "2", str(chat)), chat)
+    print_table(f"Ray, stats, chat, {lines:,} lines (ratio: to --jobs 2)", local, [ray])
+    figures[f"stats --engine ray vs --jobs 2 ({lines // 1000}k)"] = (
         f"{ray.mb_per_s:.1f} MB/s, {ray.mb_per_s / local.mb_per_s:.2f}x --jobs 2"
     )
 
