@@ -221,19 +221,26 @@ class RangeJob:
     max_line_bytes: int
 
 
+def range_first_line(start: int) -> int:
+    """The number a range counted elsewhere gives its first line: 1 for the file's first range
+    (its line 1 may hold a BOM), else :data:`RANGE_FIRST_LINE`."""
+    return 1 if start == 0 else RANGE_FIRST_LINE
+
+
 def count_range(job: RangeJob, start: int, end: int) -> RangeCounts:
     """The examples among the lines that start in ``[start, end)`` of the job's file, read here
-    (by a worker for itself), numbered from :data:`RANGE_FIRST_LINE`; and how many lines there are."""
+    (by a worker for itself), numbered from :func:`range_first_line`; and how many lines there are."""
     counts = Counts()
     with line_ranges.open_range(job.path, start, end) as reader:
-        for first_line, block in split_blocks(reader.read, first_line=RANGE_FIRST_LINE, max_line_bytes=job.max_line_bytes):
+        first = range_first_line(start)
+        for first_line, block in split_blocks(reader.read, first_line=first, max_line_bytes=job.max_line_bytes):
             counts.merge(_count_block(job.tokenizer, job.data_format, first_line, lines_of(block)))
         return counts, reader.lines
 
 
 class CountRunner(Protocol):
     """Where a file's examples are counted once its format is known: ``ranges`` for a file its
-    workers read by path (each range numbered from :data:`RANGE_FIRST_LINE`), ``blocks`` for
+    workers read by path (each range numbered from :func:`range_first_line`), ``blocks`` for
     blocks read here; results in input order."""
 
     def reads(self, source: Source, path: str) -> bool:
@@ -333,29 +340,37 @@ def _count_ranges(
     counter: CountRunner,
     progress: Callable[[int], None] | None,
 ) -> tuple[str, Counts]:
-    """The file's byte ranges in order: the first ones here until the format is known, the others
-    by ``counter``'s workers, each reading its own range; their lines renumbered here."""
-    counts = Counts()
-    finder = _FormatFinder(tokenizer, model)
-    spans = line_ranges.spans(size, parallel.RANGE_BYTES)
-    lines_before = 0
-    for start, end in spans:
-        with line_ranges.open_range(path, start, end) as reader:
-            for first_line, block in split_blocks(reader.read, first_line=lines_before + 1, max_line_bytes=max_line_bytes):
-                counts.merge(finder.count(first_line, block))
-        lines_before += reader.lines
-        if finder.data_format is not None:
-            break
-    if finder.data_format is None:
+    """The file's byte ranges, every one counted by ``counter``'s workers, each reading its own
+    range, once the format is known here (the first record of a known format, read from the
+    start); their lines renumbered here. The first range goes to the workers too: counted here,
+    it kept the second core idle. Lines before that first record hold no example of any format,
+    so counting them with the format skips them, as :class:`_FormatFinder` does."""
+    data_format = _range_format(path, size, model, max_line_bytes)
+    if data_format is None:
         raise UsageError(f"{path}: no example in a known format")
-    rest = list(spans)
-    job = RangeJob(path, tokenizer, finder.data_format, max_line_bytes)
-    for (_, end), (part, lines) in zip(rest, counter.ranges(job, rest)):
-        counts.merge(part, lines_before + 1 - RANGE_FIRST_LINE)
+    counts = Counts()
+    spans = list(line_ranges.spans(size, parallel.RANGE_BYTES))
+    job = RangeJob(path, tokenizer, data_format, max_line_bytes)
+    lines_before = 0
+    for (start, end), (part, lines) in zip(spans, counter.ranges(job, spans)):
+        counts.merge(part, lines_before + 1 - range_first_line(start))
         lines_before += lines
         if progress is not None:
             progress(end)
-    return finder.data_format, counts
+    return data_format, counts
+
+
+def _range_format(path: str, size: int, model: ModelSpec, max_line_bytes: int) -> str | None:
+    """The format of the file's first record of a known format, read range by range from the start."""
+    lines_before = 0
+    for start, end in line_ranges.spans(size, parallel.RANGE_BYTES):
+        with line_ranges.open_range(path, start, end) as reader:
+            for first_line, block in split_blocks(reader.read, first_line=lines_before + 1, max_line_bytes=max_line_bytes):
+                found = _block_format(first_line, block, model)
+                if found is not None:
+                    return found
+        lines_before += reader.lines
+    return None
 
 
 def summarize(path: str, data_format: str | None, counts: Counts, limit: int | None) -> FileStats:

@@ -115,19 +115,19 @@ def test_ranges_print_what_one_process_prints(
     assert 0 < report["examples_over_limit"] < 397
 
 
-def test_the_first_ranges_are_read_here_until_the_format_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_range_goes_to_the_workers_once_the_format_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "RANGE_BYTES", 64)
     data = tmp_path / "late.jsonl"
-    data.write_text("\n".join(['{"unknown": 1}'] * 30 + [chat(i) for i in range(40)]) + "\n")
+    data.write_bytes(("\ufeff" + "\n".join(['{"unknown": 1}'] * 30 + [chat(i) for i in range(40)]) + "\n").encode())
     sent: list[int] = []
     real = stats.count_range
     monkeypatch.setattr(stats, "count_range", lambda job, start, end: sent.append(start) or real(job, start, end))
     in_order = parallel.map_in_order
     monkeypatch.setattr(parallel, "map_in_order", lambda work, items, jobs: in_order(work, items, 1))
     serial = compute([str(data)], jobs=1, encoding=TEST_ENCODING, max_tokens=45)
+    assert not sent
     assert compute([str(data)], jobs=2, encoding=TEST_ENCODING, max_tokens=45) == serial
-    first_example = len('{"unknown": 1}\n') * 30
-    assert sent and min(sent) > first_example - 64  # no range before the first example went to a worker
+    assert sent == list(range(0, data.stat().st_size, 64))  # the first range too (the format was found here)
     assert serial.training[0].skipped == 30 and 0 < serial.training[0].over_limit < 40
     assert [line for line, _ in serial.training[0].over_examples][:1] > [30]  # named by their own line
