@@ -22,11 +22,38 @@ def unescape(text: str) -> str:
 
 
 def record_texts(record: dict[str, Any]) -> list[str]:
-    """The string contents of a chat record's messages."""
-    messages = record.get("messages")
-    if not isinstance(messages, list):
-        return []
-    return [m["content"] for m in messages if isinstance(m, dict) and isinstance(m.get("content"), str)]
+    """The message texts of a record in any target's shape: OpenAI ``messages`` with string
+    content, Bedrock ``messages`` and ``system`` of text blocks, Gemini ``contents`` and
+    ``systemInstruction`` of text parts."""
+    found: list[str] = []
+    _collect(record.get("messages"), found)
+    _collect(record.get("contents"), found)
+    _collect(record.get("system"), found)
+    instruction = record.get("systemInstruction")
+    if isinstance(instruction, dict):
+        _collect(instruction.get("parts"), found)
+    return found
+
+
+def _collect(items: Any, found: list[str]) -> None:
+    """The texts of a list of messages, turns or blocks: a string ``content`` or ``text``, or a
+    ``content``/``parts`` list of text blocks one level down."""
+    if isinstance(items, str):
+        found.append(items)
+        return
+    if not isinstance(items, list):
+        return
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        for key in ("content", "text"):
+            value = item.get(key)
+            if isinstance(value, str):
+                found.append(value)
+        for key in ("content", "parts"):
+            blocks = item.get(key)
+            if isinstance(blocks, list):
+                found.extend(b["text"] for b in blocks if isinstance(b, dict) and isinstance(b.get("text"), str))
 
 
 def record_has_escaped_newlines(record: dict[str, Any]) -> bool:
@@ -41,11 +68,35 @@ def texts_have_escaped_newlines(texts: Sequence[str]) -> bool:
 
 
 def unescape_record(record: dict[str, Any]) -> dict[str, Any]:
-    messages = record.get("messages")
-    if not isinstance(messages, list):
-        return record
-    out = [{**m, "content": unescape(m["content"])} if isinstance(m, dict) and isinstance(m.get("content"), str) else m for m in messages]
-    return {**record, "messages": out}
+    """The record with the texts :func:`record_texts` finds unescaped, in any target's shape."""
+    out = dict(record)
+    for key in ("messages", "contents", "system"):
+        if key in out:
+            out[key] = _unescaped(out[key])
+    instruction = out.get("systemInstruction")
+    if isinstance(instruction, dict) and "parts" in instruction:
+        out["systemInstruction"] = {**instruction, "parts": _unescaped(instruction["parts"])}
+    return out
+
+
+def _unescaped(items: Any) -> Any:
+    if isinstance(items, str):
+        return unescape(items)
+    if not isinstance(items, list):
+        return items
+    return [_unescaped_item(item) if isinstance(item, dict) else item for item in items]
+
+
+def _unescaped_item(item: dict[str, Any]) -> dict[str, Any]:
+    out = dict(item)
+    for key in ("content", "text"):
+        if isinstance(out.get(key), str):
+            out[key] = unescape(out[key])
+    for key in ("content", "parts"):
+        blocks = out.get(key)
+        if isinstance(blocks, list):
+            out[key] = [{**b, "text": unescape(b["text"])} if isinstance(b, dict) and isinstance(b.get("text"), str) else b for b in blocks]
+    return out
 
 
 @dataclass(slots=True)

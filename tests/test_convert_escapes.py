@@ -1,0 +1,52 @@
+"""Escaped newlines (a backslash and n outnumbering real newlines) are found in every target's
+output shape, and ``--unescape`` turns them into newlines there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jsonl_lint.convert import ConvertOptions, convert_file
+
+TARGETS = ["openai", "gemini", "bedrock", "bedrock-claude", "hf"]
+WARNING = (
+    "warning: 1 row with escaped newlines (a backslash and n, more than real newlines), kept as they are"
+    " (--unescape turns them into newlines): lines 2"
+)
+UNESCAPED = "1 row with escaped newlines (a backslash and n, more than real newlines) turned into newlines (--unescape): lines 2"
+
+
+def chat(system: str, reply: str) -> str:
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": "Write two lines"}]
+    return json.dumps({"messages": [*messages, {"role": "assistant", "content": reply}]}) + "\n"
+
+
+def convert(tmp_path: Path, text: str, **options: object) -> tuple[str, list[str]]:
+    source, out = tmp_path / "chat.jsonl", tmp_path / "out.jsonl"
+    source.write_text(text)
+    summary = convert_file(str(source), str(out), options=ConvertOptions(**options))  # type: ignore[arg-type]
+    return out.read_text(), list(summary.notes)
+
+
+@pytest.mark.parametrize("to", TARGETS)
+@pytest.mark.parametrize(("system", "reply"), [("Be brief", "one\\ntwo"), ("Say\\nit\\nin two lines", "one\ntwo")])
+def test_every_target_warns_about_escaped_newlines(tmp_path: Path, to: str, system: str, reply: str) -> None:
+    output, notes = convert(tmp_path, chat("Be brief", "one\ntwo") + chat(system, reply), to=to)
+    assert notes[-1] == WARNING
+    assert output.count("\\\\n") == system.count("\\n") + reply.count("\\n")  # kept as they are
+
+
+@pytest.mark.parametrize("to", TARGETS)
+def test_every_target_unescapes(tmp_path: Path, to: str) -> None:
+    output, notes = convert(tmp_path, chat("Be brief", "one\ntwo") + chat("Say\\nit", "one\\ntwo"), to=to, unescape=True)
+    assert notes[-1] == UNESCAPED
+    assert "\\\\n" not in output
+    assert [json.loads(line) for line in output.splitlines()][1] == json.loads(convert(tmp_path, chat("Say\nit", "one\ntwo"), to=to)[0])
+
+
+@pytest.mark.parametrize("to", TARGETS)
+def test_real_newlines_outnumbering_escaped_ones_are_no_warning(tmp_path: Path, to: str) -> None:
+    _, notes = convert(tmp_path, chat("C:\\new", "a\nb"), to=to)
+    assert not any("escaped newlines" in note for note in notes)
