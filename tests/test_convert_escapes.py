@@ -3,12 +3,16 @@ output shape, and ``--unescape`` turns them into newlines there."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import orjson
 import pytest
 
 from jsonl_lint.convert import ConvertOptions, convert_file
+from jsonl_lint.convert.rows import Converted, Restart
+from jsonl_lint.convert.sink import Checked, Collected, ConversionSummary, RowWriter
 
 TARGETS = ["openai", "gemini", "bedrock", "bedrock-claude", "hf"]
 WARNING = (
@@ -50,3 +54,29 @@ def test_every_target_unescapes(tmp_path: Path, to: str) -> None:
 def test_real_newlines_outnumbering_escaped_ones_are_no_warning(tmp_path: Path, to: str) -> None:
     _, notes = convert(tmp_path, chat("C:\\new", "a\nb"), to=to)
     assert not any("escaped newlines" in note for note in notes)
+
+
+def completion(prompt: str, reply: str) -> str:
+    return json.dumps({"prompt": f"{prompt} ->", "completion": f" {reply} END"}) + "\n"
+
+
+@pytest.mark.parametrize("to", TARGETS)
+def test_a_prompt_completion_row_is_named_once_whatever_the_target(tmp_path: Path, to: str) -> None:
+    # the converter looks at the rows it serialises itself, the writer at the rows taken in
+    # order (every target but openai): never both
+    text = completion("Write two lines", "one\ntwo") + completion("Write two lines", "one\\ntwo")
+    output, notes = convert(tmp_path, text, to=to)
+    assert [note for note in notes if "escaped newlines" in note] == [WARNING]
+    output, notes = convert(tmp_path, text, to=to, unescape=True)
+    assert [note for note in notes if "escaped newlines" in note] == [UNESCAPED]
+    assert "\\\\n" not in output
+
+
+def test_the_writer_counts_the_rows_after_a_restart_and_only_those(tmp_path: Path) -> None:
+    record = {"messages": [{"role": "user", "content": "Write two lines"}, {"role": "assistant", "content": "one\\ntwo"}]}
+    raw = json.dumps(record)
+    out = io.BytesIO()
+    writer = RowWriter(Checked(out, "a buffer"), Collected(), ConversionSummary(source="chat"), ConvertOptions(), None)
+    writer.write(iter([Converted(1, record, raw), Converted(2, record, raw), Restart(), Converted(1, record, raw)]))
+    assert (writer.escapes.count, writer.escapes.lines) == (1, [1])
+    assert out.getvalue() == orjson.dumps(record) + b"\n"

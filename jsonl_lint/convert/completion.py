@@ -29,7 +29,7 @@ from jsonl_lint.convert.conventions import (
     separator_tail,
     stop_tail,
 )
-from jsonl_lint.convert.escapes import Escapes, has_escaped_newlines, unescape
+from jsonl_lint.convert.escapes import Escapes, texts_have_escaped_newlines, unescape
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import (
     Blank,
@@ -214,9 +214,8 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
             continue
         if not (has_separator and has_stop):
             others.extend(Flagged(number, message) for message in flag_messages(conventions, has_separator, has_stop))
-        if (system_backslash or "\\" in user or "\\" in reply) and (
-            has_escaped_newlines(user + reply) or has_escaped_newlines(system_text)
-        ):
+        # rows taken in order are the writer's to look at (and unescape), as every converter's are
+        if not in_order and (system_backslash or "\\" in user or "\\" in reply) and texts_have_escaped_newlines((system_text, user, reply)):
             escapes.add(number)
             if options.unescape:
                 texts = [*system, {"role": "user", "content": user}] if user else [*system]

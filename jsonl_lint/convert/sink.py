@@ -211,6 +211,7 @@ class RowWriter:
             elif isinstance(row, Restart):  # never for standard output: the converter knows
                 pending.clear()
                 self.restart()
+                escapes = self.escapes  # the rows found so far are void too
         if pending:
             _write_lines(out, pending)
 
