@@ -5,8 +5,10 @@ edges fall (ranges of a few bytes put an edge in nearly every row)."""
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from jsonl_lint.cli import main
 from jsonl_lint.convert import ConvertOptions, Flagged, Rejected, convert_file, ranges
 from jsonl_lint.convert.conventions import Tails
 from jsonl_lint.convert.rows import DroppedKeys
+from jsonl_lint.convert.sink import Checked
+from jsonl_lint.problems import UsageError
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 TARGETS = st.sampled_from(["openai", "gemini", "bedrock", "hf"])
@@ -279,3 +283,65 @@ def test_convert_jobs_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_bytes(b'{"instruction": "q", "output": "a"}\n')
     assert main(["convert", str(path), "-o", str(tmp_path / "out.jsonl"), "--jobs", "0"]) == 2
     assert "Invalid value for '--jobs': 0 is not in the range x>=1." in capsys.readouterr().err
+
+
+ALPACA = b'{"instruction": "q", "output": "a"}\n' * 40 + b'{"instruction": "q\\u00e9", "output": "a"}\n' * 40
+ALPACA_OUT = (
+    b'{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}\n' * 40
+    + '{"messages":[{"role":"user","content":"qé"},{"role":"assistant","content":"a"}]}\n'.encode() * 40
+)
+
+
+def copy_file_range_that(behaviour: str) -> Any:
+    """os.copy_file_range as a file system without it answers (the copy is then made here)."""
+
+    def copy(source: int, target: int, count: int) -> int:
+        if behaviour == "copies a little, then nothing":
+            copy.calls += 1  # type: ignore[attr-defined]
+            return os.write(target, os.read(source, 7)) if copy.calls % 2 else 0  # type: ignore[attr-defined]
+        raise OSError(errno.EXDEV if behaviour == "another file system" else errno.ENOSYS, behaviour)
+
+    copy.calls = 0  # type: ignore[attr-defined]
+    return copy
+
+
+@pytest.mark.parametrize(
+    "behaviour", ["the kernel's copy", "another file system", "no such call", "copies a little, then nothing", "absent"]
+)
+@pytest.mark.parametrize("output", ["file", "-"])
+def test_the_ranges_records_reach_the_output_however_the_kernel_copies(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes], behaviour: str, output: str
+) -> None:
+    # the workers' records wait in files of a temporary folder beside the output, and are
+    # appended to it by the kernel where it can, else read and written here
+    path, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    path.write_bytes(ALPACA)
+    monkeypatch.setattr(ranges, "MIN_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 100)
+    if behaviour == "absent":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    elif behaviour != "the kernel's copy":
+        monkeypatch.setattr(os, "copy_file_range", copy_file_range_that(behaviour))
+    calls: list[int] = []
+    run = ranges.convert
+    monkeypatch.setattr(ranges, "convert", lambda *args: calls.append(1) or run(*args))
+    convert_file(str(path), str(out) if output == "file" else "-", jobs=2)
+    assert calls
+    written = out.read_bytes() if output == "file" else capfdbinary.readouterr().out
+    assert written == ALPACA_OUT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"][: 2 if output == "file" else 1]
+
+
+def test_no_temporary_file_stays_when_a_range_fails(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    path.write_bytes(ALPACA)
+    monkeypatch.setattr(ranges, "MIN_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 100)
+
+    def appended_until_full(self: Any, part: str) -> None:
+        raise UsageError(f"{out}: cannot write: No space left on device")
+
+    monkeypatch.setattr(Checked, "append_file", appended_until_full)
+    with pytest.raises(UsageError, match="No space left on device"):
+        convert_file(str(path), str(out), jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

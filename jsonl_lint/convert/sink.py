@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
+import io
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -69,6 +72,48 @@ class Checked:
             self._out.truncate()
         except OSError as error:
             fail_write(self._path, error)
+
+    def append_file(self, path: str) -> None:
+        """The bytes of the file at ``path`` written after everything written so far: copied by
+        the kernel where it can, never through this process's memory."""
+        try:
+            self._out.flush()
+            with open(path, "rb") as part:
+                if not _copied_in_kernel(part.fileno(), self._out):
+                    shutil.copyfileobj(part, self._out, 1 << 20)  # from where the kernel's copy stopped
+        except OSError as error:
+            fail_write(self._path, error)
+
+
+# copy_file_range's answers for "not between these two files" (another file system, a kernel
+# without it, a file that is not a regular file): the copy is then made with reads and writes
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF, errno.ETXTBSY}
+
+
+def _copied_in_kernel(source: int, out: IO[bytes]) -> bool:
+    """Whether all of ``source`` (a file descriptor, at its start) was appended to ``out`` by
+    ``os.copy_file_range`` (Linux); False leaves the rest, from ``source``'s offset, to copy."""
+    copy = getattr(os, "copy_file_range", None)
+    try:
+        target = out.fileno()
+    except (AttributeError, io.UnsupportedOperation):
+        return False
+    if copy is None:
+        return False
+    left = os.fstat(source).st_size
+    try:
+        while left > 0:
+            done = copy(source, target, left)
+            if done == 0:
+                return False
+            left -= done
+    except OSError as error:
+        if error.errno not in _NO_KERNEL_COPY:
+            raise
+        return False
+    finally:
+        out.seek(0, os.SEEK_END)  # the file object's position, moved by the copy behind its back
+    return True
 
 
 def fail_write(path: str, error: OSError) -> None:
@@ -141,7 +186,7 @@ def _shifted(line: int, shift: int) -> int:
 class Part(NamedTuple):
     """What a :class:`RowWriter` made of a byte range's rows, for the parent to add."""
 
-    data: bytes
+    path: str  # the file holding the range's records, in the output's form
     events: list[Event]
     summary: ConversionSummary
     escapes: Escapes
@@ -228,7 +273,7 @@ class RowWriter:
 
     def add(self, part: Part, shift: int) -> None:
         """A range's part, its line numbers ``shift`` lines on (a range numbers its lines from its start)."""
-        self.out.write(part.data)
+        self.out.append_file(part.path)
         for event in part.events:
             self.events.add(event._replace(line=_shifted(event.line, shift)))
         summary, theirs = self.summary, part.summary

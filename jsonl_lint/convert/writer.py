@@ -54,6 +54,12 @@ def _output(path: str) -> Iterator[Checked]:
         fail_write(path, error)
 
 
+def _folder_of(output_path: str) -> str | None:
+    """Where a conversion's temporary files go: beside the output (the same file system, where
+    the kernel copies fastest), the system's temporary folder for standard output."""
+    return None if output_path == "-" else os.path.dirname(os.path.realpath(output_path))
+
+
 def _same_file(a: str, b: str) -> bool:
     with contextlib.suppress(OSError):
         if os.path.samefile(a, b):  # through symbolic and hard links
@@ -104,7 +110,7 @@ def convert_file(
             with _output(output_path) as out:
                 writer = RowWriter(out, Spool(spool), summary, options, retarget)
                 if job is not None and size is not None:
-                    ranges.convert(job, input_path, size, jobs, writer, notes)
+                    ranges.convert(job, input_path, size, jobs, writer, notes, _folder_of(output_path))
                 else:
                     writer.write(REGISTRY[name].convert(source, options, notes))
             writer.escapes.describe(notes, options.unescape)
