@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jsonl_lint import byte_search
+
 __all__ = ["LINE_ENDINGS", "colons_all_kept", "written_as_dumped"]
 
 LINE_ENDINGS = (b"\n", b"", b"\r\n")
@@ -41,16 +43,7 @@ def colons_all_kept(raw: bytes, dumped: bytes) -> bool:
         return False
 
 
-_finder: Callable[[bytes], list[tuple[int, int, int]]] | None = None
-
-
 def escaped_colon_finder() -> Callable[[bytes], list[tuple[int, int, int]]]:
     """A search for what every escape of ':' starts with (``\\u003``), true when it finds one;
-    for a loop to look up once. A memchr-based search (Rust): ``in`` costs several times as much
-    on lines of chat text, most of which hold backslashes."""
-    global _finder
-    if _finder is None:
-        from ahocorasick_rs import BytesAhoCorasick
-
-        _finder = BytesAhoCorasick([b"\\u003"]).find_matches_as_indexes
-    return _finder
+    for a loop to look up once (see :mod:`jsonl_lint.byte_search`)."""
+    return byte_search.search_for(b"\\u003")

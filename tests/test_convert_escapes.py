@@ -10,7 +10,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from jsonl_lint import byte_search
 from jsonl_lint.convert import ConvertOptions, convert_file
+from jsonl_lint.convert.escapes import json_may_have_escaped_newlines
 from jsonl_lint.convert.rows import Converted, Restart
 from jsonl_lint.convert.sink import Checked, Collected, ConversionSummary, RowWriter
 
@@ -80,3 +82,15 @@ def test_the_writer_counts_the_rows_after_a_restart_and_only_those(tmp_path: Pat
     writer.write(iter([Converted(1, record, raw), Converted(2, record, raw), Restart(), Converted(1, record, raw)]))
     assert (writer.escapes.count, writer.escapes.lines) == (1, [1])
     assert out.getvalue() == orjson.dumps(record) + b"\n"
+
+
+def test_a_panic_in_the_native_search_falls_back_to_the_plain_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    class PanicError(BaseException):  # what pyo3 raises for a panic in Rust
+        pass
+
+    def panicking(data: bytes) -> list[tuple[int, int, int]]:
+        raise PanicError("search panicked")
+
+    monkeypatch.setattr(byte_search, "search_for", lambda pattern: panicking)
+    assert json_may_have_escaped_newlines(b'{"a":"x\\\\ny"}')
+    assert not json_may_have_escaped_newlines(b'{"a":"x\\ny"}')

@@ -184,7 +184,7 @@ def test_a_native_panic_in_the_escape_search_means_looking_closely(monkeypatch: 
         raise Panic
 
     monkeypatch.setattr(reader, "escaped_colon_finder", lambda: panicking)
-    monkeypatch.setattr(duplicate_keys, "_finder", panicking)
+    monkeypatch.setattr(duplicate_keys, "escaped_colon_finder", lambda: panicking)
     line = b'{"a": 1, "a": 2, "s": "\\u003a"}'
     assert not colons_all_kept(line, orjson.dumps(orjson.loads(line)))
     assert rows.duplicate_key(line, orjson.loads(line)) is not None

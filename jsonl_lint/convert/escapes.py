@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from jsonl_lint import byte_search
 from jsonl_lint.convert.rows import Notes
 
 ESCAPED = "\\n"
@@ -54,6 +55,17 @@ def _collect(items: Any, found: list[str]) -> None:
             blocks = item.get(key)
             if isinstance(blocks, list):
                 found.extend(b["text"] for b in blocks if isinstance(b, dict) and isinstance(b.get("text"), str))
+
+
+def json_may_have_escaped_newlines(data: bytes) -> bool:
+    """Whether the JSON ``data`` holds a backslash followed by n in a text (``\\\\n``): what a
+    record needs before :func:`record_has_escaped_newlines` is worth asking."""
+    try:
+        return bool(byte_search.search_for(b"\\\\n")(data))
+    except BaseException as error:  # a panic in the native search: the plain one
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return b"\\\\n" in data
 
 
 def record_has_escaped_newlines(record: dict[str, Any]) -> bool:

@@ -18,7 +18,7 @@ from typing import IO, Any, NamedTuple, Protocol
 
 import orjson
 
-from jsonl_lint.convert.escapes import Escapes, record_has_escaped_newlines, unescape_record
+from jsonl_lint.convert.escapes import Escapes, json_may_have_escaped_newlines, record_has_escaped_newlines, unescape_record
 from jsonl_lint.convert.foreign import Retarget
 from jsonl_lint.convert.rows import (
     Blank,
@@ -210,6 +210,7 @@ class RowWriter:
             rows = Retarget.expanded(rows)
         pending: list[bytes] = []  # written in blocks: one write per row costs more than the row
         dumps = orjson.dumps
+        plain = retarget is not None and retarget.target.plain is not None
         for row in rows:
             if isinstance(row, Written):  # a block of records, serialised (and --system added) already
                 if pending:
@@ -220,29 +221,25 @@ class RowWriter:
             if isinstance(row, Converted):
                 if system:
                     row = _with_system(row, system)
-                if retarget is not None and isinstance(row, Converted):
-                    row = retarget.row(row)
-                if isinstance(row, Converted):
-                    try:
-                        data = dumps(row.record)
-                        # a backslash in the row's text, and a backslash and n in the JSON written
-                        text = row.text
-                        if (
-                            ("\\" in text if type(text) is str else b"\\" in text)
-                            and b"\\\\n" in data
-                            and record_has_escaped_newlines(row.record)
-                        ):
-                            escapes.add(row.line)
-                            if options.unescape:
-                                data = dumps(unescape_record(row.record))
-                    except TypeError as error:  # nested deeper than JSON writers go, or not UTF-8
-                        row = Rejected(row.line, text_of(row), f"cannot be written as JSON: {error}")
-                    else:
-                        pending.append(data)
-                        summary.converted += 1
-                        if len(pending) >= 1024:
-                            _write_lines(out, pending)
-                        continue
+                data = self._plain(row) if plain and isinstance(row, Converted) else None
+                if data is None:
+                    if retarget is not None and isinstance(row, Converted):
+                        row = retarget.row(row)
+                    if isinstance(row, Converted):
+                        try:
+                            data = dumps(row.record)
+                            if _may_have_escaped_newlines(row, data) and record_has_escaped_newlines(row.record):
+                                escapes.add(row.line)
+                                if options.unescape:
+                                    data = dumps(unescape_record(row.record))
+                        except TypeError as error:  # nested deeper than JSON writers go, or not UTF-8
+                            row = Rejected(row.line, text_of(row), f"cannot be written as JSON: {error}")
+                if data is not None:
+                    pending.append(data)
+                    summary.converted += 1
+                    if len(pending) >= 1024:
+                        _write_lines(out, pending)
+                    continue
             if isinstance(row, Rejected):
                 summary.rejected += 1
                 self.events.add(row)
@@ -259,6 +256,28 @@ class RowWriter:
                 escapes = self.escapes  # the rows found so far are void too
         if pending:
             _write_lines(out, pending)
+
+    def _plain(self, row: Converted) -> bytes | None:
+        """The target's JSON of the usual record, written without the general path (see
+        :mod:`jsonl_lint.convert.targets.plain_bytes`): its escaped newlines found, and what it
+        drops counted, as there; None for any other record."""
+        retarget = self.retarget
+        assert retarget is not None and retarget.target.plain is not None
+        make, conversion = retarget.target.plain, retarget.conversion
+        built = make(row.record, conversion.allowed_losses)
+        if built is None:
+            return None
+        data, notes = built
+        # the record's texts are the target's: asked of either, the same answer
+        if _may_have_escaped_newlines(row, data) and record_has_escaped_newlines(row.record):
+            self.escapes.add(row.line)
+            if self.options.unescape:
+                unescaped = make(unescape_record(row.record), conversion.allowed_losses)
+                if unescaped is not None:  # (always: only texts change)
+                    data = unescaped[0]
+        for note in notes:
+            conversion.note(note)
+        return data
 
     def restart(self) -> None:
         """Everything written so far is void: the rows follow again."""
@@ -287,6 +306,13 @@ class RowWriter:
         self.escapes.merge(Escapes(escapes.count, [_shifted(line, shift) for line in escapes.lines]))
         if self.retarget is not None and part.conversion:
             self.retarget.conversion.merge(part.conversion)
+
+
+def _may_have_escaped_newlines(row: Converted, data: bytes) -> bool:
+    """A backslash in the row's own text (not only in --system's), and a backslash and n in the
+    JSON written: what a row needs before its texts are counted."""
+    text = row.text
+    return ("\\" in text if type(text) is str else b"\\" in text) and json_may_have_escaped_newlines(data)
 
 
 def _with_system(row: Converted, system: list[dict[str, Any]]) -> Converted | Rejected:

@@ -69,6 +69,9 @@ class Target:
     to_openai: Callable[[Record, Conversion], Record]
     # Why a converted record would still be refused by the trainer (turn order ...), or None.
     refusal: Callable[[Record], str | None] = lambda record: None
+    # The usual record's JSON and the notes to count, written without the general path, or None
+    # for any other record (see convert.targets.plain_bytes); None: every record goes that way.
+    plain: Callable[[Record, frozenset[str]], tuple[bytes, list[str]] | None] | None = None
 
 
 def targets() -> dict[str, Target]:

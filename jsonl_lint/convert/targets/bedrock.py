@@ -11,6 +11,7 @@ Claude 3 Haiku takes an optional ``system`` string and user/assistant messages o
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -30,6 +31,7 @@ from jsonl_lint.convert.targets.common import (
     turn_order,
     turns,
 )
+from jsonl_lint.convert.targets.plain_bytes import PlainShape, plain_record
 
 SCHEMA_VERSION = "bedrock-conversation-2024"
 IMAGE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".webp": "webp"}
@@ -236,6 +238,15 @@ def refusal(record: Record) -> str | None:
     return turn_order([m["role"] for m in record["messages"]], "assistant", last="assistant")
 
 
+PLAIN = PlainShape(
+    head=b'{"schemaVersion":"' + SCHEMA_VERSION.encode() + b'",',
+    system=(b'"system":[{"text":', b"}],"),
+    turns=b'"messages":[',
+    user=b'{"role":"user","content":[{"text":',
+    model=b'{"role":"assistant","content":[{"text":',
+    turn_end=b"}]}",
+)
+
 TARGET = Target(
     name="bedrock",
     title="Amazon Bedrock (Nova, bedrock-conversation-2024)",
@@ -243,6 +254,7 @@ TARGET = Target(
     from_openai=from_openai,
     to_openai=to_openai,
     refusal=refusal,
+    plain=functools.partial(plain_record, shape=PLAIN),
 )
 CLAUDE_TARGET = Target(
     name="bedrock-claude",

@@ -12,6 +12,7 @@ URL is a reject (upload the image first).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from jsonl_lint.convert.targets import Conversion, Record, Target, Unconvertible, openapi
@@ -32,6 +33,7 @@ from jsonl_lint.convert.targets.common import (
     turn_order,
     turns,
 )
+from jsonl_lint.convert.targets.plain_bytes import PlainShape, plain_record
 
 
 def from_openai(record: Record, conversion: Conversion) -> Record:
@@ -265,6 +267,15 @@ def refusal(record: Record) -> str | None:
     return turn_order(roles, "model", last="user" if "completions" in record else "model")
 
 
+PLAIN = PlainShape(
+    head=b"{",
+    system=(b'"systemInstruction":{"parts":[{"text":', b"}]},"),
+    turns=b'"contents":[',
+    user=b'{"role":"user","parts":[{"text":',
+    model=b'{"role":"model","parts":[{"text":',
+    turn_end=b"}]}",
+)
+
 TARGET = Target(
     name="gemini",
     title="Vertex AI Gemini",
@@ -272,4 +283,5 @@ TARGET = Target(
     from_openai=from_openai,
     to_openai=to_openai,
     refusal=refusal,
+    plain=functools.partial(plain_record, shape=PLAIN),
 )
