@@ -141,6 +141,27 @@ class Shapes:
 WEIGHT_ONE = "weight 1 (the default) dropped"
 
 
+def plain_text(message: Any, allowed_losses: frozenset[str], notes: list[str]) -> str | None:
+    """The text of a plain message (role and string content, maybe a weight), or None. A weight
+    is dropped and counted (its note added to ``notes``), as :func:`check_keys` does; any other
+    key, or a weight 0 that may not be lost, makes None (the general path says why)."""
+    if type(message) is not dict:
+        return None
+    content = message.get("content")
+    if type(content) is not str or "role" not in message:
+        return None
+    if len(message) != 2:
+        if len(message) != 3 or "weight" not in message:
+            return None
+        if message["weight"] == 0:
+            if "weight" not in allowed_losses:
+                return None
+            notes.append(LOSSES["weight"])
+        else:
+            notes.append(WEIGHT_ONE)
+    return content
+
+
 def plain_turns(record: Record, conversion: Conversion, shapes: Shapes) -> tuple[str | None, list[Record]] | None:
     """The usual record (``messages`` of plain text: a first system message, then user and
     assistant ones, maybe weighted; maybe ``tools``) in one tight loop: its system text (or None)
@@ -158,21 +179,11 @@ def plain_turns(record: Record, conversion: Conversion, shapes: Shapes) -> tuple
     out: list[Record] = []
     notes: list[str] = []
     first = True
+    allowed_losses = conversion.allowed_losses
     for message in messages:
-        if type(message) is not dict:
+        content = plain_text(message, allowed_losses, notes)
+        if content is None:
             return None
-        content = message.get("content")
-        if type(content) is not str or "role" not in message:
-            return None
-        if len(message) != 2:  # only a weight besides: dropped and counted, as check_keys does
-            if len(message) != 3 or "weight" not in message:
-                return None
-            if message["weight"] == 0:
-                if "weight" not in conversion.allowed_losses:
-                    return None  # a reject: the general path says why
-                notes.append(LOSSES["weight"])
-            else:
-                notes.append(WEIGHT_ONE)
         role = message["role"]
         if role == "user":
             out.append({"role": "user", parts_key: [{"text": content}]})

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import orjson
 
-from jsonl_lint.convert.targets import LOSSES, Record
-from jsonl_lint.convert.targets.common import WEIGHT_ONE
+from jsonl_lint.convert.targets import Record
+from jsonl_lint.convert.targets.common import plain_text
 
 Built = tuple[bytes, list[str]]  # the record's JSON, and what the conversion counts for it
 
@@ -48,20 +48,9 @@ def plain_record(record: Record, allowed_losses: frozenset[str], shape: PlainSha
     expected = "user"
     try:
         for message in messages:
-            if type(message) is not dict:
+            content = plain_text(message, allowed_losses, notes)
+            if content is None:
                 return None
-            content = message.get("content")
-            if type(content) is not str or "role" not in message:
-                return None
-            if len(message) != 2:  # only a weight besides: dropped and counted, as the general path does
-                if len(message) != 3 or "weight" not in message:
-                    return None
-                if message["weight"] == 0:
-                    if "weight" not in allowed_losses:
-                        return None
-                    notes.append(LOSSES["weight"])
-                else:
-                    notes.append(WEIGHT_ONE)
             role = message["role"]
             if role == expected:
                 if role == "user":
