@@ -146,7 +146,9 @@ def locate(text: str, path: Sequence[PathPart], *, key: bool = False) -> int | N
         found = _index.nodes.get(wanted)
     else:
         _index.first, _index.text, _index.nodes = text, None, {}
-        offsets = _find(text, wanted)
+        offsets = _leading(text, wanted)
+        if offsets is None:
+            offsets = _find(text, wanted)
         if offsets is None:
             return None
         key_offset, value_offset = offsets
@@ -155,6 +157,44 @@ def locate(text: str, path: Sequence[PathPart], *, key: bool = False) -> int | N
         return None
     offset = found.key_offset if key and found.key_offset is not None else found.value_offset
     return offset + 1
+
+
+# JSON's whitespace (not regex \s: that takes more characters than JSON does).
+_WS = "[ \t\r\n]*"
+
+
+@functools.lru_cache(maxsize=256)
+def _leading_pattern(wanted: JsonPath) -> re.Pattern[str] | None:
+    """A regex that matches the text from its start to the value at ``wanted`` when every step
+    is the first of its container (the first key of each object, element 0 of each array), with
+    each key written as :func:`json.dumps` writes it; None for a path it cannot describe so.
+    Group ``key`` is the last key's quote, the match's end the value's start."""
+    parts = [_WS]
+    for place, part in enumerate(wanted):
+        last = place == len(wanted) - 1
+        if isinstance(part, str):
+            literal = re.escape(json.dumps(part, ensure_ascii=False))
+            parts.append(f"\\{{{_WS}(?P<key>{literal}){_WS}:{_WS}" if last else f"\\{{{_WS}{literal}{_WS}:{_WS}")
+        elif part == 0:
+            parts.append(f"\\[{_WS}(?=[^\\]])")  # an empty array has no element 0
+        else:
+            return None
+    return re.compile("".join(parts))
+
+
+def _leading(text: str, wanted: JsonPath) -> tuple[int | None, int] | None:
+    """:func:`_find`'s answer without walking the text, when ``wanted`` is the line's leading
+    path (the common case: a problem about a record's first key or first message); None when it
+    is not (then :func:`_find` walks)."""
+    if not wanted:
+        return None
+    pattern = _leading_pattern(wanted)
+    if pattern is None:
+        return None
+    match = pattern.match(text)
+    if match is None:
+        return None
+    return (match.start("key") if isinstance(wanted[-1], str) else None), match.end()
 
 
 # The tokens that give JSON text its structure: strings (keys among them) and punctuation.

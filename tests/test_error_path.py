@@ -62,6 +62,7 @@ def _the_long_way() -> Iterator[None]:
     with (
         mock.patch.object(explanation_cache, "explanation", _plain_explanation),
         mock.patch.object(jsonpos, "_find", _plain_find),
+        mock.patch.object(jsonpos, "_leading", lambda text, wanted: None),
         mock.patch.object(reader, "_MAYBE_NON_FINITE", re.compile("")),
     ):
         yield
@@ -167,7 +168,27 @@ def test_a_string_the_schema_names_is_not_taken_for_another() -> None:
 def test_columns_are_the_ones_a_whole_walk_finds(value: Any, writer: Any, ascii: bool, key: bool, extra: jsonpos.JsonPath) -> None:
     text = json.dumps(value, separators=writer, ensure_ascii=ascii)
     for path in [*_paths(value), extra]:
-        assert jsonpos._find(text, path) == _plain_find(text, path), (text, path)
+        plain = _plain_find(text, path)
+        assert jsonpos._find(text, path) == plain, (text, path)
+        assert jsonpos._leading(text, path) in (None, plain), (text, path)
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        ('{"messages": "x"}', ("messages",), (1, 13)),
+        ('{ "messages" :\t[ {"role": 1}]}', ("messages", 0, "role"), (18, 26)),
+        ('{"a": 1, "messages": []}', ("messages",), None),  # not the first key: walked instead
+        ('{"messages": []}', ("messages", 0), None),  # an empty array has no element 0
+        ('{"messages": [1, 2]}', ("messages", 1), None),
+        ('{"m\\u00e9": 1}', ("m\u00e9",), None),  # a key written otherwise than json.dumps writes it
+        ('{"mé": 1}', ("mé",), (1, 7)),
+    ],
+)
+def test_a_leading_path_is_found_without_a_walk(text: str, path: jsonpos.JsonPath, expected: tuple[int, int] | None) -> None:
+    assert jsonpos._leading(text, path) == expected
+    if expected is not None:
+        assert expected == _plain_find(text, path)
 
 
 def _paths(value: Any, path: jsonpos.JsonPath = ()) -> Iterator[jsonpos.JsonPath]:
