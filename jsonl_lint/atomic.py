@@ -4,6 +4,11 @@
 on success; on any error the temporary file is removed and the target is untouched. A symbolic
 link is written through (its target is replaced, the link stays). Errors of its own name the
 target, never the temporary file.
+
+A target that exists and is not a regular file (a device such as /dev/null, a named pipe, a
+socket) is written to directly: a rename would put a plain file in place of the device node
+(as root, in /dev), and the bytes would never reach the reader of the pipe. There is nothing
+to keep whole there, and a write the device refuses (/dev/full) is still an error naming it.
 """
 
 from __future__ import annotations
@@ -28,8 +33,41 @@ def atomic_write(path: str | Path, *, binary: Literal[False]) -> contextlib.Abst
 def atomic_write(path: str | Path, *, binary: bool = True) -> contextlib.AbstractContextManager[Any]:
     """Open a temporary file next to ``path``; on a clean exit it replaces ``path`` (keeping an
     existing file's permissions), on an exception it is removed and ``path`` is untouched.
+    A device, named pipe or socket is written to directly (see the module's docstring).
     A failure to create, flush or rename is a UsageError naming ``path``."""
+    if writes_through(path):
+        return _written_through(path, binary=binary)
     return _atomic_write(path, binary=binary)
+
+
+def writes_through(path: str | Path) -> bool:
+    """Whether ``path`` is a device, a named pipe or a socket (through any symbolic links), which
+    :func:`atomic_write` writes to directly, never to a file renamed over it."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False  # no such file yet (or not one to look at): the temporary file's way says why not
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@contextlib.contextmanager
+def _written_through(path: str | Path, *, binary: bool) -> Iterator[IO[Any]]:
+    # the name as given, not os.path.realpath's: /dev/stdout must open the process's own output
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_NOCTTY)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
+    out: IO[Any] = os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")
+    try:
+        yield out
+    except BaseException:
+        with contextlib.suppress(OSError):  # bytes still buffered fail again: the first error stands
+            out.close()
+        raise
+    try:
+        out.close()  # what is still buffered reaches the device here, or fails here
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 @contextlib.contextmanager

@@ -9,11 +9,12 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from typing import IO
 
 import orjson
 
 from jsonl_lint import parallel
-from jsonl_lint.atomic import atomic_write
+from jsonl_lint.atomic import atomic_write, writes_through
 from jsonl_lint.convert import ranges
 from jsonl_lint.convert.foreign import Retarget, describe
 from jsonl_lint.convert.inputs import Input
@@ -28,22 +29,24 @@ __all__ = ["ConversionSummary", "convert_file", "refuse_overwrites"]
 @contextlib.contextmanager
 def _output(path: str) -> Iterator[Checked]:
     """The output, written completely or not at all: a file atomically (its temporary file is
-    removed on any error); standard output from a temporary file once complete, so that a
-    conversion can start over (:class:`Restart`) whatever the output."""
+    removed on any error); standard output, or a device or a pipe, from a temporary file once
+    complete, so that a conversion can start over (:class:`Restart`) whatever the output."""
     in_body = True
     try:
-        if path == "-":
+        if path == "-" or writes_through(path):
             with tempfile.TemporaryFile() as spool:
                 yield Checked(spool, "a temporary file")
                 in_body = False
                 spool.seek(0)
-                out = Checked(sys.stdout.buffer, path)
-                while block := spool.read(1 << 20):
-                    out.write(block)
-                try:
-                    sys.stdout.buffer.flush()
-                except OSError as error:
-                    fail_write(path, error)
+                if path == "-":
+                    _copy(spool, Checked(sys.stdout.buffer, path))
+                    try:
+                        sys.stdout.buffer.flush()
+                    except OSError as error:
+                        fail_write(path, error)
+                else:
+                    with atomic_write(path) as device:  # written straight to it
+                        _copy(spool, Checked(device, path))
         else:
             with atomic_write(path) as out_file:
                 yield Checked(out_file, path)
@@ -54,10 +57,16 @@ def _output(path: str) -> Iterator[Checked]:
         fail_write(path, error)
 
 
+def _copy(spool: IO[bytes], out: Checked) -> None:
+    while block := spool.read(1 << 20):
+        out.write(block)
+
+
 def _folder_of(output_path: str) -> str | None:
     """Where a conversion's temporary files go: beside the output (the same file system, where
-    the kernel copies fastest), the system's temporary folder for standard output."""
-    return None if output_path == "-" else os.path.dirname(os.path.realpath(output_path))
+    the kernel copies fastest), the system's temporary folder for standard output or a device
+    (whose output is spooled there: see :func:`_output`)."""
+    return None if output_path == "-" or writes_through(output_path) else os.path.dirname(os.path.realpath(output_path))
 
 
 def _same_file(a: str, b: str) -> bool:
