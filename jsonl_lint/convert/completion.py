@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from jsonl_lint import parallel
+from jsonl_lint import line_ranges, parallel
 from jsonl_lint.convert.conventions import (
     Conventions,
     Lacking,
@@ -292,6 +292,9 @@ class CompletionJob:
         self.conventions, self.options = conventions, options
         self.first_pass = first_pass  # the tally of the first pass, when this is the second
         self.whole, self.lacking, self.escapes = Tally(), Lacking(), Escapes()
+
+    def spans(self, path: str, size: int, range_bytes: int) -> Iterator[tuple[int, int]]:
+        return line_ranges.spans(size, range_bytes)
 
     def part(self) -> _CompletionPart:
         return _CompletionPart(functools.partial(_convert_block, self.conventions, self.options, False))

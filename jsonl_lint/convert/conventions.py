@@ -251,13 +251,21 @@ def flag_messages(conventions: Conventions, has_separator: bool, has_stop: bool)
 
 
 @dataclass(slots=True)
-class _Hits:
+class Hits:
     """The rows' tails after the first rows: a row that ends with the conventions being
     stripped counts for them, the others are looked at (see the completion converter)."""
 
     separators: dict[str, int] = field(default_factory=dict)
     stops: dict[str, int] = field(default_factory=dict)
     leading_spaces: int = 0
+
+    def merge(self, other: Hits) -> None:
+        """``other``'s rows after these (each tail in the order the rows first showed it)."""
+        for tail, count in other.separators.items():
+            self.separators[tail] = self.separators.get(tail, 0) + count
+        for tail, count in other.stops.items():
+            self.stops[tail] = self.stops.get(tail, 0) + count
+        self.leading_spaces += other.leading_spaces
 
     def tally(self) -> Tally:
         tally = Tally(leading_spaces=self.leading_spaces)
@@ -268,8 +276,8 @@ class _Hits:
         return tally
 
 
-def _pair_rows(
-    items: Iterable[Pair | Row], conventions: Conventions, lacking: Lacking, hits: _Hits | None, records: PlainRecords | None
+def pair_rows(
+    items: Iterable[Pair | Row], conventions: Conventions, lacking: Lacking, hits: Hits | None, records: PlainRecords | None
 ) -> Iterator[Row]:
     """Converted rows: a tight loop (tables of millions of rows pass here), ``strip`` inlined;
     serialised in blocks by ``records`` when given."""
@@ -354,13 +362,9 @@ def _pair_rows(
             stops[stop] += stop_hits
 
 
-def convert_pairs(
-    items: Iterator[Pair | Row], *, read_again: Callable[[], Iterator[Pair | Row]], options: ConvertOptions, notes: Notes
-) -> Iterator[Row]:
-    """Rows of user/assistant pairs with the conventions of the whole input stripped: detected
-    on the first :data:`FIRST_ROWS` rows, then checked against the whole input (which can
-    confirm, shorten or replace them); when the whole input says otherwise, a :class:`Restart`
-    and a second reading (``read_again``)."""
+def head_of(items: Iterator[Pair | Row]) -> tuple[list[Pair | Row], Tally]:
+    """The rows up to the :data:`FIRST_ROWS`-th pair (taken from ``items``), and their tally:
+    what the provisional conventions are detected on."""
     head: list[Pair | Row] = []
     first = Tally()
     for item in items:
@@ -369,11 +373,22 @@ def convert_pairs(
             first.add(item.user, item.assistant)
             if first.stops.total >= FIRST_ROWS:
                 break
+    return head, first
+
+
+def convert_pairs(
+    items: Iterator[Pair | Row], *, read_again: Callable[[], Iterator[Pair | Row]], options: ConvertOptions, notes: Notes
+) -> Iterator[Row]:
+    """Rows of user/assistant pairs with the conventions of the whole input stripped: detected
+    on the first :data:`FIRST_ROWS` rows, then checked against the whole input (which can
+    confirm, shorten or replace them); when the whole input says otherwise, a :class:`Restart`
+    and a second reading (``read_again``)."""
+    head, first = head_of(items)
     provisional = resolve(first.conventions(), options)
-    lacking, hits = Lacking(), _Hits()
+    lacking, hits = Lacking(), Hits()
     records = PlainRecords(options) if PlainRecords.wanted(options) else None
-    yield from _pair_rows(head, provisional, lacking, None, records)
-    yield from _pair_rows(items, provisional, lacking, hits, records)
+    yield from pair_rows(head, provisional, lacking, None, records)
+    yield from pair_rows(items, provisional, lacking, hits, records)
     whole = hits.tally()
     whole.merge(first)
     final = resolve(whole.conventions(), options)
@@ -382,7 +397,7 @@ def convert_pairs(
         yield Restart()
         lacking = Lacking()
         records = PlainRecords(options) if records is not None else None
-        yield from _pair_rows(read_again(), final, lacking, None, records)
+        yield from pair_rows(read_again(), final, lacking, None, records)
     describe(final, options, notes, f"all {whole.stops.total} rows", lacking)
     if records is not None:  # where the writer would say it, had it written the rows
         records.escapes.describe(notes, options.unescape)

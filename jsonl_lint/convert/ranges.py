@@ -61,11 +61,12 @@ def _scratch(beside: str | None) -> Any:
 
 
 def _convert_ranges(job: RangeJob, path: str, size: int, jobs: int, writer: RowWriter, folder: str) -> None:
-    spans = [(start, end, 1 if start == 0 else FIRST_LINE) for start, end in line_ranges.spans(size, RANGE_BYTES)]
+    # the job's spans are made as the workers take them (a table's are found by reading it)
+    spans = ((start, end, 1 if start == 0 else FIRST_LINE) for start, end in job.spans(path, size, RANGE_BYTES))
     work = functools.partial(_convert_range, job, path, writer.options, writer.retarget is not None, folder)
     lines_before = 0
-    for (part, state, lines), (_, _, first_line) in zip(parallel.map_in_order(work, spans, jobs), spans):
-        shift = lines_before + 1 - first_line
+    for index, (part, state, lines) in enumerate(parallel.map_in_order(work, spans, jobs)):
+        shift = lines_before + 1 - (1 if index == 0 else FIRST_LINE)
         writer.add(part, shift)
         os.unlink(part.path)
         job.merge(state, shift)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
+from jsonl_lint import line_ranges
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import ConvertOptions, Notes, RangeJob, Row, convert_records
 
@@ -53,6 +54,9 @@ class RecordJob:
     def __init__(self, make: MakeRows, options: ConvertOptions) -> None:
         self.make, self.options = make, options
         self.whole = make(options, False)
+
+    def spans(self, path: str, size: int, range_bytes: int) -> Iterator[tuple[int, int]]:
+        return line_ranges.spans(size, range_bytes)
 
     def part(self) -> _RecordPart:
         return _RecordPart(self.make(self.options, True))

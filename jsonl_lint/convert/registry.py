@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonl_lint import source
-from jsonl_lint.convert import alpaca, chat, completion, foreign, sharegpt, table
+from jsonl_lint.convert import alpaca, chat, completion, foreign, sharegpt, table, table_ranges
 from jsonl_lint.convert.inputs import Input
 from jsonl_lint.convert.rows import ConvertOptions, Notes, RangeJob, Row
 from jsonl_lint.decompress import without_compression_suffix
@@ -70,8 +70,8 @@ REGISTRY: dict[str, Converter] = {
     "completion": Converter(
         "legacy prompt-completion JSONL (babbage-002, davinci-002)", completion.sniff, completion.convert, completion.ranges
     ),
-    "csv": Converter("a comma-separated table", table.sniff_csv, table.convert_csv),
-    "tsv": Converter("a tab-separated table", table.sniff_tsv, table.convert_tsv),
+    "csv": Converter("a comma-separated table", table.sniff_csv, table.convert_csv, table_ranges.table_job(",")),
+    "tsv": Converter("a tab-separated table", table.sniff_tsv, table.convert_tsv, table_ranges.table_job("\t")),
     "xlsx": Converter("an Excel workbook's first sheet (needs the xlsx extra)", table.sniff_xlsx, table.convert_xlsx),
 }
 

@@ -99,6 +99,11 @@ class RangeJob(Protocol):
     range is converted (and the job holds it: forked workers inherit it); each range converted
     by a :meth:`part` of its own, whose state is merged back here in the ranges' order."""
 
+    def spans(self, path: str, size: int, range_bytes: int) -> Iterator[tuple[int, int]]:
+        """The ``(start, end)`` of each range, in order from 0, about ``range_bytes`` each: a
+        range holds the lines that start in it (:mod:`jsonl_lint.line_ranges`)."""
+        ...
+
     def part(self) -> RangePart: ...
 
     def merge(self, state: Any, shift: int) -> None:

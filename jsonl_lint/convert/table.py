@@ -51,8 +51,10 @@ KNOWN_PAIRS = (
 ROLE_NAMES = {"system": "system", "user": "user", "human": "user", "assistant": "assistant", "gpt": "assistant", "bot": "assistant"}
 FIELD_LIMIT = 1 << 30  # a field may hold a long document
 SKIP = ("-", "", "skip")  # --columns: a column that holds no message
+NEVER_CLOSED = "a quote opened here is never closed: it would take in every row after it"
 
 TableRow = tuple[int, list[str] | None, str, str | None]  # line, fields (None: unreadable), text, why unreadable
+TableStart = tuple[list[str] | None, int, Iterable[TableRow]]  # header, width, the body's rows
 
 
 class ColumnError(UsageError):
@@ -71,19 +73,21 @@ def sniff_xlsx(suffix: str, first: Any) -> bool:
     return suffix == ".xlsx"
 
 
-def _csv_rows(stream: BinaryIO, delimiter: str) -> Iterator[TableRow]:
+def csv_rows(stream: BinaryIO, delimiter: str, first_line: int = 1) -> Iterator[TableRow]:
     """Each record of the table with the exact text it was read from (several lines when a
-    quoted field holds newlines); bytes that are not UTF-8 are kept as surrogates. The lines go
-    to the csv reader and, through a tee (no Python code per line), to the record's text."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    quoted field holds newlines), numbered from ``first_line`` (1: the file's start, where a BOM
+    may be); bytes that are not UTF-8 are kept as surrogates. The lines go to the csv reader
+    and, through a tee (no Python code per line), to the record's text."""
+    encoding = "utf-8-sig" if first_line == 1 else "utf-8"
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
-        yield from _records(text, delimiter)
+        yield from _records(text, delimiter, first_line)
     finally:
         with contextlib.suppress(ValueError):  # (already closed with its input)
             text.detach()  # the stream stays open: the input may be read again
 
 
-def _records(text: IO[str], delimiter: str) -> Iterator[TableRow]:
+def _records(text: IO[str], delimiter: str, first_line: int) -> Iterator[TableRow]:
     to_reader, to_text = itertools.tee(text)
     reader = csv.reader(to_reader, delimiter=delimiter, strict=True)
     line = 1
@@ -96,10 +100,10 @@ def _records(text: IO[str], delimiter: str) -> Iterator[TableRow]:
         except csv.Error as error:
             fields, why = None, f"not a valid CSV row: {error}"
             if str(error).startswith("unexpected end of data"):
-                why = "a quote opened here is never closed: it would take in every row after it"
+                why = NEVER_CLOSED
         count = reader.line_num + 1 - line
         record = next(to_text) if count == 1 else "".join(itertools.islice(to_text, count))
-        yield line, fields, record.rstrip("\r\n"), why
+        yield line + first_line - 1, fields, record.rstrip("\r\n"), why
         line = reader.line_num + 1
 
 
@@ -145,7 +149,7 @@ def convert_xlsx(source: Input, options: ConvertOptions, notes: Notes) -> Iterat
 def _convert_text(source: Input, delimiter: str, options: ConvertOptions, notes: Notes) -> Iterator[Row]:
     limit = csv.field_size_limit(FIELD_LIMIT)  # set while converting, not at import
     try:  # the first call reads the input, a second reads it again (Input.stream does that)
-        yield from convert_table(lambda: _csv_rows(source.stream(), delimiter), options, notes, source.name)
+        yield from convert_table(lambda: csv_rows(source.stream(), delimiter), options, notes, source.name)
     finally:
         csv.field_size_limit(limit)
 
@@ -165,25 +169,10 @@ def _index(header: list[str] | None, name: str, width: int) -> int:
 
 def convert_table(read: Any, options: ConvertOptions, notes: Notes, name: str) -> Iterator[Row]:
     """``read()`` gives the table's rows from the start (a second call: from the start again)."""
-    rows: Iterator[TableRow] = read()
-    header: list[str] | None = None
-    for line, fields, text, why in rows:
-        if fields is None:
-            raise ColumnError(f"{name}:{line}: the first row is not valid CSV ({why})")
-        if fields:
-            first: tuple[int, list[str], str] = (line, fields, text)
-            break
-    else:
+    start = table_start(read(), options, notes, name)
+    if start is None:
         return
-    if options.header:
-        header = first[1]
-        ignored = [h for h in header if h.strip() in ("Unnamed: 0", "index") or (not h.strip() and len(header) > 2)]
-        if ignored:
-            notes.add(f"index column {ignored[0]!r} ignored")
-        body: Iterable[TableRow] = rows
-    else:
-        body = _chain_first(first, rows)
-    width = len(first[1])
+    header, width, body = start
     if options.conversation_column or options.role_column or options.content_column:
         yield from _long(body, header, width, options, notes)
     elif options.columns:
@@ -192,12 +181,32 @@ def convert_table(read: Any, options: ConvertOptions, notes: Notes, name: str) -
         yield from _pairs(body, header, width, options, notes, read)
 
 
+def table_start(rows: Iterator[TableRow], options: ConvertOptions, notes: Notes, name: str) -> TableStart | None:
+    """The header (None with ``--no-header``), the width and the rows of the body (the first
+    row too when it is data), past the blank rows before the first; None for a table without rows."""
+    for line, fields, text, why in rows:
+        if fields is None:
+            raise ColumnError(f"{name}:{line}: the first row is not valid CSV ({why})")
+        if fields:
+            first: tuple[int, list[str], str] = (line, fields, text)
+            break
+    else:
+        return None
+    if not options.header:
+        return None, len(first[1]), _chain_first(first, rows)
+    header = first[1]
+    ignored = [h for h in header if h.strip() in ("Unnamed: 0", "index") or (not h.strip() and len(header) > 2)]
+    if ignored:
+        notes.add(f"index column {ignored[0]!r} ignored")
+    return header, len(header), rows
+
+
 def _chain_first(first: tuple[int, list[str], str], rows: Iterator[TableRow]) -> Iterator[TableRow]:
     yield first[0], first[1], first[2], None
     yield from rows
 
 
-def _check(line: int, fields: list[str] | None, text: str, why: str | None, width: int) -> Row | None:
+def _check(line: int, fields: list[str] | None, text: str, why: str | None, width: int) -> Rejected | Blank | None:
     """A reject (or blank) for a row that cannot be read or has the wrong width, else None."""
     if fields is None:
         return Rejected(line, text, why or "not a valid row")
@@ -213,9 +222,13 @@ def _check(line: int, fields: list[str] | None, text: str, why: str | None, widt
     return None
 
 
-def _pairs(
-    body: Iterable[TableRow], header: list[str] | None, width: int, options: ConvertOptions, notes: Notes, read: Any
-) -> Iterator[Row]:
+def is_pairs(options: ConvertOptions) -> bool:
+    """Whether the table is read as two columns (and maybe a system column), a row an example."""
+    return not (options.conversation_column or options.role_column or options.content_column or options.columns)
+
+
+def pair_columns(header: list[str] | None, width: int, options: ConvertOptions, notes: Notes) -> dict[str, int]:
+    """The index of the user's, the assistant's (and the system's) column."""
     user, assistant = options.user_column, options.assistant_column
     if user is None or assistant is None:
         lowered = {h.strip().lower() for h in header or []}
@@ -231,33 +244,47 @@ def _pairs(
     if options.system_column:
         columns["system"] = _index(header, options.system_column, width)
     notes.add("columns: " + ", ".join(f"{role} <- {_label(header, index)}" for role, index in columns.items()))
-    if header is None or (header[columns["user"]].strip().lower(), header[columns["assistant"]].strip().lower()) != (
-        "prompt",
-        "completion",
-    ):
-        if not PlainRecords.wanted(options):
-            for item in _pair_texts(body, columns, header, width):
-                yield item if not isinstance(item, conventions.Pair) else _plain(item)
-            return
-        records = PlainRecords(options)
-        for item in _pair_texts(body, columns, header, width):
-            if type(item) is not conventions.Pair:
-                yield item  # type: ignore[misc]
-                continue
-            row = records.add(item.line, item.text, item.system, item.user, item.assistant)
-            if row is not None:
-                yield row
-        if records.pending:
-            yield records.take()
-        records.escapes.describe(notes, options.unescape)  # where the writer would say it
+    return columns
+
+
+def is_legacy(header: list[str] | None, columns: dict[str, int]) -> bool:
+    """Whether the pairs are a prompt,completion table: legacy data, exported with its separators
+    and stop sequences."""
+    named = (header[columns["user"]].strip().lower(), header[columns["assistant"]].strip().lower()) if header is not None else None
+    return named == ("prompt", "completion")
+
+
+def _pairs(
+    body: Iterable[TableRow], header: list[str] | None, width: int, options: ConvertOptions, notes: Notes, read: Any
+) -> Iterator[Row]:
+    columns = pair_columns(header, width, options, notes)
+    if not is_legacy(header, columns):
+        records = PlainRecords(options) if PlainRecords.wanted(options) else None
+        yield from plain_rows(pair_texts(body, columns, header, width), records)
+        if records is not None:
+            records.escapes.describe(notes, options.unescape)  # where the writer would say it
         return
-    # a prompt,completion table: legacy data, exported with its separators and stop sequences
     yield from conventions.convert_pairs(
-        _pair_texts(body, columns, header, width),
-        read_again=lambda: _pair_texts(_skip_header(read(), options.header), columns, header, width),
+        pair_texts(body, columns, header, width),
+        read_again=lambda: pair_texts(_skip_header(read(), options.header), columns, header, width),
         options=options,
         notes=notes,
     )
+
+
+def plain_rows(items: Iterable[conventions.Pair | Row], records: PlainRecords | None) -> Iterator[Row]:
+    """The rows of pairs kept as they are: serialised in blocks by ``records`` when given."""
+    for item in items:
+        if type(item) is not conventions.Pair:
+            yield item  # type: ignore[misc]
+        elif records is None:
+            yield _plain(item)
+        else:
+            row = records.add(item.line, item.text, item.system, item.user, item.assistant)
+            if row is not None:
+                yield row
+    if records is not None and records.pending:
+        yield records.take()
 
 
 def _label(header: list[str] | None, index: int) -> str:
@@ -278,9 +305,9 @@ def _skip_header(rows: Iterator[TableRow], header: bool) -> Iterator[TableRow]:
     return rows
 
 
-def _pair_texts(
+def pair_texts(
     body: Iterable[TableRow], columns: dict[str, int], header: list[str] | None, width: int
-) -> Iterator[conventions.Pair | Row]:
+) -> Iterator[conventions.Pair | Rejected | Blank]:
     """(line, user text, assistant text, system text, row text) per row, or its reject."""
     user, assistant = columns["user"], columns["assistant"]
     system = columns.get("system")
