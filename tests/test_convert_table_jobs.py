@@ -19,7 +19,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_convert_jobs import converted
 
+from jsonl_lint import line_ranges
 from jsonl_lint.convert import ConvertOptions, conventions, ranges, table_ranges
+from jsonl_lint.convert.inputs import Input
 from jsonl_lint.problems import UsageError
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -219,3 +221,39 @@ def test_ranges_tile_the_file_and_end_after_an_even_count_of_quotes(data: bytes,
         assert data[end - 1 : end] == b"\n" and data[:end].count(b'"') % 2 == 0
     if len(spans) > 1:
         assert data[: spans[0][1]].count(b"\n") >= lines
+
+
+def test_a_worker_reads_its_range_as_it_converts_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A table's range may be the whole file (a stray quote, a bare carriage return): a worker that
+    # read its range whole before converting it held the file in memory (167 MB for a 74 MB table).
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"question,answer\n" + b"".join(b"q%d,a%d\n" % (i, i) for i in range(1500)))  # blocks of 1024 records
+    with Input(str(path)) as source:
+        job = table_ranges.table_job(",")(source, ConvertOptions())
+    assert job is not None
+    seen: list[str] = []
+    read, rows = line_ranges.RangeReader.read, table_ranges.TablePart.rows
+
+    def reading(reader: line_ranges.RangeReader, size: int) -> bytes:
+        seen.append("read")
+        return read(reader, size)
+
+    def converting(part: table_ranges.TablePart, lines: Any, first_line: int) -> Any:
+        for row in rows(part, lines, first_line):
+            seen.append("row")
+            yield row
+
+    monkeypatch.setattr(table_ranges, "READ_BYTES", 64)
+    monkeypatch.setattr(line_ranges.RangeReader, "read", reading)
+    monkeypatch.setattr(table_ranges.TablePart, "rows", converting)
+    part, _, lines = ranges._convert_range(job, str(path), ConvertOptions(), False, str(tmp_path), 0, path.stat().st_size, 1)
+    assert (lines, part.summary.converted) == (1501, 1500)
+    assert "read" in seen[seen.index("row") :]  # bytes read after the first row was made
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.lists(st.sampled_from([b"\r", b"\n", b"a", b"\r\n"]), max_size=30).map(b"".join), size=st.integers(1, 8))
+def test_a_carriage_return_alone_is_seen_wherever_the_reads_cut(data: bytes, size: int) -> None:
+    watched = table_ranges._RangeBytes(io.BytesIO(data))
+    assert b"".join(iter(lambda: watched.read(size), b"")) == data  # read ``size`` bytes at a time
+    assert watched.bare_cr() == (data.count(b"\r") != data.count(b"\r\n"))

@@ -79,17 +79,20 @@ def _convert_range(
     """In a worker: the lines that start in ``[start, end)`` converted, numbered from ``first_line``,
     their records written to a file in ``folder``; what the writer made of them, the job's state,
     and how many lines the range holds."""
-    with line_ranges.open_range(path, start, end) as reader:
-        data = b"".join(iter(functools.partial(reader.read, _READ), b""))
     part = job.part()
     events = Collected()
     retarget = Retarget(options) if retargeted else None
     records = os.path.join(folder, f"{start}.jsonl")
-    try:
-        with open(records, "wb") as out:
-            writer = RowWriter(Checked(out, "a temporary file"), events, ConversionSummary(source=""), options, retarget)
-            writer.write(part.rows(io.BytesIO(data), first_line))
-    except OSError as error:
-        fail_write("a temporary file", error)
+    with line_ranges.open_range(path, start, end) as reader:
+        if getattr(part, "streamed", False):  # it reads the range as it converts it (a table's may be the whole file)
+            lines: Any = reader
+        else:
+            lines = io.BytesIO(b"".join(iter(functools.partial(reader.read, _READ), b"")))
+        try:
+            with open(records, "wb") as out:
+                writer = RowWriter(Checked(out, "a temporary file"), events, ConversionSummary(source=""), options, retarget)
+                writer.write(part.rows(lines, first_line))
+        except OSError as error:
+            fail_write("a temporary file", error)
     conversion = retarget.conversion.counts if retarget is not None else None
     return Part(records, events.events, writer.summary, writer.escapes, conversion), part.state(), reader.lines

@@ -22,7 +22,7 @@ import csv
 import dataclasses
 import functools
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from jsonl_lint.convert.table import TableRow
 from jsonl_lint.problems import UsageError
 
 QUOTE = b'"'
+READ_BYTES = 1 << 20  # a worker reads its range this many bytes at a time
 
 
 def table_job(delimiter: str) -> Callable[[Input, ConvertOptions], RangeJob | None]:
@@ -144,13 +145,17 @@ class TablePart:
     """One range of the table converted: the first range past the table's start (and the first
     rows of a prompt,completion table taken as one process takes them)."""
 
+    streamed = True  # given the range's reader, not its bytes: a range may be the whole table (a lie of the count, a bare CR)
+
     def __init__(self, job: TableJob) -> None:
         self.job = job
         self._state: tuple[Lacking, Hits, Escapes, bool] = (Lacking(), Hits(), Escapes(), False)
 
-    def rows(self, lines: Iterable[bytes], first_line: int) -> Iterator[Row]:
+    def rows(self, lines: Any, first_line: int) -> Iterator[Row]:
+        """The range's rows; ``lines`` is read in blocks (``read(size)``), never held whole."""
         job = self.job
-        stream = lines if isinstance(lines, io.BytesIO) else io.BytesIO(b"".join(lines))
+        raw = _RangeBytes(lines)
+        stream = io.BufferedReader(raw, READ_BYTES)
         last: list[str | None] = [None]  # why the range's last row could not be read
         with _field_limit():
             rows = _watched(table.csv_rows(stream, job.delimiter, first_line), last)
@@ -171,15 +176,38 @@ class TablePart:
                     yield from pair_rows(head, job.conventions, lacking, None, records)
                 yield from pair_rows(items, job.conventions, lacking, None if second_pass else hits, records)
         escapes = records.escapes if records is not None else Escapes()
-        data = stream.getvalue()
-        bare = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
-        self._state = (lacking, hits, escapes, last[0] == table.NEVER_CLOSED or bare)
+        self._state = (lacking, hits, escapes, last[0] == table.NEVER_CLOSED or raw.bare_cr())
 
     def state(self) -> tuple[Lacking, Hits, Escapes, bool]:
         """What the range's rows taught, and whether it must be the last range: it ends inside a
         quoted field (its end is not a row's), or holds a carriage return that ends a line by
         itself (the next range's rows would be numbered from too few lines)."""
         return self._state
+
+
+class _RangeBytes(io.RawIOBase):
+    """The bytes of ``source`` (anything with ``read(size)``) as they are read, watched for a
+    carriage return without a newline after it."""
+
+    def __init__(self, source: Any) -> None:
+        self._source = source
+        self._bare = self._after_cr = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._source.read(len(buffer))
+        if data and not self._bare:
+            carriage_returns = data.count(b"\r") - data.count(b"\r\n") - data.endswith(b"\r")
+            self._bare = carriage_returns > 0 or (self._after_cr and data[:1] != b"\n")
+            self._after_cr = data.endswith(b"\r")
+        buffer[: len(data)] = data
+        return len(data)
+
+    def bare_cr(self) -> bool:
+        """Whether a carriage return read ends a line by itself (one at the very end does)."""
+        return self._bare or self._after_cr
 
 
 def _watched(rows: Iterator[TableRow], last: list[str | None]) -> Iterator[TableRow]:
