@@ -13,8 +13,9 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_convert_jobs import converted
 
-from jsonl_lint.convert import ConvertOptions, Flagged, Rejected, convert_file, ranges
+from jsonl_lint.convert import ConvertOptions, ranges
 from jsonl_lint.convert.rows import Converted
 from jsonl_lint.convert.sink import RowWriter
 
@@ -55,23 +56,6 @@ def chat_file(draw: st.DrawFn) -> bytes:
             lines.append(b"junk")
     lines.insert(draw(st.integers(0, len(lines))), _line(draw(PLAIN), draw(st.integers(0, 2))))  # a row for the fast path
     return b"\n".join(lines) + b"\n"
-
-
-def converted(path: Path, options: ConvertOptions, jobs: int) -> tuple[Any, ...]:
-    events: list[Rejected | Flagged] = []
-    with tempfile.TemporaryDirectory() as folder:
-        out, rejects = Path(folder) / "out.jsonl", Path(folder) / "rejects.jsonl"
-        summary = convert_file(
-            str(path), str(out), rejects_path=str(rejects), options=options, on_reject=events.append, on_flag=events.append, jobs=jobs
-        )
-        left = sorted(p.name for p in Path(folder).iterdir())
-        return (
-            out.read_bytes(),
-            rejects.read_bytes() if rejects.exists() else None,
-            events,
-            (summary.source, summary.converted, summary.rejected, summary.flagged, summary.blanks, summary.blank_lines, summary.notes),
-            left,
-        )
 
 
 OPTIONS = st.builds(

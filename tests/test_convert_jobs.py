@@ -120,13 +120,15 @@ def jsonl_file(draw: st.DrawFn, source: str) -> bytes:
 
 
 def converted(path: Path, options: ConvertOptions, jobs: int) -> tuple[Any, ...]:
-    """Everything a conversion gives: output, rejects file, rows reported and the summary."""
+    """Everything a conversion gives: output, rejects file, rows reported and the summary (and
+    nothing else beside the output)."""
     events: list[Rejected | Flagged] = []
     with tempfile.TemporaryDirectory() as folder:
         out, rejects = Path(folder) / "out.jsonl", Path(folder) / "rejects.jsonl"
         summary = convert_file(
             str(path), str(out), rejects_path=str(rejects), options=options, on_reject=events.append, on_flag=events.append, jobs=jobs
         )
+        assert {p.name for p in Path(folder).iterdir()} <= {"out.jsonl", "rejects.jsonl"}  # no temporary file or folder left
         return (
             out.read_bytes(),
             rejects.read_bytes() if rejects.exists() else None,
