@@ -164,12 +164,9 @@ def test_rows_without_the_conventions_are_named_by_their_line_in_any_range(monke
     assert f"1 completions without it, kept whole: lines {lines[1]}" in notes
 
 
-def test_a_stray_quote_converts_the_table_again_as_one_range(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # The quote in `5" tall` is text to the csv reader but flips the count: the ends after it
-    # fall inside quoted fields, the range before one ends "never closed", and the table is
-    # converted again as one range (one range more than the first try's).
-    data = b'prompt,completion\nhow tall? 5" tall,yes\n' + legacy_table(100)[len(b"prompt,completion\n") :]
-    tries: list[int] = []
+def recorded_tries(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each try at the table's ranges from now on: True when it is the one-range try."""
+    tries: list[bool] = []
     made = table_ranges.TableJob.spans
 
     def counted(job: table_ranges.TableJob, path: str, size: int, range_bytes: int) -> Any:
@@ -177,6 +174,15 @@ def test_a_stray_quote_converts_the_table_again_as_one_range(monkeypatch: pytest
         return made(job, path, size, range_bytes)
 
     monkeypatch.setattr(table_ranges.TableJob, "spans", counted)
+    return tries
+
+
+def test_a_stray_quote_converts_the_table_again_as_one_range(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The quote in `5" tall` is text to the csv reader but flips the count: the ends after it
+    # fall inside quoted fields, the range before one ends "never closed", and the table is
+    # converted again as one range (one range more than the first try's).
+    data = b'prompt,completion\nhow tall? 5" tall,yes\n' + legacy_table(100)[len(b"prompt,completion\n") :]
+    tries = recorded_tries(monkeypatch)
     monkeypatch.setattr(conventions, "FIRST_ROWS", 10)
     assert assert_same_in_ranges(monkeypatch, data, ".csv", ConvertOptions(), 300) > 2
     assert tries == [False, True]  # the ranges, then the one range (one process never asks)
@@ -189,14 +195,7 @@ def test_a_bare_carriage_return_before_the_last_range_converts_the_table_again_a
     # "q\r" is a line of its own to the csv reader, not to the ranges' line numbers
     rows = [b"q,a\n"] * 40
     rows[2 if where == "first" else 39] = b"q\r,a\n"
-    tries: list[bool] = []
-    made = table_ranges.TableJob.spans
-
-    def counted(job: table_ranges.TableJob, path: str, size: int, range_bytes: int) -> Any:
-        tries.append(job.one_range)
-        return made(job, path, size, range_bytes)
-
-    monkeypatch.setattr(table_ranges.TableJob, "spans", counted)
+    tries = recorded_tries(monkeypatch)
     assert assert_same_in_ranges(monkeypatch, b"question,answer\n" + b"".join(rows), ".csv", ConvertOptions(), 20) > 5
     assert tries == ([False, True] if where == "first" else [False])
 

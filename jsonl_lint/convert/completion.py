@@ -320,6 +320,8 @@ class CompletionJob:
 
 
 class _CompletionPart:
+    streamed = False  # given the range's lines, read whole (a JSONL range is a few MB)
+
     def __init__(self, convert_block: Any) -> None:
         self._convert_block = convert_block
         self._state: tuple[Lacking, Tally, Escapes] = (Lacking(), Tally(), Escapes())

@@ -84,7 +84,7 @@ def _convert_range(
     retarget = Retarget(options) if retargeted else None
     records = os.path.join(folder, f"{start}.jsonl")
     with line_ranges.open_range(path, start, end) as reader:
-        if getattr(part, "streamed", False):  # it reads the range as it converts it (a table's may be the whole file)
+        if part.streamed:  # it reads the range as it converts it (a table's may be the whole file)
             lines: Any = reader
         else:
             lines = io.BytesIO(b"".join(iter(functools.partial(reader.read, _READ), b"")))

@@ -70,6 +70,8 @@ class RecordJob:
 
 
 class _RecordPart:
+    streamed = False  # given the range's lines, read whole (a JSONL range is a few MB)
+
     def __init__(self, records: RecordRows) -> None:
         self.records = records
 

@@ -82,7 +82,11 @@ Row = Converted | Rejected | Blank | Flagged | Written | Restart
 
 
 class RangePart(Protocol):
-    """One byte range of a conversion, converted where the range is read (a forked worker)."""
+    """One byte range of a conversion, converted where the range is read (a forked worker).
+    ``streamed``: :meth:`rows` is given the range's reader (``read(size)``), to read as it
+    converts, not the range's bytes read whole (a table's range may be the whole file)."""
+
+    streamed: bool
 
     def rows(self, lines: Iterable[bytes], first_line: int) -> Iterator[Row]:
         """The rows of the range's lines, numbered from ``first_line``."""

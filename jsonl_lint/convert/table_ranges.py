@@ -92,7 +92,7 @@ class TableJob:
     first: Tally | None
     opening: list[str]  # the notes of the table's start, said once every range is converted
     whole: Tally | None = None  # the whole table's tally, when this is the second pass
-    one_range: bool = False  # a range ended inside a quoted field: the file is one range
+    one_range: bool = False  # a range could not be followed by another (see TablePart.state): the file is one range
     hits: Hits = field(default_factory=Hits)
     lacking: Lacking = field(default_factory=Lacking)
     escapes: Escapes = field(default_factory=Escapes)
@@ -137,8 +137,7 @@ class TableJob:
 
     def _again(self, **changes: Any) -> TableJob:
         """This job afresh (nothing merged), with ``changes``."""
-        kept = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.default_factory is dataclasses.MISSING and f.init}
-        return TableJob(**{**kept, **changes})
+        return dataclasses.replace(self, hits=Hits(), lacking=Lacking(), escapes=Escapes(), **changes)
 
 
 class TablePart:
