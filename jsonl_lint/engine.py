@@ -35,7 +35,10 @@ from jsonl_lint.rules.base import (
     FactRules,
     FileContext,
     RecordRules,
+    RecordTally,
     RunState,
+    TallyCheck,
+    TallyRules,
 )
 from jsonl_lint.rules.file_format import FormatDecider
 from jsonl_lint.rules.special_tokens import may_hold_special
@@ -49,7 +52,8 @@ RecordCheck = Callable[[Record, FileContext], Iterable[Problem]]
 _SKIP_BY_FEATURES = True
 Facts = tuple[Any, ...]  # each fact rule's facts of a record (empty: the record failed its schema)
 OnRecord = Callable[[int, "int | None", Facts, list[Problem]], None]
-Batch = tuple[list[Problem], list[tuple[int, int | None, Facts]], int]  # a worker's problems, record keys and facts, content lines
+# A worker's problems, record keys and facts, content lines, and each tally rule's total.
+Batch = tuple[list[Problem], list[tuple[int, int | None, Facts]], int, tuple[Any, ...]]
 
 
 class _LineChecker:
@@ -74,9 +78,13 @@ class _LineChecker:
         self.summarize = False  # whether some rule looks for features of the summary
         self.mark_special = False  # whether some rule looks for SPECIAL_MARK
         self.fact_makers: list[Callable[[Record], Any]] = []  # the facts of the fact rules that run
+        self.tally_makers: list[Callable[[], RecordTally]] = []  # a range's tally of each tally rule that runs
 
-    def check_lines(self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: OnRecord, counts: LineCounts) -> None:
-        """Problems of ``lines`` to ``out``, in line order (within a line: by column, then code)."""
+    def check_lines(
+        self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: OnRecord, counts: LineCounts, tallies: Sequence[RecordTally] = ()
+    ) -> None:
+        """Problems of ``lines`` to ``out``, in line order (within a line: by column, then code);
+        the records valid for their format added to ``tallies``."""
         enabled = self.target.severities
         pending: list[Problem] = []  # the current line's problems
         pending_line = 0
@@ -104,6 +112,9 @@ class _LineChecker:
             # Dataset rules compare records by their key (equal records, equal keys); fact rules
             # get more of each valid record.
             facts = _all_facts(makers, item) if valid and makers else ()
+            if valid and tallies:
+                for tally in tallies:
+                    tally.add(line, item)
             on_record(line, record_key(item) if keys else None, facts, found)
             if found:  # most records have no problem
                 pending.extend([p for p in found if p.code in enabled])
@@ -202,9 +213,10 @@ def _check_blocks(checker: _LineChecker, blocks: Iterable[tuple[int, Iterable[by
     problems: list[Problem] = []
     keys: list[tuple[int, int | None, Facts]] = []
     counts = LineCounts()
+    tallies = [start() for start in checker.tally_makers]
     for first_line, lines in blocks:
-        checker.check_lines(lines, first_line, problems.append, lambda line, key, facts, found: keys.append((line, key, facts)), counts)
-    return problems, keys, counts.content
+        checker.check_lines(lines, first_line, problems.append, lambda line, key, facts, found: keys.append((line, key, facts)), counts, tallies)
+    return problems, keys, counts.content, tuple(tally.total() for tally in tallies)
 
 
 RANGE_FIRST_LINE = 2  # a range checked elsewhere numbers its lines from here (not 1: only line 1 may hold a BOM)
@@ -275,7 +287,7 @@ class _FileRun:
         is_validation: bool = False,
         jobs: int = 1,
         dataset_rules: bool = True,
-        facts: Sequence[FactRules] = (),
+        facts: Sequence[FactRules | TallyRules] = (),
         ranges: RangeRunner | None = None,
     ) -> None:
         self.path = path
@@ -295,12 +307,15 @@ class _FileRun:
         ]
         fact_rules = [
             rules for rules in rule_sets() if dataset_rules and isinstance(rules, FactRules) and any(map(target.enabled, rules.rules))
-        ] + list(facts)
+        ] + [rules for rules in facts if isinstance(rules, FactRules)]
+        tally_rules = [rules for rules in facts if isinstance(rules, TallyRules)]
         self.fact_checks: list[FactCheck] = [rules.start(context) for rules in fact_rules]
+        self.tally_checks: list[TallyCheck] = [rules.start(context) for rules in tally_rules]
         self._observers = [check.observe for check in self.dataset_checks]  # bound once: called for every record
         self._fact_observers = [check.observe for check in self.fact_checks]
         self.lines = _LineChecker(path, target, keys=bool(self.dataset_checks or fact_rules))
         self.lines.fact_makers = [rules.facts for rules in fact_rules]
+        self.lines.tally_makers = [rules.tally for rules in tally_rules]
 
     def emit(self, problem: Problem) -> None:
         self.severities[problem.severity] += 1
@@ -322,13 +337,15 @@ class _FileRun:
         if isinstance(lines, Source):
             self._run_source(lines, at_end)
         else:
-            self.lines.check_lines(lines, 1, self.emit, self._observe, self.counts)
+            self._check_here(lines, 1)
         if self.counts.content == 0:
             at_end.append(self.reporter.problem(syntax.EMPTY_FILE, None, None, "the file holds no records"))
         for dataset_check in self.dataset_checks:
             at_end.extend(dataset_check.finish())
         for fact_check in self.fact_checks:
             at_end.extend(fact_check.finish())
+        for tally_check in self.tally_checks:
+            at_end.extend(tally_check.finish())
         _flush([p for p in at_end if p.code in self.target.severities], self.emit)
         return Report(
             path=self.path,
@@ -369,7 +386,7 @@ class _FileRun:
         checked here until the file's format is known, the others sent to forked workers."""
         batches = source.blocks(stop_at_damage=True)
         for first_line, block in batches:
-            self.lines.check_lines(lines_of(block), first_line, self.emit, self._observe, self.counts)
+            self._check_here(lines_of(block), first_line)
             if self.lines.formats.data_format is not None and self.jobs > 1:
                 break
         work = functools.partial(_check_batch, self.lines)
@@ -409,11 +426,20 @@ class _FileRun:
             self._merge(batch, lines_before + 1 - RANGE_FIRST_LINE)
             lines_before += lines
 
+    def _check_here(self, lines: Iterable[bytes], first_line: int) -> None:
+        """Lines checked in this process, their problems emitted as found."""
+        tallies = [start() for start in self.lines.tally_makers]
+        self.lines.check_lines(lines, first_line, self.emit, self._observe, self.counts, tallies)
+        for tally_check, tally in zip(self.tally_checks, tallies, strict=True):
+            tally_check.absorb(tally.total(), 0)
+
     def _merge(self, result: Batch, shift: int = 0) -> None:
         """A worker's batch: its problems and the dataset rules' problems on its records, in line
         order; its line numbers ``shift`` lines on (a range numbers its lines from its start)."""
-        problems, keys, content = result
+        problems, keys, content, totals = result
         self.counts.content += content
+        for tally_check, total in zip(self.tally_checks, totals, strict=True):
+            tally_check.absorb(total, shift)
         if shift:
             problems = [p if p.line is None else replace(p, line=p.line + shift) for p in problems]
         enabled = self.target.severities
@@ -436,7 +462,7 @@ def check_source(
     is_validation: bool = False,
     jobs: int = 1,
     dataset_rules: bool = True,
-    facts: Sequence[FactRules] = (),
+    facts: Sequence[FactRules | TallyRules] = (),
     ranges: RangeRunner | None = None,
 ) -> Report:
     """Check one input against its target: problems to ``emit`` as found, or (None) kept in the
@@ -468,7 +494,7 @@ def _check_path(
     run: RunState | None,
     is_validation: bool,
     jobs: int | None,
-    facts: Sequence[FactRules] = (),
+    facts: Sequence[FactRules | TallyRules] = (),
     ranges: RangeRunner | None = None,
 ) -> Report:
     with Source.open(name, max_line_bytes=target.max_line_bytes) as source:
@@ -507,7 +533,7 @@ def check_paths(
     jobs: int | None = None,
     emit: Emit | None = None,
     on_error: Callable[[UsageError], None] | None = None,
-    facts: Sequence[FactRules] = (),
+    facts: Sequence[FactRules | TallyRules] = (),
     ranges: RangeRunner | None = None,
 ) -> list[Report]:
     """Check files (``"-"``: standard input), then the validation file against them all.

@@ -30,7 +30,7 @@ from jsonl_lint.target import Target, resolve_target
 
 # What a task needs to rebuild the file's line checker: path, target, whether keys are made,
 # the fact makers, and the format state (format, the line it was decided at).
-CheckerSpec = tuple[str, Target, bool, tuple[Callable[..., Any], ...], str | None, int | None]
+CheckerSpec = tuple[str, Target, bool, tuple[Callable[..., Any], ...], tuple[Callable[..., Any], ...], str | None, int | None]
 
 
 def _ray(jobs: int | None) -> Any:
@@ -66,13 +66,22 @@ def _in_order(ray: Any, submitted: Iterator[Any]) -> Iterator[Any]:
 
 def _spec(checker: engine._LineChecker) -> CheckerSpec:
     formats = checker.formats
-    return (checker.path, checker.target, checker.keys, tuple(checker.fact_makers), formats.data_format, formats.decided_at)
+    return (
+        checker.path,
+        checker.target,
+        checker.keys,
+        tuple(checker.fact_makers),
+        tuple(checker.tally_makers),
+        formats.data_format,
+        formats.decided_at,
+    )
 
 
 def _checker(spec: CheckerSpec) -> engine._LineChecker:
-    path, target, keys, fact_makers, data_format, decided_at = spec
+    path, target, keys, fact_makers, tally_makers, data_format, decided_at = spec
     checker = engine._LineChecker(path, target, keys=keys)
     checker.fact_makers = list(fact_makers)
+    checker.tally_makers = list(tally_makers)
     checker.formats.data_format, checker.formats.decided_at = data_format, decided_at
     return checker
 

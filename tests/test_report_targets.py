@@ -4,7 +4,6 @@ workers reading byte ranges."""
 
 from __future__ import annotations
 
-import json
 import pickle
 from pathlib import Path
 from typing import Any
@@ -13,14 +12,13 @@ import pytest
 from test_report import Page, chat, run_json, write
 
 from conftest import TEST_ENCODING
-from jsonl_lint import parallel, stats_facts
+from jsonl_lint import engine, parallel, stats_facts
 from jsonl_lint.cli import main
 from jsonl_lint.config import _config_in
-from jsonl_lint.reader import Record
 from jsonl_lint.review import build
 from jsonl_lint.rules.base import DatasetContext
-from jsonl_lint.stats import compute
-from jsonl_lint.stats_facts import PendingCount, StatsFacts
+from jsonl_lint.stats import Counts, compute
+from jsonl_lint.stats_facts import StatsFacts
 from jsonl_lint.target import resolve_target
 
 MINI = "gpt-4.1-mini-2025-04-14"
@@ -101,14 +99,19 @@ def test_counts_made_in_forked_workers_are_those_of_stats(tmp_path: Path, monkey
     assert build([str(data)], flags, jobs=2).runs == (compute([str(data)], jobs=1, **flags),)
 
 
-def test_a_pending_count_pickles_as_its_counts(tmp_path: Path) -> None:
-    """What a worker sends back: the counts, made then, not the batch."""
-    data = write(tmp_path / "t.jsonl", chat("Hi", "Hello"))
-    counting = StatsFacts()
+def test_a_range_sends_its_total_not_each_example(tmp_path: Path) -> None:
+    """What a worker sends back for the statistics: its range's counts, once, with the range's
+    line numbers (pickled as a worker pickles them); nothing with each example."""
+    data = write(tmp_path / "t.jsonl", *counting_records(7))
     build([str(data)], {"encoding": TEST_ENCODING})  # loads the encoding
-    counting.rules.start(DatasetContext(path=str(data), target=resolve_target(str(data), {"encoding": TEST_ENCODING})))
-    value = json.loads(data.read_text())
-    pending = counting.facts(Record(1, data.read_bytes(), value))
-    assert isinstance(pending, PendingCount) and not pending.done
-    sent = pickle.loads(pickle.dumps(pending))
-    assert pending.done and sent == pending.facts and isinstance(sent, tuple) and sent[0] == 2
+    target = resolve_target(str(data), {"encoding": TEST_ENCODING})
+    counting = StatsFacts()
+    counting.rules.start(DatasetContext(path=str(data), target=target))
+    checker = engine._LineChecker(str(data), target, keys=False)
+    checker.tally_makers = [counting.rules.tally]
+    batch = engine._check_batch(checker, 10, data.read_bytes().splitlines(keepends=True))
+    _, keys, _, totals = pickle.loads(pickle.dumps(batch))
+    assert [facts for _, _, facts in keys] == [()] * 6  # each record parsed: nothing of its own
+    (total,) = totals
+    assert isinstance(total, Counts) and total.examples == 5 and list(total.lines) == [10, 11, 12, 14, 16]
+    assert tuple(total.tokens) == compute([str(data)], encoding=TEST_ENCODING).training[0].token_counts

@@ -119,6 +119,26 @@ class FactCheck(Protocol):
     def finish(self) -> Iterable[Problem]: ...
 
 
+class RecordTally(Protocol):
+    """What a :class:`TallyRules` adds up over the valid records of one range or block of a
+    file, where they are checked (a worker, for its range)."""
+
+    def add(self, line: int, record: Record) -> None: ...
+
+    def total(self) -> Any:
+        """The range's total, for the file's :class:`TallyCheck` (pickled, from a worker)."""
+        ...
+
+
+class TallyCheck(Protocol):
+    """A file's tally: each range's total, in line order, and how many lines on its line numbers
+    are (a range numbers its lines from its own start)."""
+
+    def absorb(self, total: Any, shift: int) -> None: ...
+
+    def finish(self) -> Iterable[Problem]: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordRules(RuleSet):
     """Rules checked record by record, on records of ``formats`` that match their schema."""
@@ -152,3 +172,13 @@ class FactRules(RuleSet):
 
     start: Callable[[DatasetContext], FactCheck]
     facts: Callable[[Record], Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TallyRules(RuleSet):
+    """Counts over the records valid for their format, added up where the records are checked
+    (in each worker, for its range) rather than sent record by record: ``tally()`` starts a range's,
+    and its total goes to the check's ``absorb``, ranges in line order."""
+
+    start: Callable[[DatasetContext], TallyCheck]
+    tally: Callable[[], RecordTally]
