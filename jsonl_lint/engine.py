@@ -11,6 +11,7 @@ empty file, too few examples) come after its last line.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -81,7 +82,13 @@ class _LineChecker:
         self.tally_makers: list[Callable[[], RecordTally]] = []  # a range's tally of each tally rule that runs
 
     def check_lines(
-        self, lines: Iterable[bytes], first_line: int, out: Emit, on_record: OnRecord, counts: LineCounts, tallies: Sequence[RecordTally] = ()
+        self,
+        lines: Iterable[bytes],
+        first_line: int,
+        out: Emit,
+        on_record: OnRecord,
+        counts: LineCounts,
+        tallies: Sequence[RecordTally] = (),
     ) -> None:
         """Problems of ``lines`` to ``out``, in line order (within a line: by column, then code);
         the records valid for their format added to ``tallies``."""
@@ -215,10 +222,13 @@ def _check_blocks(checker: _LineChecker, blocks: Iterable[tuple[int, Iterable[by
     counts = LineCounts()
     tallies = [start() for start in checker.tally_makers]
     for first_line, lines in blocks:
-        checker.check_lines(lines, first_line, problems.append, lambda line, key, facts, found: keys.append((line, key, facts)), counts, tallies)
+        checker.check_lines(
+            lines, first_line, problems.append, lambda line, key, facts, found: keys.append((line, key, facts)), counts, tallies
+        )
     return problems, keys, counts.content, tuple(tally.total() for tally in tallies)
 
 
+FIRST_RANGE_BYTES = 64 << 10  # the range checked first, alone, to learn the file's format
 RANGE_FIRST_LINE = 2  # a range checked elsewhere numbers its lines from here (not 1: only line 1 may hold a BOM)
 RangeResult = tuple[Batch, int]  # a range's batch, and how many lines it holds
 
@@ -413,8 +423,10 @@ class _FileRun:
 
     def _run_ranges(self, runner: RangeRunner, size: int, max_line_bytes: int) -> None:
         """The file's byte ranges in order: the first ones one at a time until the file's format
-        is known, the others all at once (each read by its worker)."""
-        spans = line_ranges.spans(size, parallel.RANGE_BYTES)
+        is known, the others all at once (each read by its worker). The first range is short:
+        while it is checked here, the workers have not started (and `report` tokenizes it too)."""
+        first = min(size, FIRST_RANGE_BYTES, parallel.RANGE_BYTES)
+        spans = itertools.chain(line_ranges.spans(first, first), line_ranges.spans(size, parallel.RANGE_BYTES, start=first))
         lines_before = 0
         for span in spans:
             batch, lines = runner.first(self.lines, max_line_bytes, span, lines_before + 1)

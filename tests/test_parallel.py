@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jsonl_lint import check_file, check_files, parallel, source
+from jsonl_lint import check_file, check_files, engine, parallel, source
 from jsonl_lint.cli import main
 
 
@@ -51,6 +52,26 @@ def test_parallel_report_equals_serial(tmp_path: Path, small_batches: None) -> N
     codes = {p.code for p in serial.problems}
     assert {"JL003", "JL004", "JL202", "JL204", "JL703"} <= codes  # every kind of result crosses batches
     assert serial.records == 3000 - len(range(5, 3000, 211)) - len(range(7, 3000, 307))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_the_range_checked_first_is_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first range is checked here, alone, to learn the file's format: the workers wait
+    for it, so it is short (a 2 MB range took as long as tokenizing 2 MB in `report`)."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    data = tmp_path / "train.jsonl"
+    write_dataset(data, 12000)
+    assert data.stat().st_size > 8 * engine.FIRST_RANGE_BYTES
+    firsts: list[tuple[int, int]] = []
+    first = engine.ForkedRanges.first
+
+    def recorded(self: engine.ForkedRanges, checker: Any, max_line_bytes: int, span: tuple[int, int], first_line: int) -> Any:
+        firsts.append(span)
+        return first(self, checker, max_line_bytes, span, first_line)
+
+    monkeypatch.setattr(engine.ForkedRanges, "first", recorded)
+    assert check_file(data, jobs=2) == check_file(data, jobs=1)
+    assert firsts == [(0, engine.FIRST_RANGE_BYTES)]
 
 
 def test_parallel_validation_overlap_equals_serial(tmp_path: Path, small_batches: None) -> None:
