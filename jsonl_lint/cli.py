@@ -28,6 +28,7 @@ from jsonl_lint.problems import Problem, Report, Severity, UsageError
 from jsonl_lint.profiles import all_profiles, profile_names
 from jsonl_lint.report import RENDERERS, ReportWriter, markdown_format, text_format
 from jsonl_lint.target import Target, resolve_target
+from jsonl_lint.terminate import EXIT_TERMINATED, Terminated, stopping_on_sigterm
 
 if TYPE_CHECKING:
     from jsonl_lint.convert import Flagged, Rejected
@@ -596,7 +597,7 @@ def _silence_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return its exit code instead of raising, and never show a traceback."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), stopping_on_sigterm():
             if not os.environ.get("JSONL_LINT_DEBUG"):  # a library's warning is not the user's business
                 warnings.simplefilter("ignore")
             result: Any = cli.main(args=list(argv) if argv is not None else None, prog_name="jsonl-lint", standalone_mode=False)
@@ -605,9 +606,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.Abort:
+    except click.Abort as error:  # click's word for an interrupt (Ctrl-C, or SIGTERM: terminate.py)
+        if isinstance(error.__cause__, Terminated):
+            _fail("terminated (SIGTERM)")
+            return EXIT_TERMINATED
         _fail("aborted")
         return EXIT_USAGE
+    except Terminated:
+        _fail("terminated (SIGTERM)")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130

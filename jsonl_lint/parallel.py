@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from jsonl_lint import source
+from jsonl_lint import source, terminate
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -51,6 +51,7 @@ def blocks(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, bytes]]
 def _set_work(work: Callable[..., Any]) -> None:
     global _work
     _work = work
+    terminate.block_in_worker()  # SIGTERM is the parent's to act on: it shuts the pool down
 
 
 def _run(*item: Any) -> Any:
