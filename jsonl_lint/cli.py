@@ -346,7 +346,10 @@ def _allowed_losses(text: str | None) -> tuple[str, ...]:
     "--allow-loss",
     help="Comma-separated losses the target may make instead of rejecting the row: weight, image-detail, name, strict, schema-keywords.",
 )
-@click.option("--system", help="A system message to put first in every example.")
+@click.option(
+    "--system",
+    help="A system message to put first in every example, as typed (a backslash and n stays two characters: in a shell, $'one\\ntwo' writes a newline).",
+)
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, allow_dash=True),
@@ -389,6 +392,8 @@ def convert(
     options["columns"] = tuple(c.strip() for c in columns.split(",")) if columns is not None else None
     options["allow_loss"] = _allowed_losses(allow_loss)
     name = "standard input" if input_path == "-" else input_path
+    if "\\n" in (options["system"] or ""):  # added as typed, where JL220 will call it an escaped newline
+        click.echo("note: --system holds a backslash and n, added as typed (in a shell, $'one\\ntwo' writes a newline)", err=True)
 
     def report(row: Rejected) -> None:
         if rejects is None:

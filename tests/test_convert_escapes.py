@@ -3,6 +3,7 @@ output shape, and ``--unescape`` turns them into newlines there."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ import orjson
 import pytest
 
 from jsonl_lint import byte_search
+from jsonl_lint.cli import main
 from jsonl_lint.convert import ConvertOptions, convert_file
 from jsonl_lint.convert.escapes import json_may_have_escaped_newlines
 from jsonl_lint.convert.rows import Converted, Restart
@@ -94,3 +96,46 @@ def test_a_panic_in_the_native_search_falls_back_to_the_plain_one(monkeypatch: p
     monkeypatch.setattr(byte_search, "search_for", lambda pattern: panicking)
     assert json_may_have_escaped_newlines(b'{"a":"x\\\\ny"}')
     assert not json_may_have_escaped_newlines(b'{"a":"x\\ny"}')
+
+
+SYSTEM_AS_TYPED = "Be\\nbrief"  # --system "Be\nbrief" in a shell: a backslash and n, as typed
+
+
+def pairs_in(kind: str, tmp_path: Path) -> Path:
+    """Three rows: plain, an escaped newline in the reply (line 2), real newlines (line 3)."""
+    rows = [("Hi", "Hello"), ("Write two lines", "one\\ntwo"), ("a\nb", "c\nd")]
+    path = tmp_path / f"in.{'csv' if kind == 'csv' else 'jsonl'}"
+    if kind == "chat":
+        lines = [{"messages": [{"role": "user", "content": u}, {"role": "assistant", "content": a}]} for u, a in rows]
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    elif kind == "completion":
+        path.write_text("".join(completion(u, a) for u, a in rows))
+    else:
+        with path.open("w", newline="") as out:
+            csv.writer(out).writerows([("prompt", "completion"), *rows])
+    return path
+
+
+@pytest.mark.parametrize("to", TARGETS)
+@pytest.mark.parametrize("kind", ["chat", "completion", "csv"])
+@pytest.mark.parametrize("unescape", [False, True])
+def test_system_is_added_as_typed_and_never_judged(tmp_path: Path, to: str, kind: str, unescape: bool) -> None:
+    """--system's text is the user's, not the data's: every row gets it as typed, whether or not
+    the row's own texts have escaped newlines, and it makes no row count as having them."""
+    source, out = pairs_in(kind, tmp_path), tmp_path / "out.jsonl"
+    summary = convert_file(str(source), str(out), options=ConvertOptions(to=to, system=SYSTEM_AS_TYPED, unescape=unescape))
+    output = out.read_text()
+    assert output.count(json.dumps(SYSTEM_AS_TYPED)[1:-1]) == 3  # in each record, as typed
+    named = (UNESCAPED if unescape else WARNING).replace("lines 2", "lines 3" if kind == "csv" else "lines 2")  # the second row alone
+    assert [note for note in summary.notes if "escaped newlines" in note] == [named]
+    assert ("one\\\\ntwo" in output) != unescape
+
+
+def test_the_cli_says_when_system_holds_a_backslash_and_n(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = pairs_in("chat", tmp_path)
+    assert main(["convert", "--from", "chat", str(source), "-o", str(tmp_path / "out.jsonl"), "--system", SYSTEM_AS_TYPED]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "note: --system holds a backslash and n, added as typed (in a shell, $'one\\ntwo' writes a newline)"
+    )
+    assert main(["convert", "--from", "chat", str(source), "-o", str(tmp_path / "out2.jsonl"), "--system", "Be brief"]) == 0
+    assert "--system" not in capsys.readouterr().err

@@ -102,12 +102,11 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
     loads, dumps, decode_error, join = orjson.loads, orjson.dumps, orjson.JSONDecodeError, b"".join
     separator, stop, leading_space = conventions.separator, conventions.stop, conventions.leading_space
     system = system_prefix(options.system)
-    system_text = options.system or ""
-    system_backslash = "\\" in system_text
     assistant_only = options.empty_prompt != "reject"
     # another target takes its records one by one, each with its line (it may reject one)
     in_order = options.to != "openai"
-    user_head, assistant_head, middle, closing = record_parts(system)
+    # (the writer adds --system to those, as to every converter's rows: here only to the records written here)
+    user_head, assistant_head, middle, closing = record_parts([] if in_order else system)
     # the shortest JSON of a line's two members is 25 bytes and its two texts (with their quotes)
     slack = 25 + DUPLICATE_SLACK
     separator_bytes, stop_bytes = len(dumps(separator)) - 2, len(dumps(stop)) - 2
@@ -215,12 +214,12 @@ def _convert_block(conventions: Conventions, options: ConvertOptions, exact: boo
         if not (has_separator and has_stop):
             others.extend(Flagged(number, message) for message in flag_messages(conventions, has_separator, has_stop))
         # rows taken in order are the writer's to look at (and unescape), as every converter's are
-        if not in_order and (system_backslash or "\\" in user or "\\" in reply) and texts_have_escaped_newlines((system_text, user, reply)):
+        # --system's text is the user's, as typed: neither counted nor unescaped (as the writer does)
+        if not in_order and ("\\" in user or "\\" in reply) and texts_have_escaped_newlines((user, reply)):
             escapes.add(number)
             if options.unescape:
-                texts = [*system, {"role": "user", "content": user}] if user else [*system]
-                messages = [*texts, {"role": "assistant", "content": reply}]
-                data = dumps({"messages": [{**m, "content": unescape(m["content"])} for m in messages]})
+                texts = [*system, {"role": "user", "content": unescape(user)}] if user else [*system]
+                data = dumps({"messages": [*texts, {"role": "assistant", "content": unescape(reply)}]})
         if in_order:
             others.append(Converted(number, loads(data), raw))
         else:

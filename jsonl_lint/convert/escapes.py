@@ -22,18 +22,27 @@ def unescape(text: str) -> str:
     return text.replace("\\r\\n", "\n").replace(ESCAPED, "\n") if ESCAPED in text else text
 
 
-def record_texts(record: dict[str, Any]) -> list[str]:
+def record_texts(record: dict[str, Any], *, given_system: bool = False) -> list[str]:
     """The message texts of a record in any target's shape: OpenAI ``messages`` with string
     content, Bedrock ``messages`` and ``system`` of text blocks, Gemini ``contents`` and
-    ``systemInstruction`` of text parts."""
+    ``systemInstruction`` of text parts. ``given_system``: the record's system text is
+    ``--system``'s, as the user typed it, not the data's: it is left out."""
     found: list[str] = []
-    _collect(record.get("messages"), found)
+    _collect(_own_messages(record.get("messages"), given_system), found)
     _collect(record.get("contents"), found)
-    _collect(record.get("system"), found)
-    instruction = record.get("systemInstruction")
-    if isinstance(instruction, dict):
-        _collect(instruction.get("parts"), found)
+    if not given_system:
+        _collect(record.get("system"), found)
+        instruction = record.get("systemInstruction")
+        if isinstance(instruction, dict):
+            _collect(instruction.get("parts"), found)
     return found
+
+
+def _own_messages(messages: Any, given_system: bool) -> Any:
+    """``messages`` without the first one when it is ``--system``'s system message."""
+    if given_system and isinstance(messages, list) and messages and isinstance(messages[0], dict) and messages[0].get("role") == "system":
+        return messages[1:]
+    return messages
 
 
 def _collect(items: Any, found: list[str]) -> None:
@@ -68,8 +77,8 @@ def json_may_have_escaped_newlines(data: bytes) -> bool:
         return b"\\\\n" in data
 
 
-def record_has_escaped_newlines(record: dict[str, Any]) -> bool:
-    return texts_have_escaped_newlines(record_texts(record))
+def record_has_escaped_newlines(record: dict[str, Any], *, given_system: bool = False) -> bool:
+    return texts_have_escaped_newlines(record_texts(record, given_system=given_system))
 
 
 def texts_have_escaped_newlines(texts: Sequence[str]) -> bool:
@@ -79,12 +88,21 @@ def texts_have_escaped_newlines(texts: Sequence[str]) -> bool:
     return sum(t.count(ESCAPED) for t in texts) > sum(t.count("\n") for t in texts)
 
 
-def unescape_record(record: dict[str, Any]) -> dict[str, Any]:
-    """The record with the texts :func:`record_texts` finds unescaped, in any target's shape."""
+def unescape_record(record: dict[str, Any], *, given_system: bool = False) -> dict[str, Any]:
+    """The record with the texts :func:`record_texts` finds unescaped, in any target's shape
+    (``given_system``: ``--system``'s text kept as given)."""
     out = dict(record)
-    for key in ("messages", "contents", "system"):
-        if key in out:
-            out[key] = _unescaped(out[key])
+    messages = out.get("messages")
+    if isinstance(messages, list) and _own_messages(messages, given_system) is not messages:
+        out["messages"] = [messages[0], *_unescaped(messages[1:])]
+    elif "messages" in out:
+        out["messages"] = _unescaped(messages)
+    if "contents" in out:
+        out["contents"] = _unescaped(out["contents"])
+    if given_system:
+        return out
+    if "system" in out:
+        out["system"] = _unescaped(out["system"])
     instruction = out.get("systemInstruction")
     if isinstance(instruction, dict) and "parts" in instruction:
         out["systemInstruction"] = {**instruction, "parts": _unescaped(instruction["parts"])}

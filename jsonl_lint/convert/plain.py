@@ -48,6 +48,8 @@ class PlainRecords:
         """Add the record of row ``line`` (``text``: the row as read): a :class:`Rejected` if it
         cannot be written, the block of records when it is full, else None. A row without a
         system text takes ``--system``'s, as the writer adds it."""
+        own = (system, user, assistant) if system else (user, assistant)  # the row's texts: --system's is the user's, as typed
+        given = not system and bool(self.system)
         system = system or self.system
         dumps = orjson.dumps
         try:  # record_bytes, inlined: tables of millions of rows pass here
@@ -57,13 +59,13 @@ class PlainRecords:
                 data = b"".join((_USER, dumps(user), _ASSISTANT, dumps(assistant), _CLOSING))
         except TypeError as error:  # text that is not UTF-8 (kept as surrogates)
             return Rejected(line, text, f"cannot be written as JSON: {error}")
-        # as the writer does: the row's own text has a backslash, and the record's texts have escaped newlines
-        texts = (system, user, assistant) if system else (user, assistant)
-        if "\\" in text and texts_have_escaped_newlines(texts):
+        # as the writer does: the row's own text has a backslash, and its own texts have escaped newlines
+        if "\\" in text and texts_have_escaped_newlines(own):
             self.escapes.add(line)
             if self.unescape:
+                texts = (system, *map(unescape, own)) if given else tuple(map(unescape, own))
                 roles = ("system", "user", "assistant") if system else ("user", "assistant")
-                record: dict[str, Any] = {"messages": [{"role": r, "content": unescape(t)} for r, t in zip(roles, texts)]}
+                record: dict[str, Any] = {"messages": [{"role": r, "content": t} for r, t in zip(roles, texts, strict=True)]}
                 data = orjson.dumps(record)
         self._records.append(data)
         return self.take() if len(self._records) >= self.BLOCK else None

@@ -219,19 +219,21 @@ class RowWriter:
                 summary.converted += row.records
                 continue
             if isinstance(row, Converted):
+                given = False  # whether the record's system text is --system's (as typed: neither counted nor unescaped)
                 if system:
-                    row = _with_system(row, system)
-                data = self._plain(row) if plain and isinstance(row, Converted) else None
+                    with_system = _with_system(row, system)
+                    given, row = with_system is not row and isinstance(with_system, Converted), with_system
+                data = self._plain(row, given) if plain and isinstance(row, Converted) else None
                 if data is None:
                     if retarget is not None and isinstance(row, Converted):
                         row = retarget.row(row)
                     if isinstance(row, Converted):
                         try:
                             data = dumps(row.record)
-                            if _may_have_escaped_newlines(row, data) and record_has_escaped_newlines(row.record):
+                            if _may_have_escaped_newlines(row, data) and record_has_escaped_newlines(row.record, given_system=given):
                                 escapes.add(row.line)
                                 if options.unescape:
-                                    data = dumps(unescape_record(row.record))
+                                    data = dumps(unescape_record(row.record, given_system=given))
                         except TypeError as error:  # nested deeper than JSON writers go, or not UTF-8
                             row = Rejected(row.line, text_of(row), f"cannot be written as JSON: {error}")
                 if data is not None:
@@ -257,7 +259,7 @@ class RowWriter:
         if pending:
             _write_lines(out, pending)
 
-    def _plain(self, row: Converted) -> bytes | None:
+    def _plain(self, row: Converted, given_system: bool) -> bytes | None:
         """The target's JSON of the usual record, written without the general path (see
         :mod:`jsonl_lint.convert.targets.plain_bytes`): its escaped newlines found, and what it
         drops counted, as there; None for any other record."""
@@ -269,10 +271,10 @@ class RowWriter:
             return None
         data, notes = built
         # the record's texts are the target's: asked of either, the same answer
-        if _may_have_escaped_newlines(row, data) and record_has_escaped_newlines(row.record):
+        if _may_have_escaped_newlines(row, data) and record_has_escaped_newlines(row.record, given_system=given_system):
             self.escapes.add(row.line)
             if self.options.unescape:
-                unescaped = make(unescape_record(row.record), conversion.allowed_losses)
+                unescaped = make(unescape_record(row.record, given_system=given_system), conversion.allowed_losses)
                 if unescaped is not None:  # (always: only texts change)
                     data = unescaped[0]
         for note in notes:
