@@ -76,8 +76,8 @@ def test_plain_bytes_give_what_the_general_path_gives(monkeypatch: pytest.Monkey
         written: list[bytes | None] = []
         plain = RowWriter._plain
 
-        def counted(self: RowWriter, row: Converted) -> bytes | None:
-            written.append(plain(self, row))
+        def counted(self: RowWriter, row: Converted, given_system: bool) -> bytes | None:
+            written.append(plain(self, row, given_system))
             return written[-1]
 
         with monkeypatch.context() as patch:
@@ -85,7 +85,7 @@ def test_plain_bytes_give_what_the_general_path_gives(monkeypatch: pytest.Monkey
             fast = converted(path, options, jobs=1)
         assert any(written)  # the plain-bytes path wrote a row
         with monkeypatch.context() as patch:
-            patch.setattr(RowWriter, "_plain", lambda self, row: None)
+            patch.setattr(RowWriter, "_plain", lambda self, row, given_system: None)
             general = converted(path, options, jobs=1)
     assert fast == general
 
