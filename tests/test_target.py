@@ -43,7 +43,7 @@ def profile_from(table: dict[str, Any], *bases: dict[str, Any]) -> Profile:
 def custom(monkeypatch: pytest.MonkeyPatch) -> dict[str, Profile]:
     """Profiles a test defines, in place of the shipped ones."""
     registry = dict(profiles.all_profiles())
-    monkeypatch.setattr(profiles, "all_profiles", lambda: registry)
+    monkeypatch.setattr(profiles, "_loaded", registry)
     return registry
 
 

@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.resources
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from jsonl_lint.problems import Parameter, Rule, Severity, UsageError
@@ -235,26 +235,45 @@ def _merged(table: dict[str, Any], tables: Mapping[str, dict[str, Any]]) -> dict
     return {**base, **table, "models": models, "rules": rules, "params": params}
 
 
-def profile_names() -> list[str]:
-    """The profiles shipped with the package, without parsing them (for ``--profile`` choices)."""
-    folder = importlib.resources.files(__name__)
-    return sorted(entry.name.removesuffix(".toml") for entry in folder.iterdir() if entry.name.endswith(".toml"))
+# This folder, not importlib.resources.files(): importing that (it loads tempfile and zipfile)
+# cost every command about 7 ms, and the package is always installed as files.
+_FOLDER = Path(__file__).parent
 
 
 @functools.cache
+def profile_names() -> tuple[str, ...]:
+    """The profiles shipped with the package, without parsing them (for ``--profile`` choices)."""
+    return tuple(sorted(entry.name.removesuffix(".toml") for entry in _FOLDER.iterdir() if entry.name.endswith(".toml")))
+
+
 def all_profiles() -> dict[str, Profile]:
-    folder = importlib.resources.files(__name__)
-    tables = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            table = tomllib.loads(entry.read_text(encoding="utf-8"))
-            tables[table["name"]] = table
-    return {name: _profile(_merged(table, tables)) for name, table in tables.items()}
+    return {name: get_profile(name) for name in profile_names()}
+
+
+# Each profile is parsed the first time it is asked for, with the ones it extends: a check reads
+# one or two of the TOML files, not every one (parsing them all took about 10 ms of its start-up).
+_loaded: dict[str, Profile] = {}
 
 
 def get_profile(name: str | None) -> Profile:
-    profiles = all_profiles()
     wanted = name or DEFAULT_PROFILE
-    if wanted not in profiles:
-        raise UsageError(f"unknown profile {wanted!r}; known profiles: {', '.join(profiles)}")
-    return profiles[wanted]
+    if wanted not in _loaded:
+        names = profile_names()
+        if wanted not in names:
+            raise UsageError(f"unknown profile {wanted!r}; known profiles: {', '.join(names)}")
+        _loaded[wanted] = _load(wanted)
+    return _loaded[wanted]
+
+
+def _load(name: str) -> Profile:
+    tables: dict[str, dict[str, Any]] = {}
+    wanted: str | None = name
+    while wanted is not None and wanted not in tables:  # the profile, then the ones it extends
+        tables[wanted] = _table(wanted)
+        wanted = tables[wanted].get("extends")
+    return _profile(_merged(tables[name], tables))
+
+
+@functools.cache
+def _table(name: str) -> dict[str, Any]:
+    return tomllib.loads((_FOLDER / f"{name}.toml").read_text(encoding="utf-8"))
