@@ -8,14 +8,11 @@ jsonschema explains the failures of the few that are not.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import jsonschema_rs
 
 if TYPE_CHECKING:
     import jsonschema
@@ -172,11 +169,14 @@ def foreign_shape_hint(value: Mapping[str, Any]) -> str | None:
     return None
 
 
+@functools.cache
 def _schema_dir() -> Path:
     """``jsonl_lint/schemas`` in an installed wheel; the repository's ``schemas/`` in a checkout."""
-    packaged = importlib.resources.files("jsonl_lint") / "schemas"
+    # A path from __file__, not importlib.resources.files(): importing that (it loads tempfile and
+    # zipfile) cost every command about 7 ms, and the package is always installed as files.
+    packaged = Path(__file__).parent / "schemas"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parent.parent / "schemas"
 
 
@@ -200,6 +200,9 @@ def _all_schemas() -> list[tuple[str, dict[str, Any]]]:
 
 @functools.cache
 def fast_validator(name: str) -> Any:
+    # Imported here: the commands that validate no record (rules, schema, convert) start without it.
+    import jsonschema_rs
+
     registry = jsonschema_rs.Registry(_all_schemas())
     return jsonschema_rs.validator_for(load_schema(name), registry=registry)
 
