@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, TextIO, overload
@@ -72,6 +71,8 @@ def _written_through(path: str | Path, *, binary: bool) -> Iterator[IO[Any]]:
 
 @contextlib.contextmanager
 def _atomic_write(path: str | Path, *, binary: bool) -> Iterator[IO[Any]]:
+    import tempfile  # here: it loads shutil, random and the compressors, which a check without --output-file does not need
+
     target = Path(os.path.realpath(path))  # through a symlink: replace what it points at
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -18,12 +18,8 @@ before the damage are given, and the read after them raises :class:`DamagedInput
 
 from __future__ import annotations
 
-import bz2
 import contextlib
-import gzip
 import io
-import lzma
-import zlib
 from collections.abc import Callable
 from typing import Any, BinaryIO, Protocol, cast
 
@@ -165,6 +161,9 @@ def _zstd() -> Any:
 
 
 def _damage_errors(kind: str) -> tuple[type[BaseException], ...]:
+    import lzma
+    import zlib
+
     errors: list[type[BaseException]] = [OSError, EOFError, ValueError, zlib.error, lzma.LZMAError]
     if kind == "zstd":
         errors.append(_zstd().ZstdError)
@@ -180,11 +179,18 @@ class Decompressed(ReadStream):
         self._errors = _damage_errors(kind)
         self._damage: DamagedInput | None = None
         self._reader: BinaryIO
+        # The decompressors are imported here: a plain file is read without loading them.
         if kind == "gzip":
+            import gzip
+
             self._reader = cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
         elif kind == "bzip2":
+            import bz2
+
             self._reader = as_binary_file(_Streams(raw, bz2.BZ2Decompressor))
         elif kind == "xz":
+            import lzma
+
             self._reader = as_binary_file(_Streams(raw, lambda: lzma.LZMADecompressor(memlimit=_XZ_MEMORY_LIMIT)))
         else:  # the default window limit (128 MiB) refuses frames whose header asks for more memory
             self._reader = as_binary_file(_Streams(raw, _zstd().ZstdDecompressor))

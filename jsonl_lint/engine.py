@@ -17,11 +17,11 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
-from jsonl_lint import explanation_cache, formats, line_ranges, parallel, schema_errors
+from jsonl_lint import formats, line_ranges, parallel
 from jsonl_lint.config import Config
 from jsonl_lint.conversation import EVERY_RECORD, PLAIN_CHAT, SPECIAL_MARK, Features, summary
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
@@ -45,6 +45,9 @@ from jsonl_lint.rules.file_format import FormatDecider
 from jsonl_lint.rules.special_tokens import may_hold_special
 from jsonl_lint.source import SHAPES, Source, lines_of, split_blocks
 from jsonl_lint.target import Target, resolve_target
+
+if TYPE_CHECKING:
+    from jsonl_lint.schema_errors import SchemaIssue
 
 Emit = Callable[[Problem], None]
 RecordCheck = Callable[[Record, FileContext], Iterable[Problem]]
@@ -652,7 +655,9 @@ def check_record(value: dict[str, Any], *, config: Config | None = None, **optio
     return list(check_source([line], target, path="<record>", dataset_rules=False).problems)
 
 
-def _explanation(data_format: str, record: Record) -> tuple[schema_errors.SchemaIssue, ...]:
+def _explanation(data_format: str, record: Record) -> tuple[SchemaIssue, ...]:
     """Why a record fails its schema: explained once per shape of breakage (bad files repeat
     the same broken record with different text); columns are still found in each line."""
+    from jsonl_lint import explanation_cache  # here: only a record that fails its schema needs it
+
     return explanation_cache.explanation(data_format, record.value)

@@ -19,7 +19,6 @@ import functools
 from typing import Any
 from urllib.parse import unquote
 
-import jsonschema_rs
 import orjson
 
 MAX_DEPTH = 64  # JSON levels of one parameters schema; real ones stay under 15
@@ -148,6 +147,8 @@ def cache_key(parameters: dict[str, Any]) -> bytes | str:
 @functools.lru_cache(maxsize=256)
 def compile_parameters(key: bytes) -> Any:
     """jsonschema-rs's validator for the schema with these canonical bytes, or why there is none."""
+    import jsonschema_rs  # here: only a record that declares tools needs it
+
     schema = orjson.loads(key)
     why = unusable(schema)
     if why is not None:

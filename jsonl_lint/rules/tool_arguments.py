@@ -13,7 +13,6 @@ from jsonl_lint.conversation import CALLS, all_messages, summary
 from jsonl_lint.jsonpos import JsonPath
 from jsonl_lint.problems import Problem, Rule, Severity
 from jsonl_lint.rules.base import RecordRules, records_with
-from jsonl_lint.schema_errors import explain_native
 
 if TYPE_CHECKING:
     from jsonl_lint.reader import Record
@@ -158,6 +157,8 @@ def _match_parameters(
     except ValueError as error:  # arguments too deeply nested for the validator to take
         yield ctx.at(ARGUMENTS_MISMATCH, record, f"the arguments of {name} cannot be checked ({error})", path)
         return
+    from jsonl_lint.schema_errors import explain_native  # here: only arguments that fail their schema need it
+
     issues = explain_native(errors, arguments, root="the arguments object")
     for issue in issues[:MAX_ISSUES]:
         yield ctx.at(ARGUMENTS_MISMATCH, record, f"arguments of {name} do not match its parameters: {issue.message}", path)
