@@ -10,8 +10,7 @@ import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 PathPart = str | int
 JsonPath = tuple[PathPart, ...]
@@ -48,8 +47,7 @@ def _format(path: Sequence[PathPart]) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """One JSON value in the text: its path, where its key starts (members only) and where it starts."""
 
     path: JsonPath
@@ -58,12 +56,15 @@ class Node:
     duplicate: bool
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: this module is imported by every check, and making a dataclass
+# costs about half a millisecond at import.
 class _Container:
-    path: JsonPath
-    is_object: bool
-    index: int = 0
-    keys: set[str] = field(default_factory=set)
+    __slots__ = ("index", "is_object", "keys", "path")
+
+    def __init__(self, path: JsonPath, *, is_object: bool) -> None:
+        self.path, self.is_object = path, is_object
+        self.index = 0
+        self.keys: set[str] = set()
 
 
 def _skip(text: str, pos: int) -> int:
@@ -267,13 +268,15 @@ def _element(array: list[Any], depth: int, wanted: JsonPath) -> bool:
     return type(part) is int and part == array[1]
 
 
-@dataclass(slots=True)
 class _LineIndex:
     """The line located in last: a line with many problems is walked twice, not once a problem."""
 
-    first: str | None = None  # located in once
-    text: str | None = None  # located in again: ``nodes`` indexes it
-    nodes: dict[JsonPath, Node] = field(default_factory=dict)
+    __slots__ = ("first", "nodes", "text")
+
+    def __init__(self) -> None:
+        self.first: str | None = None  # located in once
+        self.text: str | None = None  # located in again: ``nodes`` indexes it
+        self.nodes: dict[JsonPath, Node] = {}
 
 
 _index = _LineIndex()
