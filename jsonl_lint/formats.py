@@ -10,16 +10,15 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import jsonschema
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DataFormat:
+# A NamedTuple, not a dataclass: a dataclass costs about 0.7 ms to create, and every check imports this module.
+class DataFormat(NamedTuple):
     name: str
     title: str
     schema_file: str

@@ -22,8 +22,7 @@ import io
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, BinaryIO, Self
+from typing import Any, BinaryIO, NamedTuple, Self
 
 import orjson
 
@@ -263,8 +262,8 @@ class Source:
             yield from enumerate(lines_of(block), first_line)
 
 
-@dataclass(frozen=True, slots=True)
-class Sniffed:
+# A NamedTuple, not a dataclass: a dataclass costs about 0.7 ms to create, and every check imports this module.
+class Sniffed(NamedTuple):
     """What the start of an input looks like: ``value`` is its first JSON line that parses
     (None if none in the head); ``shape`` names a file that is not JSONL at all."""
 
