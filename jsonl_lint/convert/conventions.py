@@ -38,6 +38,10 @@ MAJORITY = 0.9
 MAX_TAIL = 64  # longest separator or stop looked for
 _MAX_KINDS = 1024  # distinct tails kept; past it they are shortened (bounded memory on any data)
 FIRST_ROWS = 2000  # rows the provisional conventions are detected on, before the whole file's
+# what the head held for them may hold at most (rejected rows included): past either, the
+# provisional conventions are those of the pairs seen (the whole input still decides)
+HEAD_ROWS = 4 * FIRST_ROWS
+HEAD_CHARS = 8 << 20
 
 SEPARATOR_CHARS = " \t\r\n#=-~>*|_"
 _SEPARATOR_TAIL = re.compile(r"[ \t\r\n#=\-~>*|_]+")  # matched on the reversed text
@@ -364,15 +368,23 @@ def pair_rows(
 
 def head_of(items: Iterator[Pair | Row]) -> tuple[list[Pair | Row], Tally]:
     """The rows up to the :data:`FIRST_ROWS`-th pair (taken from ``items``), and their tally:
-    what the provisional conventions are detected on."""
+    what the provisional conventions are detected on. Bounded: at most :data:`HEAD_ROWS` rows
+    and about :data:`HEAD_CHARS` characters of their text (a table of rejected rows, or of
+    long ones, is not held whole)."""
     head: list[Pair | Row] = []
     first = Tally()
+    chars = 0
     for item in items:
         head.append(item)
         if isinstance(item, Pair):
             first.add(item.user, item.assistant)
             if first.stops.total >= FIRST_ROWS:
                 break
+            chars += len(item.text)
+        elif isinstance(item, Rejected):
+            chars += len(item.text)
+        if chars >= HEAD_CHARS or len(head) >= HEAD_ROWS:
+            break
     return head, first
 
 
