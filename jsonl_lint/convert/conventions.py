@@ -16,6 +16,7 @@ alone. Shared real text is never taken for a stop: label endings (`` positive\\n
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -366,26 +367,35 @@ def pair_rows(
             stops[stop] += stop_hits
 
 
-def head_of(items: Iterator[Pair | Row]) -> tuple[list[Pair | Row], Tally]:
-    """The rows up to the :data:`FIRST_ROWS`-th pair (taken from ``items``), and their tally:
-    what the provisional conventions are detected on. Bounded: at most :data:`HEAD_ROWS` rows
-    and about :data:`HEAD_CHARS` characters of their text (a table of rejected rows, or of
-    long ones, is not held whole)."""
-    head: list[Pair | Row] = []
+class Head(NamedTuple):
+    """The rows up to the :data:`FIRST_ROWS`-th pair, their tally (what the provisional
+    conventions are detected on) and how many they are (``size``); ``rows`` None when they were too many
+    to hold (past :data:`HEAD_ROWS` rows or :data:`HEAD_CHARS` characters of text: a table of
+    rejected or long rows), to be read again."""
+
+    rows: list[Pair | Row] | None
+    tally: Tally
+    size: int
+
+
+def head_of(items: Iterator[Pair | Row]) -> Head:
+    """The head of ``items`` (taken from it)."""
+    rows: list[Pair | Row] | None = []
     first = Tally()
-    chars = 0
+    count = chars = 0
     for item in items:
-        head.append(item)
+        count += 1
+        if rows is not None:
+            rows.append(item)
+            if isinstance(item, Pair | Rejected):
+                chars += len(item.text)
+            if chars >= HEAD_CHARS or count >= HEAD_ROWS:
+                rows = None  # still tallied to its end: the conventions do not depend on the bound
         if isinstance(item, Pair):
             first.add(item.user, item.assistant)
             if first.stops.total >= FIRST_ROWS:
                 break
-            chars += len(item.text)
-        elif isinstance(item, Rejected):
-            chars += len(item.text)
-        if chars >= HEAD_CHARS or len(head) >= HEAD_ROWS:
-            break
-    return head, first
+    return Head(rows, first, count)
 
 
 def convert_pairs(
@@ -395,7 +405,11 @@ def convert_pairs(
     on the first :data:`FIRST_ROWS` rows, then checked against the whole input (which can
     confirm, shorten or replace them); when the whole input says otherwise, a :class:`Restart`
     and a second reading (``read_again``)."""
-    head, first = head_of(items)
+    held, first, size = head_of(items)
+    head: Iterable[Pair | Row] = held if held is not None else ()
+    if held is None:  # too long to hold: read again, its rows converted as they come
+        items = read_again()
+        head = itertools.islice(items, size)
     provisional = resolve(first.conventions(), options)
     lacking, hits = Lacking(), Hits()
     records = PlainRecords(options) if PlainRecords.wanted(options) else None
@@ -415,4 +429,4 @@ def convert_pairs(
         records.escapes.describe(notes, options.unescape)
 
 
-__all__ = ["Blank", "Conventions", "Pair", "Tally", "Written", "convert_pairs", "describe", "resolve"]
+__all__ = ["Blank", "Conventions", "Head", "Pair", "Tally", "Written", "convert_pairs", "describe", "resolve"]

@@ -22,6 +22,7 @@ import csv
 import dataclasses
 import functools
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,13 +60,14 @@ def _job(delimiter: str, source: Input, options: ConvertOptions) -> TableJob | N
         items = table.pair_texts(body, columns, header, width)
         conventions: Conventions | None = None
         first: Tally | None = None
+        head_rows = 0
         if table.is_legacy(header, columns):
-            _, first = head_of(items)
+            _, first, head_rows = head_of(items)
             conventions = resolve(first.conventions(), options)
         after = next(items, None)
     if after is None:
         return None
-    return TableJob(delimiter, options, header, width, columns, after.line - 1, conventions, first, notes.lines)
+    return TableJob(delimiter, options, header, width, columns, after.line - 1, conventions, first, notes.lines, head_rows=head_rows)
 
 
 @contextlib.contextmanager
@@ -96,6 +98,7 @@ class TableJob:
     hits: Hits = field(default_factory=Hits)
     lacking: Lacking = field(default_factory=Lacking)
     escapes: Escapes = field(default_factory=Escapes)
+    head_rows: int = 0  # the rows (pairs and rejects) the first rows of a prompt,completion table span
     _open: bool = field(default=False, init=False)  # the last range merged cannot be followed by another (see TablePart.state)
     _broken: bool = field(default=False, init=False)  # and a range followed it
 
@@ -171,7 +174,7 @@ class TablePart:
             else:
                 second_pass = job.whole is not None  # the rows' conventions are tallied once
                 if first_line == 1:
-                    head, _ = head_of(items)
+                    head = itertools.islice(items, job.head_rows)  # streamed: the head may be too long to hold
                     yield from pair_rows(head, job.conventions, lacking, None, records)
                 yield from pair_rows(items, job.conventions, lacking, None if second_pass else hits, records)
         escapes = records.escapes if records is not None else Escapes()
