@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import io
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -220,7 +221,9 @@ def _watched(rows: Iterator[TableRow], last: list[str | None]) -> Iterator[Table
 
 def quoted_spans(path: str, size: int, range_bytes: int, start_lines: int) -> Iterator[tuple[int, int]]:
     """The ranges of a table: each ends at a newline after an even number of quotes from the
-    file's start, after about ``range_bytes``; the first holds at least ``start_lines`` lines.
+    file's start, after about ``range_bytes``; the first holds at least ``start_lines`` lines;
+    the one that holds the first carriage return without a newline after it is the last (else
+    the table would be converted again, as one range).
     Read block by block as the workers take the ranges."""
     step = max(1, range_bytes)
     start = at = 0  # the range's start; the bytes read
@@ -229,21 +232,30 @@ def quoted_spans(path: str, size: int, range_bytes: int, start_lines: int) -> It
     try:
         with open(path, "rb") as file:
             while block := file.read(step):
+                if block.endswith(b"\r"):
+                    block += file.read(1)  # a carriage return and its newline read together
+                bare = _BARE_CR.search(block)
+                scan = block if bare is None else block[: bare.start()]
                 lowest = 0
                 if start == 0:
-                    lowest, lines = _past_lines(block, start_lines - lines, lines)
-                odd_after = odd ^ bool(block.count(QUOTE) & 1)
+                    lowest, lines = _past_lines(scan, start_lines - lines, lines)
+                odd_after = odd ^ bool(scan.count(QUOTE) & 1)
                 if lowest >= 0:
-                    cut = _last_even_newline(block, odd_after, lowest)
+                    cut = _last_even_newline(scan, odd_after, lowest)
                     if cut is not None:
                         yield start, at + cut
                         start = at + cut
+                if bare is not None:  # the range that holds it is the last (see TablePart.state)
+                    break
                 odd = odd_after
                 at += len(block)
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from None
     if start < size:
         yield start, size
+
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _past_lines(block: bytes, wanted: int, seen: int) -> tuple[int, int]:
