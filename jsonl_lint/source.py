@@ -152,6 +152,8 @@ class Source:
         source = cls(opened.stream, "<stdin>" if name == "-" else name, max_line_bytes=max_line_bytes, owned=opened.owned)
         if opened.size is not None:
             source.size = opened.size
+        if name == "-":  # even from a file: workers cannot read its ranges by a path
+            source.is_seekable = False
         source.compression, source._shape, source._raw = opened.kind, opened.shape, opened.raw
         if opened.raw is not None:
             source._consumed = opened.consumed

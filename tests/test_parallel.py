@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import os
 from pathlib import Path
@@ -168,3 +170,16 @@ def test_a_format_decided_in_a_later_range_is_named_by_its_line(tmp_path: Path, 
     serial = check_file(data, jobs=1)
     assert check_file(data, jobs=2) == serial
     assert [p.message.endswith("(from line 31); a file holds one format") for p in serial.problems if p.code == "JL102"] == [True] * 20
+
+
+def test_standard_input_from_a_large_file_is_checked_in_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_batches: None
+) -> None:
+    """`check - < big.jsonl`: standard input is a regular file, but workers cannot read its
+    ranges by a path (they opened '<stdin>': the run failed)."""
+    data = tmp_path / "data.jsonl"
+    write_dataset(data, 3000)
+    with data.open("rb") as stdin:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(stdin))
+        report = check_file("-", jobs=2)
+    assert report.problems and report.problems == tuple(dataclasses.replace(p, path="<stdin>") for p in check_file(data, jobs=1).problems)
