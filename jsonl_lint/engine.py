@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
-from jsonl_lint import formats, line_ranges, parallel
+from jsonl_lint import formats, line_ranges, parallel, terminate
 from jsonl_lint.config import Config
 from jsonl_lint.conversation import EVERY_RECORD, PLAIN_CHAT, SPECIAL_MARK, Features, summary
 from jsonl_lint.problems import Problem, Report, Severity, UsageError
@@ -594,7 +594,9 @@ def check_paths(
         import multiprocessing
 
         with concurrent.futures.ProcessPoolExecutor(
-            min(jobs or parallel.default_jobs(), len(names)), mp_context=multiprocessing.get_context("fork")
+            min(jobs or parallel.default_jobs(), len(names)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=terminate.block_in_worker,  # SIGTERM is the parent's to act on, as in parallel's workers
         ) as pool:
             for result in pool.map(_check_small, targets):
                 checked(result)

@@ -119,3 +119,51 @@ def test_the_handler_is_the_cli_s_alone() -> None:
     with terminate.stopping_on_sigterm():
         assert signal.getsignal(signal.SIGTERM) is not before
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# The CLI in a child: checking a file named slow*.jsonl takes 2 s, and writes a mark first.
+SLOW_FILE_CLI = """
+import sys, time
+from jsonl_lint import engine
+check_path = engine._check_path
+def slow(name, *args, **kwargs):
+    if name.startswith("slow"):
+        open("started.mark", "w").close()
+        time.sleep(2)
+    return check_path(name, *args, **kwargs)
+engine._check_path = slow
+from jsonl_lint.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_sigterm_to_the_whole_group_stops_several_small_files_quietly(tmp_path: Path) -> None:
+    """What `timeout` does: SIGTERM to every process of the run. Small files are checked in a
+    pool of forked workers; one of them, idle, took the signal and printed a traceback."""
+    names = ["a.jsonl", "b.jsonl", "slow.jsonl"]
+    for name in names:
+        dataset(tmp_path / name, 50)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_FILE_CLI, "check", "--jobs", "2", *names],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and child.poll() is None and not (tmp_path / "started.mark").exists():
+        time.sleep(0.01)
+    time.sleep(0.3)  # the other worker is idle, waiting for work
+    assert child.poll() is None, "the run ended before it could be signalled"
+    os.killpg(child.pid, signal.SIGTERM)
+    try:
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        time.sleep(0.2)
+        left = in_session(child.pid)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+    assert left == [], "workers left running"
+    assert child.returncode == 143 and stderr.decode().strip().splitlines() == ["jsonl-lint: terminated (SIGTERM)"]
