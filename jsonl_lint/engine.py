@@ -598,7 +598,9 @@ def check_paths(
             mp_context=multiprocessing.get_context("fork"),
             initializer=terminate.block_in_worker,  # SIGTERM is the parent's to act on, as in parallel's workers
         ) as pool:
-            for result in pool.map(_check_small, targets):
+            with terminate.held():  # map forks the workers
+                results = pool.map(_check_small, targets)
+            for result in results:
                 checked(result)
         return reports
     run = RunState()  # the validation file is compared with the training files: one process, in order

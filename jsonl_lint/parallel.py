@@ -82,7 +82,8 @@ def map_in_order(work: Callable[..., Result], items: Iterable[tuple[Any, ...]], 
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_work, initargs=(work,)) as pool:
         for item in items:
-            pending.append(pool.submit(_run, *item))
+            with terminate.held():  # the first submit forks the workers
+                pending.append(pool.submit(_run, *item))
             if len(pending) >= 2 * jobs:  # at most two items a worker in flight: memory stays flat
                 yield pending.popleft().result()
         while pending:

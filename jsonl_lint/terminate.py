@@ -47,3 +47,17 @@ def block_in_worker() -> None:
     worker down (a library caller's workers keep the default)."""
     if signal.getsignal(signal.SIGTERM) is _raise_terminated:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Within the block, SIGTERM waits (it arrives after it) when the run stops on it: workers
+    forked in the block start with it blocked, before they could take it themselves."""
+    if signal.getsignal(signal.SIGTERM) is not _raise_terminated:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

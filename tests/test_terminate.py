@@ -167,3 +167,49 @@ def test_sigterm_to_the_whole_group_stops_several_small_files_quietly(tmp_path: 
             os.kill(pid, signal.SIGKILL)
     assert left == [], "workers left running"
     assert child.returncode == 143 and stderr.decode().strip().splitlines() == ["jsonl-lint: terminated (SIGTERM)"]
+
+
+# The CLI in a child whose workers take a second between their fork and their initializer.
+SLOW_START_CLI = """
+import sys, time
+from jsonl_lint import parallel
+parallel.PARALLEL_MIN_BYTES, parallel.RANGE_BYTES = 0, 64 << 10
+set_work = parallel._set_work
+def slow(work):
+    open("forked.mark", "w").close()
+    time.sleep(1)
+    set_work(work)
+parallel._set_work = slow
+from jsonl_lint.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_worker_signalled_before_its_initializer_stays_quiet(tmp_path: Path) -> None:
+    """SIGTERM to the whole run just as the workers fork: they are forked with it blocked (they
+    blocked it in their initializer, and one signalled before printed a traceback)."""
+    dataset(tmp_path / "in.jsonl")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_START_CLI, "check", "--jobs", "2", "in.jsonl"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and child.poll() is None and not (tmp_path / "forked.mark").exists():
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert child.poll() is None, "the run ended before it could be signalled"
+    os.killpg(child.pid, signal.SIGTERM)
+    try:
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        time.sleep(0.2)
+        left = in_session(child.pid)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+    assert left == [], "workers left running"
+    assert child.returncode == 143 and stderr.decode().strip().splitlines() == ["jsonl-lint: terminated (SIGTERM)"]
