@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_report import Page, chat, run_json, write
+from test_stats_ranges import LINES
+from test_stats_ranges import _write as write_lines
+from test_stats_ranges import chat as ranges_chat
 
 from conftest import TEST_ENCODING
 from jsonl_lint import engine, parallel, stats_facts
@@ -115,3 +120,31 @@ def test_a_range_sends_its_total_not_each_example(tmp_path: Path) -> None:
     (total,) = totals
     assert isinstance(total, Counts) and total.examples == 5 and list(total.lines) == [10, 11, 12, 14, 16]
     assert tuple(total.tokens) == compute([str(data)], encoding=TEST_ENCODING).training[0].token_counts
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(LINES, min_size=1, max_size=30).filter(lambda lines: ranges_chat(1) in lines or ranges_chat(2) in lines),
+    st.booleans(),
+    st.integers(1, 600),
+    st.integers(1, 600),
+    st.integers(1, 4),
+    st.sampled_from([None, 250]),
+)
+def test_report_counts_in_any_ranges_are_those_of_stats(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], bom: bool, first_bytes: int, range_bytes: int, batch: int, limit: int | None
+) -> None:
+    """Each range's counts merged with its line shift, wherever the first range and the others
+    cut and however the examples are batched: what `stats` counts in one process."""
+    data = tmp_path_factory.mktemp("report") / "data.jsonl"
+    write_lines(data, lines, bom, True)
+    flags: dict[str, Any] = {"encoding": TEST_ENCODING, "max_tokens": 40, **({} if limit is None else {"max_line_bytes": limit})}
+    serial = compute([str(data)], jobs=1, target=resolve_target(str(data), flags))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(parallel, "RANGE_BYTES", range_bytes)
+        patch.setattr(engine, "FIRST_RANGE_BYTES", first_bytes)
+        patch.setattr(stats_facts, "BATCH_RECORDS", batch)
+        in_order = parallel.map_in_order
+        patch.setattr(parallel, "map_in_order", lambda work, items, jobs: in_order(work, items, 1))  # ranges, without forking
+        assert build([str(data)], flags, jobs=2).runs == (serial,)
