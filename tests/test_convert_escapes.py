@@ -13,7 +13,7 @@ import pytest
 
 from jsonl_lint import byte_search
 from jsonl_lint.cli import main
-from jsonl_lint.convert import ConvertOptions, convert_file
+from jsonl_lint.convert import ConvertOptions, convert_file, ranges
 from jsonl_lint.convert.escapes import json_may_have_escaped_newlines
 from jsonl_lint.convert.rows import Converted, Restart
 from jsonl_lint.convert.sink import Checked, Collected, ConversionSummary, RowWriter
@@ -139,3 +139,43 @@ def test_the_cli_says_when_system_holds_a_backslash_and_n(tmp_path: Path, capsys
     )
     assert main(["convert", "--from", "chat", str(source), "-o", str(tmp_path / "out2.jsonl"), "--system", "Be brief"]) == 0
     assert "--system" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["sharegpt", "alpaca", "csv"])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_row_s_own_system_is_judged_and_unescaped_beside_the_given_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, jobs: int
+) -> None:
+    """A row with its own system message keeps it (--system is not added) and its escaped
+    newlines count, even when they are there alone; the other rows get --system as typed (in
+    ranges of a row or two too)."""
+    monkeypatch.setattr(ranges, "MIN_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 100)
+    rows = [(None, "Hi", "Hello"), ("One\\nTwo\\nThree", "q", "a"), (None, "Write two lines", "one\\ntwo")]
+    source = tmp_path / ("in.csv" if kind == "csv" else "in.jsonl")
+    if kind == "csv":
+        with source.open("w", newline="") as out:
+            csv.writer(out).writerows([("system", "user", "assistant"), *((s or "", u, a) for s, u, a in rows)])
+    else:
+        records = [
+            {
+                "conversations": [
+                    *([{"from": "system", "value": s}] if s else []),
+                    {"from": "human", "value": u},
+                    {"from": "gpt", "value": a},
+                ]
+            }
+            if kind == "sharegpt"
+            else {"instruction": u, "output": a, **({"system": s} if s else {})}
+            for s, u, a in rows
+        ]
+        source.write_text("".join(json.dumps(record) + "\n" for record in records))
+    out = tmp_path / "out.jsonl"
+    options = ConvertOptions(system=SYSTEM_AS_TYPED, unescape=True, system_column="system" if kind == "csv" else None)
+    summary = convert_file(str(source), str(out), options=options, jobs=jobs)
+    systems = [json.loads(line)["messages"][0]["content"] for line in out.read_text().splitlines()]
+    assert systems == [SYSTEM_AS_TYPED, "One\nTwo\nThree", SYSTEM_AS_TYPED]
+    named = "lines 3, 4" if kind == "csv" else "lines 2, 3"
+    assert [note for note in summary.notes if "escaped newlines" in note] == [
+        UNESCAPED.replace("1 row", "2 rows").replace("lines 2", named)
+    ]
