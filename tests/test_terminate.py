@@ -58,12 +58,15 @@ def in_session(session: int) -> list[int]:
     return found
 
 
-def terminated(args: list[str], started: Path | None, folder: Path) -> tuple[int, str]:
-    """Run the CLI, send it SIGTERM once ``started`` exists (else after a second), and return its
-    exit code and stderr; nothing of its session may be left running."""
+def terminated(
+    args: list[str], started: Path | None, folder: Path, *, script: str = SLOW_CLI, group: bool = False, settle: float = 0.3
+) -> tuple[int, str]:
+    """Run the CLI (``script``), send it SIGTERM (``group``: to every process of its session) once
+    ``started`` exists (else after a second) and ``settle`` seconds more, and return its exit code
+    and stderr; nothing of its session may be left running."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}  # the test encoding
     child = subprocess.Popen(
-        [sys.executable, "-c", SLOW_CLI, *args],
+        [sys.executable, "-c", script, *args],
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -75,9 +78,12 @@ def terminated(args: list[str], started: Path | None, folder: Path) -> tuple[int
         time.sleep(1)
     while started is not None and time.monotonic() < deadline and child.poll() is None and not any(folder.glob(started.name)):
         time.sleep(0.01)
-    time.sleep(0.3)  # the workers are at work
+    time.sleep(settle)  # the workers are at work
     assert child.poll() is None, "the run ended before it could be signalled"
-    child.send_signal(signal.SIGTERM)
+    if group:
+        os.killpg(child.pid, signal.SIGTERM)
+    else:
+        child.send_signal(signal.SIGTERM)
     try:
         _, stderr = child.communicate(timeout=30)  # (workers left running hold stderr open: a timeout)
     finally:
@@ -143,30 +149,8 @@ def test_sigterm_to_the_whole_group_stops_several_small_files_quietly(tmp_path: 
     names = ["a.jsonl", "b.jsonl", "slow.jsonl"]
     for name in names:
         dataset(tmp_path / name, 50)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen(
-        [sys.executable, "-c", SLOW_FILE_CLI, "check", "--jobs", "2", *names],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and child.poll() is None and not (tmp_path / "started.mark").exists():
-        time.sleep(0.01)
-    time.sleep(0.3)  # the other worker is idle, waiting for work
-    assert child.poll() is None, "the run ended before it could be signalled"
-    os.killpg(child.pid, signal.SIGTERM)
-    try:
-        _, stderr = child.communicate(timeout=30)
-    finally:
-        time.sleep(0.2)
-        left = in_session(child.pid)
-        for pid in left:
-            os.kill(pid, signal.SIGKILL)
-    assert left == [], "workers left running"
-    assert child.returncode == 143 and stderr.decode().strip().splitlines() == ["jsonl-lint: terminated (SIGTERM)"]
+    code, stderr = terminated(["check", "--jobs", "2", *names], tmp_path / "started.mark", tmp_path, script=SLOW_FILE_CLI, group=True)
+    assert code == 143 and stderr.strip().splitlines() == ["jsonl-lint: terminated (SIGTERM)"]
 
 
 # The CLI in a child whose workers take a second between their fork and their initializer.
@@ -189,27 +173,7 @@ def test_a_worker_signalled_before_its_initializer_stays_quiet(tmp_path: Path) -
     """SIGTERM to the whole run just as the workers fork: they are forked with it blocked (they
     blocked it in their initializer, and one signalled before printed a traceback)."""
     dataset(tmp_path / "in.jsonl")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen(
-        [sys.executable, "-c", SLOW_START_CLI, "check", "--jobs", "2", "in.jsonl"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
+    code, stderr = terminated(
+        ["check", "--jobs", "2", "in.jsonl"], tmp_path / "forked.mark", tmp_path, script=SLOW_START_CLI, group=True, settle=0.2
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and child.poll() is None and not (tmp_path / "forked.mark").exists():
-        time.sleep(0.01)
-    time.sleep(0.2)
-    assert child.poll() is None, "the run ended before it could be signalled"
-    os.killpg(child.pid, signal.SIGTERM)
-    try:
-        _, stderr = child.communicate(timeout=30)
-    finally:
-        time.sleep(0.2)
-        left = in_session(child.pid)
-        for pid in left:
-            os.kill(pid, signal.SIGKILL)
-    assert left == [], "workers left running"
-    assert child.returncode == 143 and stderr.decode().strip().splitlines() == ["jsonl-lint: terminated (SIGTERM)"]
+    assert code == 143 and stderr.strip().splitlines() == ["jsonl-lint: terminated (SIGTERM)"]
